@@ -1,0 +1,16 @@
+/**
+ * `tunnelforge/plugin`: the public, versioned contract for TunnelForge plugins.
+ * Built-in plugins use exactly this API; nothing here exposes the kernel's DI container.
+ * @packageDocumentation
+ */
+export { z } from 'zod';
+export * from './capability';
+export * from './disposable';
+export * from './core-services';
+export * from './define-plugin';
+export * from './power-manager';
+export * from './tunnel-provider';
+export * from './monitor';
+export * from './authenticator';
+export * from './session-manager';
+export * from './http-routes';

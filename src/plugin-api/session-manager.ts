@@ -1,0 +1,71 @@
+import { defineCapability } from './capability';
+
+/** Public view of a terminal session. */
+export interface SessionInfo {
+  id: string;
+  name: string;
+  /** argv actually spawned. */
+  command: string[];
+  cwd: string;
+  /** Process id of the session's leader, null once reaped and unknown. */
+  pid: number | null;
+  state: 'running' | 'exited';
+  /** Exit code once exited (null when killed by a signal). */
+  exitCode: number | null;
+  /** Signal name (`SIGTERM`) when ended by a signal. */
+  signal: string | null;
+  cols: number;
+  rows: number;
+  /** ISO times. */
+  createdAt: string;
+  exitedAt: string | null;
+  /** WebSocket clients attached right now. */
+  clients: number;
+  /** Total bytes of output the session has produced (the next output offset). */
+  outputBytes: number;
+}
+
+/** Input for {@link SessionManager.create}. */
+export interface CreateSessionOptions {
+  /** argv; defaults to the user's login shell. */
+  command?: string[];
+  cwd?: string;
+  env?: Record<string, string>;
+  name?: string;
+  cols?: number;
+  rows?: number;
+}
+
+/** Named keys accepted by {@link SessionManager.sendKey} and `POST /api/sessions/:id/input`. */
+export type SpecialKey =
+  | 'enter' | 'tab' | 'escape' | 'backspace' | 'delete' | 'space'
+  | 'arrow_up' | 'arrow_down' | 'arrow_left' | 'arrow_right'
+  | 'home' | 'end' | 'page_up' | 'page_down' | 'insert'
+  | 'ctrl_a' | 'ctrl_c' | 'ctrl_d' | 'ctrl_e' | 'ctrl_k' | 'ctrl_l' | 'ctrl_r' | 'ctrl_u' | 'ctrl_w' | 'ctrl_z'
+  | 'f1' | 'f2' | 'f3' | 'f4' | 'f5' | 'f6' | 'f7' | 'f8' | 'f9' | 'f10' | 'f11' | 'f12';
+
+/**
+ * The agent's terminal sessions (a core capability provided by the built-in `core-sessions` plugin).
+ * Errors are thrown as objects with a `code` (`TF_ERR_SESSION_NOT_FOUND`, `TF_ERR_SESSION_EXITED`,
+ * `TF_ERR_BAD_SIZE`, `TF_ERR_SESSION_LIMIT`, ...) and an HTTP `status`.
+ *
+ * Events published on the bus: `session.created`, `session.exited`, `session.renamed`,
+ * `session.resized`, `session.removed`, `session.attached`, `session.detached` (data: {@link SessionInfo}).
+ */
+export interface SessionManager {
+  list(): SessionInfo[];
+  get(id: string): SessionInfo | undefined;
+  create(options: CreateSessionOptions): Promise<SessionInfo>;
+  rename(id: string, name: string): SessionInfo;
+  resize(id: string, cols: number, rows: number): SessionInfo;
+  /** Write input to the session's PTY. */
+  write(id: string, data: string | Uint8Array): void;
+  sendKey(id: string, key: SpecialKey): void;
+  /** SIGTERM, then SIGKILL after the grace period; resolves once exited. */
+  kill(id: string): Promise<SessionInfo>;
+  /** Forget an exited session (kills it first if still running). */
+  remove(id: string): Promise<void>;
+  /** The visible screen as plain text lines. */
+  screenText(id: string): Promise<string>;
+}
+export const SessionManager = defineCapability<SessionManager>('SessionManager');
