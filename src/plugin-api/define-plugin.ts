@@ -103,6 +103,11 @@ export interface PluginDefinition<C = unknown> {
   optional?: readonly Token<unknown>[];
   /** When true, failing to activate aborts boot. Config may override. Default false. */
   required?: boolean;
+  /**
+   * A fallback provider (like `power-noop`) is skipped when another ready plugin provides the same
+   * capabilities, so a platform-specific provider wins without any config.
+   */
+  fallback?: boolean;
   /** Schema of the config slice (`plugins.<id>.options`). Defaults are applied from it. */
   config?: ConfigSchema<C>;
   /** Probe: `true` to proceed, or a string saying why the plugin cannot run here. */
