@@ -14,3 +14,4 @@ export * from './monitor';
 export * from './authenticator';
 export * from './session-manager';
 export * from './http-routes';
+export * from './ref-counted-power-manager';

@@ -1,0 +1,15 @@
+import type { PluginDefinition } from '../plugin-api';
+import powerNoop from '../plugins/power-noop';
+
+/** First-party plugin packages (npm workspaces) loaded when installed; missing ones are simply skipped. */
+export const FIRST_PARTY_PACKAGES = [
+  '@tunnelforge/power-macos',
+  '@tunnelforge/power-windows',
+  '@tunnelforge/tunnel-cloudflare',
+  '@tunnelforge/tunnel-ngrok',
+] as const;
+
+/** Plugins compiled into the agent. They use exactly the public plugin contract. */
+export function builtinPlugins(): PluginDefinition<any>[] {
+  return [powerNoop];
+}

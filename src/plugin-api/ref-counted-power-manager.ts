@@ -1,0 +1,85 @@
+import type { Clock } from './core-services';
+import type { PowerAssertion, PowerManager, PowerStatus } from './power-manager';
+
+/** The backend half of a power manager: engage and release one OS-level "stay awake" hold. */
+export interface PowerBackend {
+  /** Mechanism name shown in status, e.g. `"caffeinate"`. */
+  readonly name: string;
+  /** Start holding the machine awake. Throw with a clear message when it cannot. */
+  engage(reason: string): Promise<void>;
+  /** Stop holding. Must be idempotent. */
+  release(): Promise<void>;
+}
+
+/**
+ * A {@link PowerManager} that reference-counts assertions over a {@link PowerBackend}: the backend is
+ * engaged with the first assertion and released with the last. Engage/release calls are serialised,
+ * so a release racing an engage never leaves the backend on. Plugin authors can reuse it.
+ */
+export class RefCountedPowerManager implements PowerManager {
+  private readonly held = new Map<number, string>();
+  private nextId = 1;
+  private engaged = false;
+  private since: number;
+  private lastError: string | null = null;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly impl: PowerBackend, private readonly clock: Pick<Clock, 'now'> = { now: Date.now }) {
+    this.since = clock.now();
+  }
+
+  /** Mechanism name (the backend's). */
+  get backend(): string {
+    return this.impl.name;
+  }
+
+  async preventSleep(reason: string): Promise<PowerAssertion> {
+    const id = this.nextId++;
+    this.held.set(id, reason);
+    await this.sync();
+    let released = false;
+    return {
+      reason,
+      release: async () => {
+        if (released) return;
+        released = true;
+        this.held.delete(id);
+        await this.sync();
+      },
+    };
+  }
+
+  /** Drop every assertion and release the backend (for `deactivate`). */
+  async releaseAll(): Promise<void> {
+    this.held.clear();
+    await this.sync();
+  }
+
+  status(): PowerStatus {
+    return {
+      held: this.engaged,
+      backend: this.impl.name,
+      reasons: [...this.held.values()],
+      since: new Date(this.since).toISOString(),
+      error: this.lastError,
+    };
+  }
+
+  /** Bring the backend in line with the number of assertions, one transition at a time. */
+  private sync(): Promise<void> {
+    this.queue = this.queue.then(async () => {
+      const want = this.held.size > 0;
+      if (want === this.engaged) return;
+      try {
+        if (want) await this.impl.engage([...this.held.values()].join('; '));
+        else await this.impl.release();
+        this.engaged = want;
+        this.lastError = null;
+        this.since = this.clock.now();
+      } catch (error) {
+        this.lastError = (error as Error)?.message ?? String(error);
+      }
+    });
+    return this.queue;
+  }
+}
