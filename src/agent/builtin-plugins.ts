@@ -1,4 +1,6 @@
 import type { PluginDefinition } from '../plugin-api';
+import authLocal from '../plugins/auth-local';
+import powerLinux from '../plugins/power-linux';
 import powerNoop from '../plugins/power-noop';
 
 /** First-party plugin packages (npm workspaces) loaded when installed; missing ones are simply skipped. */
@@ -11,5 +13,5 @@ export const FIRST_PARTY_PACKAGES = [
 
 /** Plugins compiled into the agent. They use exactly the public plugin contract. */
 export function builtinPlugins(): PluginDefinition<any>[] {
-  return [powerNoop];
+  return [authLocal, powerLinux, powerNoop];
 }

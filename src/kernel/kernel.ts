@@ -175,7 +175,7 @@ export class Kernel {
         problems.push({ code: BootCodes.unknownPlugin, plugin: id, message: `config has settings for unknown plugin "${id}" (known: ${[...ids].sort().join(', ')})`, path: `plugins.${id}` });
       }
     }
-    for (const record of this.records) problems.push(...(await gatePlugin(record, this.core.platform, this.core.logger)));
+    for (const record of this.records) problems.push(...(await gatePlugin(record, this.core.platform, this.core.processes, this.core.logger)));
     const graph = resolveCapabilityGraph(this.records, config.capabilities);
     problems.push(...graph.problems);
     this.order = graph.order;

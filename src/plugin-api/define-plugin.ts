@@ -27,6 +27,8 @@ export interface DetectContext<C> {
   readonly log: Logger;
   /** Shortcut for `platform.which`. */
   which(command: string): Promise<string | null>;
+  /** For probes such as `tool --version` (argv only; keep them short). */
+  readonly processes: ProcessRunner;
 }
 
 /** Passed to `activate` and `deactivate`. */

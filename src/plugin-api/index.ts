@@ -15,3 +15,4 @@ export * from './authenticator';
 export * from './session-manager';
 export * from './http-routes';
 export * from './ref-counted-power-manager';
+export * from './process-hold-backend';

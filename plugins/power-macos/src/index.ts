@@ -1,5 +1,4 @@
-import { definePlugin, PowerManager, ProcessRunner, RefCountedPowerManager, z } from 'tunnelforge/plugin';
-import { CaffeinateBackend } from './caffeinate-backend';
+import { definePlugin, PowerManager, ProcessHoldBackend, ProcessRunner, RefCountedPowerManager, z } from 'tunnelforge/plugin';
 
 const configSchema = z.object({
   /** caffeinate assertion flags: -i idle sleep, -m disk idle, -s system sleep on AC, -d display sleep. */
@@ -19,7 +18,9 @@ export default definePlugin({
   register(reg, config) {
     reg.provide(PowerManager, {
       deps: { processes: ProcessRunner },
-      create: ({ processes }) => new RefCountedPowerManager(new CaffeinateBackend(processes, config.flags)),
+      // -w: caffeinate exits by itself if the agent dies, so no assertion is ever orphaned.
+      create: ({ processes }) =>
+        new RefCountedPowerManager(new ProcessHoldBackend('caffeinate', processes, () => ['caffeinate', ...config.flags, '-w', String(process.pid)])),
     });
   },
   async deactivate(ctx) {
