@@ -1,0 +1,28 @@
+import type { createAgent } from '../agent/create-agent';
+import type { Kernel } from '../kernel/kernel';
+
+/** Something text can be written to (`process.stdout`, or a buffer in tests). */
+export interface CliOutput {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+}
+
+/** The part of a kernel the CLI drives (so tests can pass a fake). */
+export type AgentHandle = Pick<Kernel, 'load' | 'report' | 'problems' | 'definitions' | 'start' | 'stop' | 'degraded'>;
+
+/** Everything the CLI touches in the outside world; `runCli` never reaches past it except for defaults. */
+export interface CliIo {
+  stdout: CliOutput;
+  stderr: CliOutput;
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  /** Source of SIGINT/SIGTERM for `start`. Default: `process`. */
+  signals?: {
+    on(signal: 'SIGINT' | 'SIGTERM', listener: (signal: NodeJS.Signals) => void): unknown;
+    off(signal: 'SIGINT' | 'SIGTERM', listener: (signal: NodeJS.Signals) => void): unknown;
+  };
+  /** Forced exit (second signal, shutdown deadline). Default: `process.exit`. */
+  exit?: (code: number) => void;
+  /** Builds the agent. Default: `createAgent`. */
+  createAgent?: (options: Parameters<typeof createAgent>[0]) => AgentHandle;
+}

@@ -1,0 +1,49 @@
+import path from 'node:path';
+import { createAgent } from '../agent/create-agent';
+import type { AgentConfig } from '../kernel/config/agent-config-schema';
+import { loadConfig } from '../kernel/config/load-config';
+import { createLogger } from '../kernel/logger/create-logger';
+import type { Logger } from '../plugin-api/core-services';
+import type { AgentHandle, CliIo } from './cli-io';
+
+/** Flags that override config keys, as commander parsed them. */
+export interface OverrideFlags {
+  config?: string;
+  host?: string;
+  port?: number;
+  dataDir?: string;
+  logLevel?: AgentConfig['logLevel'];
+}
+
+export interface LoadedAgent {
+  agent: AgentHandle;
+  config: AgentConfig;
+  filepath: string | null;
+  logger: Logger;
+}
+
+/**
+ * Load the config (file, env, then flags), make the logger and build the agent (not started).
+ * `logTo`/`logLevel` let inspection commands keep stdout clean and quiet (`warn` on stderr).
+ */
+export async function loadAgent(
+  io: CliIo,
+  flags: OverrideFlags,
+  logging: { to: 'stdout' | 'stderr'; level?: AgentConfig['logLevel'] },
+): Promise<LoadedAgent> {
+  const { config, filepath } = await loadConfig({
+    configPath: flags.config,
+    cwd: io.cwd,
+    env: io.env,
+    overrides: { host: flags.host, port: flags.port, dataDir: flags.dataDir, logLevel: flags.logLevel },
+    overrideLabels: { host: '--host', port: '--port', dataDir: '--data-dir', logLevel: '--log-level' },
+  });
+  const logger = createLogger({
+    level: logging.level ?? config.logLevel,
+    format: config.logFormat,
+    destination: logging.to === 'stdout' ? io.stdout : io.stderr,
+  });
+  const configDir = filepath ? path.dirname(filepath) : io.cwd;
+  const agent = (io.createAgent ?? createAgent)({ config, logger, configDir });
+  return { agent, config, filepath, logger };
+}
