@@ -121,7 +121,7 @@ export class Kernel {
       throw new BootError([problem]);
     }
     const active = this.records.filter((r) => r.state === 'active').map((r) => r.id);
-    this.core.logger.info(this.degraded ? 'agent started (degraded)' : 'agent started', {
+    this.core.logger.debug(this.degraded ? 'agent started (degraded)' : 'agent started', {
       active,
       failed: this.records.filter((r) => r.state === 'failed').map((r) => r.id),
     });
