@@ -1,0 +1,56 @@
+import type { Clock, Disposable, EventBus, HttpRoutes, Logger, WebSocketRoutes } from '../plugin-api';
+import { SystemClock } from '../kernel/core/system-clock';
+import { PtySessionManager } from './pty-session-manager';
+import { SessionSocketHandler } from './session-socket-handler';
+import { SessionsConfig, type SessionsConfigInput } from './sessions-config';
+import { registerSessionsRoutes } from './sessions-routes';
+
+/** Path of the terminal WebSocket endpoint. */
+const WS_PATH = '/ws';
+/** Largest client frame (a big paste arrives as one INPUT frame). */
+const WS_MAX_PAYLOAD = 1024 * 1024;
+
+export interface SessionsCoreDeps {
+  /** The config slice (validated here; defaults applied). */
+  config: SessionsConfigInput | SessionsConfig;
+  events: EventBus;
+  log: Logger;
+  clock?: Clock;
+}
+
+export interface SessionsCore {
+  readonly manager: PtySessionManager;
+  /** Add the HTTP API, the SSE stream and the `/ws` endpoint; dispose to take them away. */
+  registerRoutes(http: HttpRoutes, ws: WebSocketRoutes): Disposable;
+  /** Remove routes, kill every session (SIGKILL after the grace period), release everything. */
+  dispose(): Promise<void>;
+}
+
+/** The sessions core, ready to be wired into a plugin (routes in `activate`, dispose in `deactivate`). */
+export function createSessionsCore({ config, events, log, clock = new SystemClock() }: SessionsCoreDeps): SessionsCore {
+  const settings = SessionsConfig.parse(config);
+  const manager = new PtySessionManager(settings, events, log, clock);
+  const registrations = new Set<Disposable>();
+  return {
+    manager,
+    registerRoutes(http, ws) {
+      const handler = new SessionSocketHandler(manager, log, settings.maxProtocolErrors);
+      const parts = [
+        registerSessionsRoutes(http, manager, events),
+        ws.add({ path: WS_PATH, access: 'viewer', maxPayloadBytes: WS_MAX_PAYLOAD, handler }),
+      ];
+      const registration: Disposable = {
+        dispose() {
+          if (!registrations.delete(registration)) return;
+          for (const part of parts) part.dispose();
+        },
+      };
+      registrations.add(registration);
+      return registration;
+    },
+    async dispose() {
+      for (const registration of [...registrations]) registration.dispose();
+      await manager.dispose();
+    },
+  };
+}

@@ -1,0 +1,6 @@
+/** The sessions core: PTY sessions, output rings, streaming to clients, the sessions API. */
+export { createSessionsCore, type SessionsCore, type SessionsCoreDeps } from './create-sessions-core';
+export { SessionsConfig, type SessionsConfigInput } from './sessions-config';
+export { PtySessionManager } from './pty-session-manager';
+export { ProtocolCodec, type ClientMessage, type ServerMessage } from './protocol-codec';
+export { Opcode } from './opcode';

@@ -1,0 +1,239 @@
+import { stat } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type {
+  Clock, CreateSessionOptions, Disposable, EventBus, Logger, SessionInfo, SessionManager, SpecialKey,
+} from '../plugin-api';
+import { resolveExecutable } from './resolve-executable';
+import { SessionErrors } from './session-errors';
+import { SessionId } from './session-id';
+import type { SessionsConfig } from './sessions-config';
+import { SpawnQueue } from './spawn-queue';
+import { specialKeyBytes } from './special-key-bytes';
+import type { StreamClient } from './stream-client';
+import { TerminalSession } from './terminal-session';
+import { uniqueName } from './unique-name';
+
+const DEFAULT_COLS = 80;
+const DEFAULT_ROWS = 24;
+/** Variables of the agent's own terminal that would mislead programs in the session's. */
+const INHERITED_ENV_DROPPED = ['TMUX', 'TMUX_PANE', 'STY', 'WINDOW', 'WINDOWID', 'TERMCAP', 'COLUMNS', 'LINES'];
+
+/**
+ * The agent's terminal sessions on node-pty: the `SessionManager` capability, plus what the
+ * WebSocket handler needs (the session object and client attach/detach).
+ *
+ * Sessions stay after their process exits (state `exited`, output still readable) until removed,
+ * or until `exitedRetentionMs` has passed. Events: `session.created|exited|renamed|resized|removed|
+ * attached|detached`, data = the SessionInfo.
+ */
+export class PtySessionManager implements SessionManager {
+  private readonly sessions = new Map<string, TerminalSession>();
+  private readonly retention = new Map<string, Disposable>();
+  private readonly spawns = new SpawnQueue();
+  private pendingCreates = 0;
+  private closing = false;
+
+  constructor(
+    private readonly config: SessionsConfig,
+    private readonly events: EventBus,
+    private readonly log: Logger,
+    private readonly clock: Clock,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  list(): SessionInfo[] {
+    return [...this.sessions.values()].map((session) => session.info());
+  }
+
+  get(id: string): SessionInfo | undefined {
+    return this.session(id)?.info();
+  }
+
+  /** The live session object (for the stream handler), or undefined for unknown/invalid ids. */
+  session(id: string): TerminalSession | undefined {
+    return SessionId.isValid(id) ? this.sessions.get(id) : undefined;
+  }
+
+  async create(options: CreateSessionOptions): Promise<SessionInfo> {
+    if (this.closing) throw SessionErrors.shuttingDown();
+    const cols = options.cols ?? DEFAULT_COLS;
+    const rows = options.rows ?? DEFAULT_ROWS;
+    if (!SessionErrors.isValidSize(cols, rows)) throw SessionErrors.badSize(cols, rows);
+    if (options.command !== undefined && (options.command.length === 0 || options.command[0] === '')) {
+      throw SessionErrors.badRequest('command must be a non-empty argv array');
+    }
+    // Count creations in flight too, so a burst cannot overshoot the limit.
+    if (this.sessions.size + this.pendingCreates >= this.config.maxSessions) throw SessionErrors.limit(this.config.maxSessions);
+    this.pendingCreates++;
+    try {
+      const cwd = await this.checkCwd(options.cwd ?? os.homedir());
+      const id = SessionId.create();
+      const env = this.buildEnv(options.env ?? {}, id);
+      const argv = options.command ?? [this.config.shell ?? this.env.SHELL ?? '/bin/sh', ...this.config.shellArgs];
+      const file = await resolveExecutable(argv[0], cwd, env.PATH);
+      if (file === null) throw SessionErrors.commandNotFound(argv[0]);
+      const command = [file, ...argv.slice(1)];
+      const name = uniqueName(options.name?.trim() || defaultName(command, cwd), this.names());
+      const session = await this.spawns.run(() => {
+        if (this.closing) throw SessionErrors.shuttingDown();
+        try {
+          return new TerminalSession({
+            id, name, command, cwd, env, cols, rows,
+            config: this.config, clock: this.clock, log: this.log.child({ session: id }),
+            onExit: (exited) => this.onSessionExit(exited),
+          });
+        } catch (error) {
+          throw SessionErrors.spawnFailed(error instanceof Error ? error.message : String(error));
+        }
+      });
+      this.sessions.set(id, session);
+      const info = session.info();
+      this.log.info('session created', { session: id, command, cwd });
+      this.events.publish('session.created', info);
+      return info;
+    } finally {
+      this.pendingCreates--;
+    }
+  }
+
+  rename(id: string, name: string): SessionInfo {
+    const session = this.require(id);
+    const trimmed = typeof name === 'string' ? name.trim() : '';
+    if (trimmed === '' || trimmed.length > 200) throw SessionErrors.badRequest('name must be 1..200 characters');
+    if (trimmed === session.name) return session.info();
+    const taken = this.names();
+    taken.delete(session.name);
+    session.name = uniqueName(trimmed, taken);
+    const info = session.info();
+    this.events.publish('session.renamed', info);
+    return info;
+  }
+
+  resize(id: string, cols: number, rows: number): SessionInfo {
+    const session = this.require(id);
+    if (!SessionErrors.isValidSize(cols, rows)) throw SessionErrors.badSize(cols, rows);
+    if (!session.running) throw SessionErrors.exited(id);
+    const before = session.resizes.latest;
+    if (!session.resize(cols, rows)) throw SessionErrors.exited(id);
+    const info = session.info();
+    if (before.cols !== cols || before.rows !== rows) this.events.publish('session.resized', info);
+    return info;
+  }
+
+  write(id: string, data: string | Uint8Array): void {
+    const session = this.require(id);
+    if (!session.write(data)) throw SessionErrors.exited(id);
+  }
+
+  sendKey(id: string, key: SpecialKey): void {
+    const bytes = Object.prototype.hasOwnProperty.call(specialKeyBytes, key) ? specialKeyBytes[key] : undefined;
+    if (bytes === undefined) throw SessionErrors.badKey(key);
+    this.write(id, bytes);
+  }
+
+  async kill(id: string): Promise<SessionInfo> {
+    const session = this.require(id);
+    await session.kill(this.config.killGraceMs);
+    return session.info();
+  }
+
+  async remove(id: string): Promise<void> {
+    const session = this.require(id);
+    if (session.running) await session.kill(this.config.killGraceMs);
+    if (this.sessions.get(id) !== session) return; // removed meanwhile
+    this.sessions.delete(id);
+    this.retention.get(id)?.dispose();
+    this.retention.delete(id);
+    const info = session.info();
+    session.dispose();
+    this.events.publish('session.removed', info);
+  }
+
+  async screenText(id: string): Promise<string> {
+    const session = this.require(id);
+    await session.screen.prepare();
+    return session.screen.text();
+  }
+
+  /** Attach a WebSocket client to a session's stream (see SessionStream.attach). */
+  attachClient(session: TerminalSession, client: StreamClient, offset?: number): void {
+    session.stream.attach(client, offset);
+    this.events.publish('session.attached', session.info());
+  }
+
+  detachClient(session: TerminalSession, client: StreamClient): void {
+    const before = session.stream.clientCount;
+    session.stream.detach(client);
+    if (session.stream.clientCount !== before && this.sessions.get(session.id) === session) {
+      this.events.publish('session.detached', session.info());
+    }
+  }
+
+  /** Kill every running session (SIGKILL after the grace period) and forget them all. */
+  async dispose(): Promise<void> {
+    this.closing = true;
+    const all = [...this.sessions.values()];
+    await Promise.all(all.filter((session) => session.running).map((session) => session.kill(this.config.killGraceMs)));
+    for (const session of all) session.dispose();
+    this.sessions.clear();
+    for (const timer of this.retention.values()) timer.dispose();
+    this.retention.clear();
+  }
+
+  private require(id: string): TerminalSession {
+    const session = this.session(id);
+    if (session === undefined) throw SessionErrors.notFound(String(id));
+    return session;
+  }
+
+  private names(): Set<string> {
+    return new Set([...this.sessions.values()].map((session) => session.name));
+  }
+
+  private async checkCwd(cwd: string): Promise<string> {
+    if (typeof cwd !== 'string' || !path.isAbsolute(cwd)) throw SessionErrors.badCwd(String(cwd), 'must be an absolute path');
+    try {
+      if (!(await stat(cwd)).isDirectory()) throw SessionErrors.badCwd(cwd, 'is not a directory');
+    } catch (error) {
+      if ((error as { code?: string }).code === 'TF_ERR_BAD_CWD') throw error;
+      throw SessionErrors.badCwd(cwd, 'does not exist');
+    }
+    return path.resolve(cwd);
+  }
+
+  private buildEnv(extra: Record<string, string>, id: string): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const [key, value] of Object.entries(this.env)) if (value !== undefined) env[key] = value;
+    for (const key of INHERITED_ENV_DROPPED) delete env[key];
+    for (const [key, value] of Object.entries(extra)) {
+      if (key === '' || key.includes('=') || key.includes('\0') || String(value).includes('\0')) {
+        throw SessionErrors.badRequest(`invalid environment variable ${JSON.stringify(key)}`);
+      }
+      env[key] = String(value);
+    }
+    env.TERM = 'xterm-256color';
+    env.TUNNELFORGE_SESSION_ID = id;
+    return env;
+  }
+
+  private onSessionExit(session: TerminalSession): void {
+    if (this.sessions.get(session.id) !== session) return;
+    const info = session.info();
+    this.log.info('session exited', { session: session.id, exitCode: info.exitCode, signal: info.signal });
+    this.events.publish('session.exited', info);
+    if (this.config.exitedRetentionMs > 0 && !this.closing) {
+      this.retention.set(session.id, this.clock.setTimeout(() => {
+        this.retention.delete(session.id);
+        this.remove(session.id).catch((error: unknown) => this.log.warn('auto-remove failed', { session: session.id, error: String(error) }));
+      }, this.config.exitedRetentionMs));
+    }
+  }
+}
+
+/** `bash ~/src/app`: the program's name and where it runs (home shortened to `~`). */
+function defaultName(command: readonly string[], cwd: string): string {
+  const home = os.homedir();
+  const where = cwd === home ? '~' : cwd.startsWith(home + path.sep) ? `~${cwd.slice(home.length)}` : cwd;
+  return `${path.basename(command[0])} ${where}`;
+}

@@ -1,0 +1,323 @@
+import { Terminal } from '@xterm/headless';
+import { SerializeAddon } from '@xterm/addon-serialize';
+import type { Clock, Disposable } from '../plugin-api';
+import type { OutputRing } from './output-ring';
+import type { ResizeLog } from './resize-log';
+
+/** The serialized screen at one output offset. */
+export interface ScreenSnapshot {
+  /** Output offset the screen corresponds to: the client continues with OUTPUT from here. */
+  readonly offset: number;
+  readonly cols: number;
+  readonly rows: number;
+  /** Escape sequences that rebuild the screen (and bounded scrollback) in a reset terminal. */
+  readonly data: Buffer;
+  /** Last resize event the snapshot already includes. */
+  readonly resizeSeq: number;
+}
+
+export interface ScreenModelOptions {
+  scrollback: number;
+  maxSnapshotBytes: number;
+  /** Drop the emulator after this long without holders (0: never). */
+  idleMs: number;
+  /** Output silence before background catch-up starts. */
+  quietMs?: number;
+  /** Bytes parsed per event-loop turn when catching up in the background. */
+  sliceBytes?: number;
+}
+
+/**
+ * The parts of @xterm/headless 6.0.0 used beyond its public API: `writeSync` (the public `write`
+ * is asynchronous, but snapshots must be taken at an exact offset) and the parser state (to avoid
+ * cutting a snapshot in the middle of an escape sequence). Checked at runtime; the version is pinned.
+ */
+interface XtermInternals {
+  _core?: {
+    writeSync?(data: Uint8Array): void;
+    _inputHandler?: { _parser?: { currentState?: number } };
+  };
+}
+
+const GROUND_STATE = 0;
+const ESC = 0x1b;
+const MAX_PREPARE_TURNS = 32;
+const ESC_SEARCH_BYTES = 64 * 1024;
+
+/**
+ * Lazy server-side terminal emulator for one session, used for snapshots (late joiners, clients
+ * that fell out of the ring) and the text API. It is never fed on the output hot path: it keeps
+ * its own parsed offset and catches up from the ring when output has been quiet for a moment (in
+ * slices, one per event-loop turn) or synchronously when a snapshot or the text is requested.
+ *
+ * The emulator (MBs of heap) exists only while needed: created on first use, dropped after
+ * `idleMs` without holders (attached clients). If its parsed offset falls out of the ring it starts
+ * over from `ring.start`: state older than the ring is lost (an accepted approximation; full-screen
+ * programs redraw, shells show the ring's tail).
+ */
+export class ScreenModel {
+  private term: Terminal | null = null;
+  private serializer: SerializeAddon | null = null;
+  private parsed = 0;
+  private appliedSeq = -1;
+  private holders = 0;
+  private idleTimer: Disposable | null = null;
+  private quietTimer: Disposable | null = null;
+  private outputSinceTick = false;
+  private slicing: NodeJS.Immediate | null = null;
+  private preparing: Promise<void> | null = null;
+  private cached: ScreenSnapshot | null = null;
+  private cachedAt = -1;
+  private cachedSeq = -1;
+  private resetCount = 0;
+  private readonly quietMs: number;
+  private readonly sliceBytes: number;
+
+  constructor(
+    private readonly ring: OutputRing,
+    private readonly resizes: ResizeLog,
+    private readonly options: ScreenModelOptions,
+    private readonly clock: Clock,
+  ) {
+    this.quietMs = options.quietMs ?? 10;
+    this.sliceBytes = options.sliceBytes ?? 256 * 1024;
+  }
+
+  /** Whether the emulator exists right now. */
+  get live(): boolean {
+    return this.term !== null;
+  }
+
+  /** Offset up to which the emulator has parsed. */
+  get parsedOffset(): number {
+    return this.parsed;
+  }
+
+  /** Times the emulator started over because its position fell out of the ring. */
+  get resets(): number {
+    return this.resetCount;
+  }
+
+  /** Called for every output chunk (after it is in the ring); only notes that output is flowing. */
+  noteOutput(): void {
+    if (this.term === null) return;
+    this.outputSinceTick = true;
+    if (this.quietTimer === null) this.quietTimer = this.clock.setTimeout(this.onQuietTick, this.quietMs);
+  }
+
+  /** A client is attached: keep the emulator. */
+  retain(): void {
+    this.holders++;
+    this.cancelIdle();
+  }
+
+  /** A client left; the emulator is dropped after `idleMs` without holders. */
+  release(): void {
+    if (this.holders > 0) this.holders--;
+    if (this.holders === 0) this.scheduleIdle();
+  }
+
+  /**
+   * Catch up asynchronously (a slice per turn) until the rest is small enough to parse at once, so
+   * a snapshot after a big backlog does not block the event loop for long.
+   */
+  prepare(): Promise<void> {
+    if (this.preparing) return this.preparing;
+    this.preparing = new Promise<void>((resolve) => {
+      const turn = (count: number): void => {
+        try {
+          this.ensure();
+          if (this.ring.end - this.parsed <= this.sliceBytes || count >= MAX_PREPARE_TURNS || this.parsed < this.ring.start) {
+            this.preparing = null;
+            resolve();
+            return;
+          }
+          this.catchUp(this.ring.end, this.sliceBytes);
+          setImmediate(turn, count + 1);
+        } catch {
+          // The caller's synchronous snapshot()/text() reports real failures.
+          this.preparing = null;
+          resolve();
+        }
+      };
+      turn(0);
+    });
+    return this.preparing;
+  }
+
+  /** The screen now (catches up synchronously first). */
+  snapshot(): ScreenSnapshot {
+    this.ensure();
+    this.catchUp(this.ring.end);
+    if (this.cached && this.cachedAt === this.parsed && this.cachedSeq === this.appliedSeq) return this.cached;
+    const term = this.term!;
+    let offset = this.parsed;
+    if (this.parserState() !== GROUND_STATE) {
+      // Mid escape sequence: the serialized screen cannot express the parser's state, so the client
+      // continues from the sequence's ESC and parses it whole. Until it completes it changed nothing.
+      const esc = this.ring.lastIndexOf(ESC, this.parsed, Math.max(this.ring.start, this.parsed - ESC_SEARCH_BYTES));
+      if (esc >= 0) offset = esc;
+    }
+    const snapshot: ScreenSnapshot = { offset, cols: term.cols, rows: term.rows, data: this.serializeBounded(), resizeSeq: this.appliedSeq };
+    this.cached = snapshot;
+    this.cachedAt = this.parsed;
+    this.cachedSeq = this.appliedSeq;
+    this.scheduleIdleIfUnheld();
+    return snapshot;
+  }
+
+  /** Visible screen lines, trailing spaces trimmed, joined with `\n`. */
+  text(): string {
+    this.ensure();
+    this.catchUp(this.ring.end);
+    const term = this.term!;
+    const buffer = term.buffer.active;
+    const lines: string[] = [];
+    // translateToString(true) trims only never-written cells; written spaces are trimmed here.
+    for (let y = 0; y < term.rows; y++) lines.push((buffer.getLine(buffer.baseY + y)?.translateToString(true) ?? '').replace(/ +$/, ''));
+    this.scheduleIdleIfUnheld();
+    return lines.join('\n');
+  }
+
+  /** Drop the emulator and every timer. The model can be used again (it starts over). */
+  dispose(): void {
+    this.cancelIdle();
+    this.quietTimer?.dispose();
+    this.quietTimer = null;
+    if (this.slicing) clearImmediate(this.slicing);
+    this.slicing = null;
+    this.dropTerminal();
+  }
+
+  private readonly onQuietTick = (): void => {
+    this.quietTimer = null;
+    if (this.term === null) return;
+    if (this.outputSinceTick) {
+      this.outputSinceTick = false;
+      this.quietTimer = this.clock.setTimeout(this.onQuietTick, this.quietMs);
+      return;
+    }
+    if (this.slicing === null) this.slicing = setImmediate(this.sliceTurn);
+  };
+
+  private readonly sliceTurn = (): void => {
+    this.slicing = null;
+    // Output resumed (the quiet timer is armed again) or the emulator was dropped: stop here.
+    if (this.term === null || this.quietTimer !== null) return;
+    this.catchUp(this.ring.end, this.sliceBytes);
+    if (this.parsed < this.utf8SafeEnd(this.ring.end)) this.slicing = setImmediate(this.sliceTurn);
+  };
+
+  private ensure(): void {
+    if (this.term === null) this.createTerminal();
+  }
+
+  private createTerminal(): void {
+    const size = this.resizes.at(this.ring.start);
+    const term = new Terminal({
+      cols: size.cols,
+      rows: size.rows,
+      scrollback: this.options.scrollback,
+      allowProposedApi: true,
+      logLevel: 'off',
+    });
+    if (typeof (term as unknown as XtermInternals)._core?.writeSync !== 'function') {
+      term.dispose();
+      throw new Error('@xterm/headless lacks writeSync: the screen model needs the pinned 6.0.0');
+    }
+    const serializer = new SerializeAddon();
+    term.loadAddon(serializer);
+    this.term = term;
+    this.serializer = serializer;
+    this.parsed = this.ring.start;
+    this.appliedSeq = size.seq;
+    this.cached = null;
+    this.scheduleIdleIfUnheld();
+  }
+
+  private dropTerminal(): void {
+    this.serializer?.dispose();
+    this.term?.dispose();
+    this.serializer = null;
+    this.term = null;
+    this.cached = null;
+    this.outputSinceTick = false;
+  }
+
+  /** Parse ring bytes (and apply resizes in order) up to `target`, at most `maxBytes` of them. */
+  private catchUp(target: number, maxBytes = Infinity): void {
+    if (this.parsed < this.ring.start) {
+      this.resetCount++;
+      this.dropTerminal();
+      this.createTerminal();
+    }
+    const term = this.term!;
+    const writeSync = (term as unknown as XtermInternals)._core!.writeSync!.bind((term as unknown as XtermInternals)._core);
+    // Never stop inside a UTF-8 sequence: the emulator would hold half a character that a client
+    // starting at `parsed` never sees.
+    const end = this.utf8SafeEnd(Math.min(target, this.ring.end));
+    let budget = maxBytes;
+    for (;;) {
+      const event = this.resizes.after(this.appliedSeq);
+      if (event && event.offset <= this.parsed) {
+        term.resize(event.cols, event.rows);
+        this.appliedSeq = event.seq;
+        continue;
+      }
+      if (this.parsed >= end || budget <= 0) break;
+      const stop = Math.min(end, event ? event.offset : Infinity, this.parsed + budget);
+      const view = this.ring.peek(this.parsed, stop - this.parsed);
+      if (view === null || view.length === 0) break;
+      writeSync(view);
+      this.parsed += view.length;
+      budget -= view.length;
+    }
+  }
+
+  /** `end`, moved back to the start of an incomplete trailing UTF-8 sequence. */
+  private utf8SafeEnd(end: number): number {
+    for (let back = 1; back <= 3 && end - back >= this.parsed; back++) {
+      const byte = this.ring.byteAt(end - back);
+      if (byte < 0) break;
+      if ((byte & 0xc0) === 0x80) continue;
+      if (byte >= 0xc0) {
+        const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2;
+        if (back < length) return end - back;
+      }
+      break;
+    }
+    return end;
+  }
+
+  private parserState(): number {
+    return (this.term as unknown as XtermInternals)._core?._inputHandler?._parser?.currentState ?? GROUND_STATE;
+  }
+
+  /** Serialize with as much scrollback as fits in `maxSnapshotBytes`. */
+  private serializeBounded(): Buffer {
+    let lines = this.options.scrollback;
+    for (;;) {
+      const data = Buffer.from(this.serializer!.serialize({ scrollback: lines }), 'utf8');
+      if (data.length <= this.options.maxSnapshotBytes || lines === 0) return data;
+      lines = lines > 8 ? Math.floor(lines / 2) : 0;
+    }
+  }
+
+  private scheduleIdleIfUnheld(): void {
+    if (this.holders === 0 && this.idleTimer === null) this.scheduleIdle();
+  }
+
+  private scheduleIdle(): void {
+    this.cancelIdle();
+    if (this.options.idleMs <= 0 || this.term === null) return;
+    this.idleTimer = this.clock.setTimeout(() => {
+      this.idleTimer = null;
+      if (this.holders === 0) this.dispose();
+    }, this.options.idleMs);
+  }
+
+  private cancelIdle(): void {
+    this.idleTimer?.dispose();
+    this.idleTimer = null;
+  }
+}

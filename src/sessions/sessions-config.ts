@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+/**
+ * Config slice of the sessions core. Every field has a default, so `SessionsConfig.parse({})` is a
+ * working configuration.
+ */
+export const SessionsConfig = z.strictObject({
+  /** Sessions held at once (running and exited-but-not-removed: both hold an output ring). */
+  maxSessions: z.number().int().min(1).max(4096).default(64),
+  /** Output ring per session. Storage starts at 16 KiB and doubles up to this. */
+  ringBytes: z.number().int().min(64 * KiB).max(256 * MiB).default(4 * MiB),
+  /** A client whose socket has this much queued stops receiving until it drains. */
+  clientBufferCap: z.number().int().min(16 * KiB).max(64 * MiB).default(1 * MiB),
+  /** Coalescing window while output keeps arriving (the first chunk is sent at once). */
+  coalesceMs: z.number().int().min(0).max(100).default(3),
+  /** Largest OUTPUT payload per frame. */
+  maxFrameBytes: z.number().int().min(1 * KiB).max(1 * MiB).default(64 * KiB),
+  /** SIGTERM/SIGHUP → SIGKILL grace period. */
+  killGraceMs: z.number().int().min(0).max(600_000).default(3000),
+  /** Exited sessions are removed after this long; 0 keeps them until removed explicitly. */
+  exitedRetentionMs: z.number().int().min(0).default(3_600_000),
+  /** Scrollback lines of the server-side screen model (and the most a snapshot carries). */
+  scrollbackLines: z.number().int().min(0).max(10_000).default(200),
+  /** Largest serialized snapshot; scrollback is cut to fit. */
+  maxSnapshotBytes: z.number().int().min(16 * KiB).max(16 * MiB).default(256 * KiB),
+  /** The screen model is dropped after this long without attached clients (it costs MBs). */
+  screenIdleMs: z.number().int().min(0).default(60_000),
+  /** Login shell for sessions created without a command; default `$SHELL`, else `/bin/sh`. */
+  shell: z.string().min(1).optional(),
+  /** Arguments for the shell (a login shell by default). */
+  shellArgs: z.array(z.string()).default(['-l']),
+  /** Consecutive protocol errors before a WebSocket is closed with 4400. */
+  maxProtocolErrors: z.number().int().min(1).max(10_000).default(50),
+});
+
+/** The validated config slice. */
+export type SessionsConfig = z.output<typeof SessionsConfig>;
+/** The config slice as written (all fields optional). */
+export type SessionsConfigInput = z.input<typeof SessionsConfig>;

@@ -1,0 +1,97 @@
+import type {
+  Disposable, EventStreamDefinition, HttpRequest, HttpResponse, HttpRoutes, Principal, RouteDefinition, SseStream,
+} from '../../src/plugin-api';
+
+/** One recorded server-sent event. */
+export interface SentEvent {
+  event: string;
+  data: unknown;
+  id?: string | number;
+}
+
+/** An SSE stream that records what is sent. */
+export class FakeSseStream implements SseStream {
+  readonly sent: SentEvent[] = [];
+  closed = false;
+  private listeners: Array<() => void> = [];
+
+  send(event: string, data: unknown, id?: string | number): boolean {
+    if (this.closed) return false;
+    this.sent.push({ event, data, id });
+    return true;
+  }
+  onClose(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const listener of this.listeners) listener();
+  }
+}
+
+export const WRITER: Principal = { id: 'writer', role: 'writer', via: 'test' };
+export const VIEWER: Principal = { id: 'viewer', role: 'viewer', via: 'test' };
+
+/**
+ * `HttpRoutes` without a server: records routes and calls handlers the way the transport would
+ * (pattern match, params; a thrown HttpError becomes its status and `{ error: { code, message } }`).
+ * Access levels are recorded, not enforced (that is the transport's job).
+ */
+export class FakeHttpRoutes implements HttpRoutes {
+  readonly routes: RouteDefinition[] = [];
+  readonly streams: EventStreamDefinition[] = [];
+
+  add(route: RouteDefinition): Disposable {
+    this.routes.push(route);
+    return { dispose: () => void this.routes.splice(this.routes.indexOf(route) >>> 0, 1) };
+  }
+
+  addEventStream(definition: EventStreamDefinition): Disposable {
+    this.streams.push(definition);
+    return { dispose: () => void this.streams.splice(this.streams.indexOf(definition) >>> 0, 1) };
+  }
+
+  route(method: string, path: string): { route: RouteDefinition; params: Record<string, string> } | undefined {
+    for (const route of this.routes) {
+      if (route.method !== method) continue;
+      const pattern = route.path.split('/');
+      const parts = path.split('/');
+      if (pattern.length !== parts.length) continue;
+      const params: Record<string, string> = {};
+      if (pattern.every((segment, i) => segment.startsWith(':') ? ((params[segment.slice(1)] = decodeURIComponent(parts[i])), true) : segment === parts[i])) {
+        return { route, params };
+      }
+    }
+    return undefined;
+  }
+
+  async call(method: string, path: string, options: { body?: unknown; principal?: Principal } = {}): Promise<HttpResponse & { status: number }> {
+    const found = this.route(method, path);
+    if (!found) return { status: 404, json: { error: { code: 'TF_ERR_NO_ROUTE' } } };
+    const request: HttpRequest = {
+      method, path, params: found.params, query: new URLSearchParams(), headers: {}, body: options.body,
+      principal: options.principal ?? WRITER, remoteAddress: '127.0.0.1',
+    };
+    try {
+      const response = await found.route.handler(request);
+      return { ...response, status: response.status ?? 200 };
+    } catch (error) {
+      const e = error as { status?: number; code?: string; message?: string; details?: unknown };
+      if (typeof e.status === 'number' && typeof e.code === 'string') {
+        return { status: e.status, json: { error: { code: e.code, message: e.message, details: e.details } } };
+      }
+      throw error;
+    }
+  }
+
+  openStream(path: string, principal: Principal = VIEWER): FakeSseStream {
+    const definition = this.streams.find((s) => s.path === path);
+    if (!definition) throw new Error(`no stream at ${path}`);
+    const stream = new FakeSseStream();
+    definition.open({
+      method: 'GET', path, params: {}, query: new URLSearchParams(), headers: {}, body: undefined, principal, remoteAddress: '127.0.0.1',
+    }, stream);
+    return stream;
+  }
+}

@@ -1,0 +1,196 @@
+import { Terminal } from '@xterm/headless';
+import { FakeClock } from '../../src/testkit/fake-clock';
+import { OutputRing } from '../../src/sessions/output-ring';
+import { ResizeLog } from '../../src/sessions/resize-log';
+import { ScreenModel, type ScreenSnapshot } from '../../src/sessions/screen-model';
+
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+function terminal(cols: number, rows: number): Terminal {
+  return new Terminal({ cols, rows, scrollback: 1000, allowProposedApi: true, logLevel: 'off' });
+}
+
+function write(term: Terminal, data: string | Uint8Array): Promise<void> {
+  return new Promise((resolve) => term.write(data, resolve));
+}
+
+function lines(term: Terminal): string[] {
+  const buffer = term.buffer.active;
+  return Array.from({ length: term.rows }, (_, y) => buffer.getLine(buffer.baseY + y)?.translateToString(true) ?? '');
+}
+
+/** What a client shows after SNAPSHOT + the output that follows it. */
+async function clientView(snapshot: ScreenSnapshot, ring: OutputRing, resizes?: ResizeLog): Promise<Terminal> {
+  const term = terminal(snapshot.cols, snapshot.rows);
+  await write(term, snapshot.data);
+  let at = snapshot.offset;
+  let seq = snapshot.resizeSeq;
+  for (;;) {
+    const event = resizes?.after(seq);
+    if (event && event.offset <= at) {
+      term.resize(event.cols, event.rows);
+      seq = event.seq;
+      continue;
+    }
+    const stop = event ? event.offset : ring.end;
+    if (at >= ring.end) break;
+    await write(term, ring.read(at, stop - at)!);
+    at = stop;
+  }
+  return term;
+}
+
+function setup(options: { capacity?: number; cols?: number; rows?: number; scrollback?: number; maxSnapshotBytes?: number; idleMs?: number } = {}) {
+  const clock = new FakeClock();
+  const ring = new OutputRing(options.capacity ?? 1024 * 1024);
+  const resizes = new ResizeLog(options.cols ?? 40, options.rows ?? 10);
+  const model = new ScreenModel(ring, resizes, {
+    scrollback: options.scrollback ?? 50, maxSnapshotBytes: options.maxSnapshotBytes ?? 256 * 1024, idleMs: options.idleMs ?? 60_000,
+  }, clock);
+  return { clock, ring, resizes, model };
+}
+
+const colorful = (n: number): string => Array.from({ length: n }, (_, i) =>
+  `\x1b[3${i % 8}mline ${i}\x1b[0m ${'#'.repeat(i % 30)}\r\n`).join('');
+
+describe('ScreenModel', () => {
+  it('is lazy: no emulator until a snapshot is asked for', () => {
+    const { ring, model } = setup();
+    ring.append(Buffer.from('hello'));
+    model.noteOutput();
+    expect(model.live).toBe(false);
+    expect(model.snapshot().offset).toBe(5);
+    expect(model.live).toBe(true);
+    model.dispose();
+  });
+
+  it('snapshot + following output reproduce the screen of a terminal that saw everything', async () => {
+    const { ring, resizes, model } = setup();
+    const reference = terminal(40, 10);
+    const feed = async (data: string): Promise<void> => {
+      ring.append(Buffer.from(data));
+      await write(reference, data);
+    };
+    await feed(colorful(30));
+    await feed('\x1b[2;5H\x1b[1;4mbold underline\x1b[0m\x1b[8;1H$ ');
+    const snapshot = model.snapshot();
+    expect(snapshot.offset).toBe(ring.end);
+    await feed('typed more\r\n' + colorful(3));
+    const view = await clientView(snapshot, ring, resizes);
+    expect(lines(view)).toEqual(lines(reference));
+    expect(view.buffer.active.cursorX).toBe(reference.buffer.active.cursorX);
+    expect(view.buffer.active.cursorY).toBe(reference.buffer.active.cursorY);
+    view.dispose();
+    reference.dispose();
+    model.dispose();
+  });
+
+  it('applies resizes at their place in the output', async () => {
+    const { ring, resizes, model } = setup({ cols: 40, rows: 10 });
+    const reference = terminal(40, 10);
+    ring.append(Buffer.from(colorful(12)));
+    await write(reference, colorful(12));
+    resizes.record(ring.end, 20, 6);
+    reference.resize(20, 6);
+    ring.append(Buffer.from('after the resize, a long line that wraps at twenty columns\r\n'));
+    await write(reference, 'after the resize, a long line that wraps at twenty columns\r\n');
+    const snapshot = model.snapshot();
+    expect([snapshot.cols, snapshot.rows]).toEqual([20, 6]);
+    const view = await clientView(snapshot, ring, resizes);
+    expect(lines(view)).toEqual(lines(reference));
+    expect(model.text().split('\n')).toEqual(lines(reference).map((line) => line.replace(/ +$/, '')));
+    view.dispose();
+    reference.dispose();
+    model.dispose();
+  });
+
+  it('never cuts a snapshot inside a UTF-8 character', async () => {
+    const { ring, model } = setup();
+    const euro = Buffer.from('€'); // 3 bytes
+    ring.append(Buffer.concat([Buffer.from('price: '), euro.subarray(0, 2)]));
+    const snapshot = model.snapshot();
+    expect(snapshot.offset).toBe(7);
+    ring.append(Buffer.concat([euro.subarray(2), Buffer.from('42')]));
+    const view = await clientView(snapshot, ring);
+    expect(lines(view)[0]).toBe('price: €42');
+    view.dispose();
+    model.dispose();
+  });
+
+  it('starts the client at the ESC of an unfinished escape sequence', async () => {
+    const { ring, model } = setup();
+    ring.append(Buffer.from('plain \x1b[3'));
+    const snapshot = model.snapshot();
+    expect(snapshot.offset).toBe(6);
+    ring.append(Buffer.from('1mred\x1b[0m'));
+    const view = await clientView(snapshot, ring);
+    expect(lines(view)[0]).toBe('plain red');
+    const cell = view.buffer.active.getLine(0)!.getCell(6)!;
+    expect(cell.getFgColor()).toBe(1);
+    view.dispose();
+    model.dispose();
+  });
+
+  it('starts over from the ring when its position fell out of it', () => {
+    const { ring, model } = setup({ capacity: 64 * 1024 });
+    ring.append(Buffer.from('first screen\r\n'));
+    model.snapshot();
+    for (let i = 0; i < 3000; i++) ring.append(Buffer.from(`line ${i} ${'x'.repeat(20)}\r\n`));
+    expect(model.parsedOffset).toBeLessThan(ring.start);
+    const snapshot = model.snapshot();
+    expect(model.resets).toBe(1);
+    expect(snapshot.offset).toBe(ring.end);
+    expect(model.text()).toContain('line 2999');
+    model.dispose();
+  });
+
+  it('bounds the snapshot by cutting scrollback', () => {
+    const { ring, model } = setup({ cols: 200, rows: 10, scrollback: 1000, maxSnapshotBytes: 16 * 1024 });
+    for (let i = 0; i < 900; i++) ring.append(Buffer.from(`\x1b[3${i % 8}m${String(i).padStart(5, '0')} ${'y'.repeat(150)}\x1b[0m\r\n`));
+    const snapshot = model.snapshot();
+    expect(snapshot.data.length).toBeLessThanOrEqual(16 * 1024);
+    expect(snapshot.data.toString()).toContain('00899');
+    model.dispose();
+  });
+
+  it('text() gives the visible lines with trailing spaces trimmed', () => {
+    const { ring, model } = setup({ cols: 20, rows: 3 });
+    ring.append(Buffer.from('a   \r\n  b  \r\nc'));
+    expect(model.text()).toBe('a\n  b\nc');
+    model.dispose();
+  });
+
+  it('catches up in the background once output is quiet, not on every chunk', async () => {
+    const { clock, ring, model } = setup();
+    model.snapshot();
+    ring.append(Buffer.from('more output\r\n'));
+    model.noteOutput();
+    expect(model.parsedOffset).toBe(0);
+    await clock.advance(10);
+    ring.append(Buffer.from('and more\r\n'));
+    model.noteOutput();
+    await clock.advance(10); // output arrived during this window: still not quiet
+    await turn();
+    expect(model.parsedOffset).toBe(0);
+    await clock.advance(10);
+    await turn();
+    expect(model.parsedOffset).toBe(ring.end);
+    model.dispose();
+  });
+
+  it('drops the emulator after the idle time without holders, keeps it while held', async () => {
+    const { clock, ring, model } = setup({ idleMs: 1000 });
+    ring.append(Buffer.from('x'));
+    model.retain();
+    model.snapshot();
+    await clock.advance(5000);
+    expect(model.live).toBe(true);
+    model.release();
+    await clock.advance(999);
+    expect(model.live).toBe(true);
+    await clock.advance(1);
+    expect(model.live).toBe(false);
+    expect(model.text().startsWith('x')).toBe(true); // recreated on demand from the ring
+    model.dispose();
+  });
+});

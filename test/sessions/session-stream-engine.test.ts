@@ -1,0 +1,154 @@
+import type { SessionInfo } from '../../src/plugin-api';
+import { FakeClock } from '../../src/testkit/fake-clock';
+import { OutputRing } from '../../src/sessions/output-ring';
+import { ResizeLog } from '../../src/sessions/resize-log';
+import { ScreenModel } from '../../src/sessions/screen-model';
+import { SessionStream } from '../../src/sessions/session-stream';
+import { StreamClient } from '../../src/sessions/stream-client';
+import { MemoryWsConnection } from '../helpers/memory-ws-connection';
+
+const info = { id: 'x', name: 'x', command: [], cwd: '/', pid: 1, state: 'running', exitCode: null, signal: null, cols: 80, rows: 24,
+  createdAt: '', exitedAt: null, clients: 0, outputBytes: 0 } as SessionInfo;
+
+/** The stream engine alone: a ring fed by the test, a fake clock, a recording flow control. */
+function setup(options: { cap?: number; frame?: number; ring?: number } = {}) {
+  const clock = new FakeClock();
+  const ring = new OutputRing(options.ring ?? 1024 * 1024);
+  const resizes = new ResizeLog(80, 24);
+  const screen = new ScreenModel(ring, resizes, { scrollback: 10, maxSnapshotBytes: 64 * 1024, idleMs: 0 }, clock);
+  const flow = { paused: false, pauses: 0, pause() { this.paused = true; this.pauses++; }, resume() { this.paused = false; } };
+  const stream = new SessionStream(ring, resizes, screen, flow, () => info,
+    { clientBufferCap: options.cap ?? 1024 * 1024, coalesceMs: 3, maxFrameBytes: options.frame ?? 64 * 1024 }, clock);
+  const output = (data: string | Buffer): void => {
+    ring.append(typeof data === 'string' ? Buffer.from(data) : data);
+    stream.onOutput();
+  };
+  const join = (offset = 0): { connection: MemoryWsConnection; client: StreamClient } => {
+    const connection = new MemoryWsConnection();
+    const client = new StreamClient(connection);
+    stream.attach(client, offset);
+    return { connection, client };
+  };
+  return { clock, ring, resizes, screen, flow, stream, output, join };
+}
+
+const outputBytes = (connection: MemoryWsConnection): Buffer => Buffer.concat(connection.ofType('output').map((m) => m.data));
+
+describe('SessionStream engine', () => {
+  it('builds one frame per cursor and sends it to every client there', () => {
+    const { stream, output, join } = setup();
+    const a = join();
+    const b = join();
+    const sent: Uint8Array[][] = [[], []];
+    for (const [i, { connection }] of [a, b].entries()) {
+      const send = connection.send.bind(connection);
+      connection.send = (data: Uint8Array) => (sent[i].push(data), send(data));
+    }
+    output('shared bytes');
+    expect(sent[0]).toHaveLength(1);
+    expect(sent[1][0]).toBe(sent[0][0]); // the same Buffer object
+    stream.closeAll(1000, 'bye');
+  });
+
+  it('cuts frames at maxFrameBytes and keeps offsets exact', () => {
+    const { output, join } = setup({ frame: 1024 });
+    const { connection } = join();
+    const data = Buffer.alloc(5000, 0x41);
+    output(data);
+    const frames = connection.ofType('output');
+    expect(frames.map((f) => f.data.length)).toEqual([1024, 1024, 1024, 1024, 904]);
+    expect(frames.map((f) => f.offset)).toEqual([0, 1024, 2048, 3072, 4096]);
+  });
+
+  it('coalesces output that arrives while the window is open, then goes idle', async () => {
+    const { clock, output, join } = setup();
+    const { connection } = join();
+    output('a');
+    output('b');
+    output('c');
+    expect(outputBytes(connection).toString()).toBe('a');
+    await clock.advance(3);
+    expect(connection.ofType('output').map((m) => m.data.toString())).toEqual(['a', 'bc']);
+    await clock.advance(3); // nothing new: idle
+    expect(clock.pending).toBe(0);
+    output('d');
+    expect(outputBytes(connection).toString()).toBe('abcd');
+  });
+
+  it('pauses the producer only when every live, unpaused client is blocked', () => {
+    const { flow, stream, output, join } = setup({ cap: 1024, frame: 512 });
+    const a = join();
+    const b = join();
+    a.connection.stalled = true;
+    output(Buffer.alloc(4096, 1));
+    expect(a.client.blocked).toBe(true);
+    expect(b.client.blocked).toBe(false);
+    expect(flow.paused).toBe(false); // b still reads
+
+    b.connection.stalled = true;
+    output(Buffer.alloc(4096, 2)); // (inside the window: the tick would send; force it)
+    stream.drain(b.client);
+    expect(b.client.blocked).toBe(true);
+    expect(flow.paused).toBe(true); // everyone is blocked
+
+    stream.setPaused(b.client, true); // b asked for PAUSE: it no longer counts...
+    expect(flow.paused).toBe(true); // ...and a alone is still blocked
+    a.connection.stalled = false;
+    a.connection.release();
+    stream.drain(a.client);
+    expect(flow.paused).toBe(false);
+    expect(outputBytes(a.connection).length).toBe(8192);
+    stream.closeAll(1000, 'bye');
+  });
+
+  it('delivers RESIZED exactly between the bytes before and after the resize', () => {
+    const { resizes, ring, stream, output, join } = setup();
+    output('before');
+    resizes.record(ring.end, 100, 40);
+    stream.onResize();
+    output('after');
+    // A client resuming from 0 replays across the resize point.
+    const { connection } = join(0);
+    const sequence = connection.messages.slice(1).map((m) =>
+      m.type === 'output' ? `out:${m.data.toString()}` : m.type === 'resized' ? `size:${m.cols}x${m.rows}` : m.type);
+    expect(sequence).toEqual(['size:80x24', 'out:before', 'size:100x40', 'out:after']);
+    stream.closeAll(1000, 'bye');
+  });
+
+  it('resyncs a client that fell out of the ring with a SNAPSHOT, then continues', async () => {
+    const { ring, stream, output, join } = setup({ ring: 64 * 1024, cap: 16 * 1024, frame: 4096 });
+    const slow = join();
+    const fast = join();
+    slow.connection.stalled = true;
+    for (let i = 0; i < 400; i++) {
+      output(`line ${i} ${'.'.repeat(300)}\r\n`);
+      stream.drain(fast.client);
+    }
+    expect(slow.client.cursor).toBeLessThan(ring.start);
+    slow.connection.stalled = false;
+    slow.connection.release();
+    stream.drain(slow.client);
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    const snapshot = slow.connection.ofType('snapshot')[0];
+    expect(snapshot).toBeDefined();
+    expect(slow.client.cursor).toBe(ring.end);
+    const last = slow.connection.messages.at(-1)!;
+    expect(['snapshot', 'output']).toContain(last.type);
+    stream.closeAll(1000, 'bye');
+  });
+
+  it('sends EXIT after the last byte, also to a client that catches up later', () => {
+    const { stream, output, join } = setup({ cap: 1024, frame: 512 });
+    const a = join();
+    a.connection.stalled = true;
+    output(Buffer.alloc(3000, 0x61));
+    stream.onExit({ exitCode: 0, signal: null });
+    expect(a.connection.ofType('exit')).toHaveLength(0);
+    a.connection.stalled = false;
+    a.connection.release();
+    stream.drain(a.client);
+    expect(a.connection.messages.at(-1)).toEqual({ type: 'exit', exitCode: 0, signal: null });
+    expect(outputBytes(a.connection).length).toBe(3000);
+  });
+});
