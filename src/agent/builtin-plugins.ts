@@ -1,5 +1,7 @@
 import type { PluginDefinition } from '../plugin-api';
 import authLocal from '../plugins/auth-local';
+import coreHttp from '../plugins/core-http';
+import coreSessions from '../plugins/core-sessions';
 import powerLinux from '../plugins/power-linux';
 import powerNoop from '../plugins/power-noop';
 
@@ -13,5 +15,5 @@ export const FIRST_PARTY_PACKAGES = [
 
 /** Plugins compiled into the agent. They use exactly the public plugin contract. */
 export function builtinPlugins(): PluginDefinition<any>[] {
-  return [authLocal, powerLinux, powerNoop];
+  return [coreHttp, coreSessions, authLocal, powerLinux, powerNoop];
 }

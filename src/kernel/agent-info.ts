@@ -1,4 +1,4 @@
-import type { AgentInfo } from '../plugin-api';
+import type { AgentInfo, PluginSummary } from '../plugin-api';
 import type { LocalEventBus } from './core/local-event-bus';
 
 /** Event the HTTP server publishes once it listens; `AgentInfo.localUrl()` follows it. */
@@ -14,6 +14,7 @@ export class KernelAgentInfo implements AgentInfo {
     readonly port: number,
     readonly dataDir: string,
     bus: LocalEventBus,
+    private readonly report: () => PluginSummary[],
   ) {
     bus.subscribe(SERVER_LISTENING_EVENT, (event) => {
       const data = event.data as { url?: unknown };
@@ -23,5 +24,9 @@ export class KernelAgentInfo implements AgentInfo {
 
   localUrl(): string | null {
     return this.url;
+  }
+
+  plugins(): PluginSummary[] {
+    return this.report();
   }
 }

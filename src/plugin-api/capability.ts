@@ -25,6 +25,12 @@ export interface Token<T> {
 /** A token for a service that plugins provide. */
 export type CapabilityToken<T> = Token<T> & { readonly kind: 'capability' };
 
+/** A capability with any number of providers; as a `deps` entry it resolves to an array. */
+export type MultipleCapabilityToken<T> = CapabilityToken<T> & { readonly multiple: true };
+
+/** What a `deps` entry resolves to: the service, or an array of them for a multiple capability. */
+export type DepOf<K> = K extends { readonly multiple: true } ? ServiceOf<K>[] : ServiceOf<K>;
+
 /** The service type behind a token. */
 export type ServiceOf<K> = K extends Token<infer T> ? T : never;
 
@@ -34,6 +40,8 @@ const ID_PATTERN = /^[A-Za-z][A-Za-z0-9.-]*$/;
  * Declare a capability token. Third-party plugins may declare their own capabilities
  * (use a namespaced id such as `"acme.Backup"`); the built-in ones are exported from this module.
  */
+export function defineCapability<T>(id: string, options: { multiple: true }): MultipleCapabilityToken<T>;
+export function defineCapability<T>(id: string, options?: { multiple?: false }): CapabilityToken<T>;
 export function defineCapability<T>(id: string, options: { multiple?: boolean } = {}): CapabilityToken<T> {
   if (!ID_PATTERN.test(id)) throw new TypeError(`invalid capability id "${id}"`);
   return Object.freeze({ id, kind: 'capability' as const, multiple: options.multiple ?? false });

@@ -35,6 +35,17 @@ export interface AgentInfo {
   readonly dataDir: string;
   /** `http://host:port` of the running server, or `null` before it listens. */
   localUrl(): string | null;
+  /** Every plugin the kernel knows, with its state (what `tunnelforge plugins ls` shows). */
+  plugins(): PluginSummary[];
+}
+
+/** One plugin as {@link AgentInfo.plugins} reports it. */
+export interface PluginSummary {
+  id: string;
+  version: string | null;
+  state: 'discovered' | 'ready' | 'active' | 'skipped' | 'disabled' | 'failed' | 'stopped';
+  reason: string | null;
+  provides: string[];
 }
 export const AgentInfo = defineCoreService<AgentInfo>('AgentInfo');
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Token } from './capability';
+import type { DepOf, Token } from './capability';
 import type { AgentInfo, Clock, EventBus, Logger, Platform, PlatformInfo, ProcessRunner } from './core-services';
 
 /** The plugin API version this agent implements. A plugin declaring another version is refused. */
@@ -9,8 +9,11 @@ export const PLUGIN_API_VERSION = 1;
 export interface ServiceProvider<T, D extends Record<string, Token<unknown>>> {
   /** Services `create` needs, by name. Their providers are activated before this plugin. */
   deps?: D;
-  /** Build the service. Called lazily, at most once, when first requested. */
-  create(deps: { [K in keyof D]: D[K] extends Token<infer S> ? S : never }): T;
+  /**
+   * Build the service. Called lazily, at most once, when first requested. A multiple capability
+   * in `deps` arrives as an array of its active providers.
+   */
+  create(deps: { [K in keyof D]: DepOf<D[K]> }): T;
 }
 
 /** Passed to {@link PluginDefinition.register}. */

@@ -16,3 +16,5 @@ export * from './session-manager';
 export * from './http-routes';
 export * from './ref-counted-power-manager';
 export * from './process-hold-backend';
+export * from './tunnel-launcher';
+export * from './supervised-tunnel';

@@ -1,6 +1,5 @@
 import { Terminal } from '@xterm/headless';
 import type { ServerMessage } from '../../src/sessions/protocol-codec';
-import type { MemoryWsConnection } from './memory-ws-connection';
 
 /**
  * What a protocol-v1 client does with the server's frames, on a real @xterm/headless terminal:
@@ -21,7 +20,7 @@ export class TerminalClient {
   problems: string[] = [];
   private writes: Promise<void> = Promise.resolve();
 
-  constructor(readonly connection: MemoryWsConnection, cols = 80, rows = 24) {
+  constructor(readonly connection: { onMessage(listener: (message: ServerMessage) => void): void }, cols = 80, rows = 24) {
     this.terminal = new Terminal({ cols, rows, scrollback: 1000, allowProposedApi: true, logLevel: 'off' });
     connection.onMessage((message) => this.apply(message));
   }

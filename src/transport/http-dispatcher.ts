@@ -1,0 +1,188 @@
+import { performance } from 'node:perf_hooks';
+import type * as uWS from 'uWebSockets.js';
+import type { Authenticator } from '../plugin-api/authenticator';
+import type { Logger } from '../plugin-api/core-services';
+import type { HttpRequest, HttpResponse } from '../plugin-api/http-routes';
+import { authorize } from './authorize';
+import { corsHeaders } from './cors-headers';
+import { errorResponse } from './error-response';
+import { HttpExchange } from './http-exchange';
+import type { HttpRouteEntry } from './http-route-entry';
+import { invokeSafely } from './invoke-safely';
+import { isJsonContentType } from './is-json-content-type';
+import { parseJsonBody } from './parse-json-body';
+import { readBody } from './read-body';
+import { reportLastResort } from './report-last-resort';
+import type { RequestSnapshot } from './request-snapshot';
+import type { RouteTable } from './route-table';
+import { securityHeaders } from './security-headers';
+import { sendResponse } from './send-response';
+import { snapshotRequest } from './snapshot-request';
+import { toErrorResponse } from './to-error-response';
+import type { TransportConfig } from './transport-config';
+import { UwsSseStream } from './uws-sse-stream';
+
+const PREFLIGHT_ALLOWED_HEADERS = 'authorization, content-type';
+
+/**
+ * Serves every plain HTTP request (the uWS `any('/*')` handler): route lookup, body, auth, handler,
+ * response. The synchronous part copies the request and attaches `onAborted`/`onData` before the
+ * first `await`, as uWS requires; the rest runs in `complete`.
+ */
+export class HttpDispatcher {
+  /** Open SSE streams, ended by `close()`. */
+  readonly streams = new Set<UwsSseStream>();
+
+  constructor(
+    private readonly routes: RouteTable<HttpRouteEntry>,
+    private readonly config: TransportConfig,
+    private readonly authenticators: () => readonly Authenticator[],
+    private readonly log: Logger,
+  ) {}
+
+  handle(res: uWS.HttpResponse, req: uWS.HttpRequest): void {
+    const started = performance.now();
+    const exchange = new HttpExchange(res);
+    let request: RequestSnapshot = { method: '?', path: '?', query: '', headers: {}, remoteAddress: '' };
+    try {
+      request = snapshotRequest(req, res, this.config.trustProxy);
+      this.dispatch(exchange, request, started);
+    } catch (error) {
+      // Nothing may escape into uWS: an exception there is an uncaught exception in the agent.
+      this.finish(exchange, request, started, toErrorResponse(error, this.log, { path: request.path }), {});
+    }
+  }
+
+  private dispatch(exchange: HttpExchange, request: RequestSnapshot, started: number): void {
+    const cors = corsHeaders(request.headers['origin'], this.config.cors.origins);
+    if (request.method === 'OPTIONS' && 'access-control-allow-origin' in cors && this.preflight(exchange, request, started, cors)) return;
+    // HEAD is answered like GET without the body (a body here would corrupt a keep-alive connection).
+    exchange.headOnly = request.method === 'HEAD';
+    const lookup = this.routes.lookup(exchange.headOnly ? 'GET' : request.method, request.path);
+    if (lookup.kind === 'not-found') {
+      return this.finish(exchange, request, started, errorResponse(404, 'TF_ERR_NOT_FOUND', 'No such route'), cors);
+    }
+    if (lookup.kind === 'method-not-allowed') {
+      const allow = lookup.allowed.join(', ');
+      return this.finish(exchange, request, started, errorResponse(405, 'TF_ERR_METHOD_NOT_ALLOWED', `Use ${allow}`, { headers: { allow } }), cors);
+    }
+    const entry = lookup.value;
+    if (exchange.headOnly && entry.kind === 'sse') {
+      return this.finish(exchange, request, started, errorResponse(405, 'TF_ERR_METHOD_NOT_ALLOWED', 'Use GET', { headers: { allow: 'GET' } }), cors);
+    }
+    let body: Promise<Buffer | null> | null = null;
+    const contentLength = request.headers['content-length'];
+    if (contentLength !== undefined && !/^\d+$/.test(contentLength)) {
+      exchange.bodyPending = true;
+      return this.finish(exchange, request, started, errorResponse(400, 'TF_ERR_BAD_REQUEST', 'Invalid Content-Length'), cors);
+    }
+    if (hasBody(request.headers)) {
+      const limit = (entry.kind === 'route' ? entry.definition.maxBodyBytes : undefined) ?? this.config.maxBodyBytes;
+      const tooLarge = (): HttpResponse => errorResponse(413, 'TF_ERR_PAYLOAD_TOO_LARGE', `Request body exceeds ${limit} bytes`);
+      if (Number(request.headers['content-length'] ?? 0) > limit) {
+        exchange.bodyPending = true;
+        return this.finish(exchange, request, started, tooLarge(), cors);
+      }
+      if (!isJsonContentType(request.headers['content-type'])) {
+        exchange.bodyPending = true;
+        return this.finish(exchange, request, started, errorResponse(415, 'TF_ERR_UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be application/json'), cors);
+      }
+      body = readBody(exchange, limit, () => this.finish(exchange, request, started, tooLarge(), cors));
+    }
+    this.complete(exchange, request, started, entry, lookup.params, body, cors).catch((error: unknown) => reportLastResort(this.log, 'http request', { path: request.path }, error));
+  }
+
+  private async complete(
+    exchange: HttpExchange,
+    snapshot: RequestSnapshot,
+    started: number,
+    entry: HttpRouteEntry,
+    params: Record<string, string>,
+    body: Promise<Buffer | null> | null,
+    cors: Record<string, string>,
+  ): Promise<void> {
+    try {
+      const { method, path, query, headers, remoteAddress } = snapshot;
+      const surface = entry.kind === 'sse' ? 'sse' : 'http';
+      const auth = await authorize(entry.definition.access, this.authenticators, { surface, method, path, query, headers, remoteAddress }, this.log);
+      if (!exchange.open) return this.logRequest(exchange, snapshot, started);
+      if (!auth.ok) {
+        return this.finish(exchange, snapshot, started, errorResponse(auth.status, auth.code, auth.message, { headers: auth.headers }), cors);
+      }
+      let parsed: unknown = undefined;
+      if (body !== null) {
+        const bytes = await body;
+        if (bytes === null) {
+          if (exchange.status === 0) this.logRequest(exchange, snapshot, started); // aborted mid-body (413 logs itself)
+          return;
+        }
+        parsed = parseJsonBody(bytes);
+      }
+      const request: HttpRequest = { method, path, params, query: new URLSearchParams(query), headers, body: parsed, principal: auth.principal, remoteAddress };
+      if (entry.kind === 'sse') return this.openStream(exchange, snapshot, started, entry, request, cors);
+      const response = await entry.definition.handler(request);
+      this.finish(exchange, snapshot, started, response, cors);
+    } catch (error) {
+      this.finish(exchange, snapshot, started, toErrorResponse(error, this.log, { path: snapshot.path }), cors);
+    }
+  }
+
+  private openStream(exchange: HttpExchange, snapshot: RequestSnapshot, started: number, entry: HttpRouteEntry & { kind: 'sse' }, request: HttpRequest, cors: Record<string, string>): void {
+    const stream = new UwsSseStream(exchange, { keepAliveMs: this.config.sseKeepAliveMs, maxQueuedBytes: this.config.sseMaxQueuedBytes, path: snapshot.path }, this.log);
+    const headers = {
+      ...securityHeaders('text/event-stream'),
+      ...cors,
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      'x-accel-buffering': 'no', // nginx and friends: do not buffer the stream
+    };
+    const opened = stream.start(headers);
+    this.logRequest(exchange, snapshot, started);
+    if (!opened) return;
+    entry.streams.add(stream);
+    this.streams.add(stream);
+    stream.onClose(() => {
+      entry.streams.delete(stream);
+      this.streams.delete(stream);
+    });
+    if (!invokeSafely(this.log, 'event stream open', { path: snapshot.path }, () => entry.definition.open(request, stream))) stream.close();
+  }
+
+  /** CORS preflight from a configured origin. False when the path is unknown (falls through to 404). */
+  private preflight(exchange: HttpExchange, request: RequestSnapshot, started: number, cors: Record<string, string>): boolean {
+    const lookup = this.routes.lookup('OPTIONS', request.path);
+    if (lookup.kind !== 'method-not-allowed') return false;
+    const requested = request.headers['access-control-request-method'];
+    if (requested === undefined || !lookup.allowed.includes(requested)) return false;
+    exchange.respond(
+      204,
+      {
+        ...securityHeaders(''),
+        ...cors,
+        'access-control-allow-methods': lookup.allowed.join(', '),
+        'access-control-allow-headers': PREFLIGHT_ALLOWED_HEADERS,
+        'access-control-max-age': '600',
+      },
+      '',
+    );
+    this.logRequest(exchange, request, started);
+    return true;
+  }
+
+  private finish(exchange: HttpExchange, request: RequestSnapshot, started: number, response: HttpResponse, cors: Record<string, string>): void {
+    sendResponse(exchange, response, { extraHeaders: cors, log: this.log, path: request.path });
+    this.logRequest(exchange, request, started);
+  }
+
+  /** Method, path, status and time only: headers, query and bodies can carry secrets. */
+  private logRequest(exchange: HttpExchange, request: RequestSnapshot, started: number): void {
+    const ms = Math.round((performance.now() - started) * 10) / 10;
+    this.log.debug('http request', { method: request.method, path: request.path, status: exchange.aborted && exchange.status === 0 ? 'aborted' : exchange.status, ms });
+  }
+}
+
+/** Per RFC 9112 a request has a body only with Content-Length > 0 or Transfer-Encoding. */
+function hasBody(headers: Readonly<Record<string, string>>): boolean {
+  return headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0;
+}
+

@@ -1,0 +1,187 @@
+import * as uWS from 'uWebSockets.js';
+import type { Disposable } from '../plugin-api/disposable';
+import type { Logger } from '../plugin-api/core-services';
+import type {
+  EventStreamDefinition,
+  HttpRoutes,
+  RouteDefinition,
+  WebSocketRouteDefinition,
+  WebSocketRoutes,
+} from '../plugin-api/http-routes';
+import { assertNativeUws } from './assert-native-uws';
+import { HttpDispatcher } from './http-dispatcher';
+import type { HttpRouteEntry } from './http-route-entry';
+import type { ListenAddress } from './listen-address';
+import { RouteTable } from './route-table';
+import { TransportConfig } from './transport-config';
+import { TransportError } from './transport-error';
+import type { UwsServerOptions } from './uws-server-options';
+import { WsDispatcher } from './ws-dispatcher';
+import type { WsRouteEntry } from './ws-route-entry';
+import type { WsUserData } from './ws-user-data';
+
+const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+const ACCESS = new Set(['public', 'viewer', 'writer', 'admin']);
+
+/** The binary exports this flag at top level; the typings only as a (runtime-absent) enum. */
+const EXCLUSIVE_PORT = (uWS as unknown as { LIBUS_LISTEN_EXCLUSIVE_PORT?: number }).LIBUS_LISTEN_EXCLUSIVE_PORT ?? 1;
+
+/** `listen(host, port, options, cb)` exists in the binary but not in the shipped typings. */
+type ListenWithOptions = (host: string, port: number, options: number, cb: (socket: uWS.us_listen_socket | false) => void) => void;
+
+/**
+ * The agent's HTTP + WebSocket server on uWebSockets.js, and the only code that touches uWS.
+ * One catch-all HTTP handler and one WebSocket behaviour dispatch to our own route tables, so
+ * plugins can add and remove routes at any time, before or after `listen`.
+ */
+export class UwsServer implements HttpRoutes, WebSocketRoutes {
+  private readonly config: TransportConfig;
+  private readonly log: Logger;
+  private readonly httpRoutes = new RouteTable<HttpRouteEntry>();
+  private readonly wsRoutes = new RouteTable<WsRouteEntry>();
+  private readonly http: HttpDispatcher;
+  private readonly ws: WsDispatcher;
+  private app: uWS.TemplatedApp | null = null;
+  private listenSocket: uWS.us_listen_socket | null = null;
+  private state: 'new' | 'listening' | 'closed' = 'new';
+  /** uWS's frame limit, fixed at `listen` (the largest route limit then). */
+  private wsPayloadLimit = 0;
+  private bound: ListenAddress | null = null;
+
+  constructor(private readonly options: UwsServerOptions) {
+    assertNativeUws(uWS);
+    const parsed = TransportConfig.safeParse(options.options ?? {});
+    if (!parsed.success) throw new TransportError('TF_ERR_CONFIG', `invalid transport options: ${parsed.error.message}`);
+    this.config = parsed.data;
+    this.log = options.log;
+    this.http = new HttpDispatcher(this.httpRoutes, this.config, options.authenticators, this.log);
+    this.ws = new WsDispatcher(this.wsRoutes, this.config, options.authenticators, this.log);
+  }
+
+  /** The bound address, or `null` before `listen` resolved and after `close`. */
+  get address(): ListenAddress | null {
+    return this.bound;
+  }
+
+  /** Registers an HTTP route (`RouteDefinition`) or a WebSocket endpoint (`WebSocketRouteDefinition`). */
+  add(route: RouteDefinition): Disposable;
+  add(route: WebSocketRouteDefinition): Disposable;
+  add(route: RouteDefinition | WebSocketRouteDefinition): Disposable {
+    return 'method' in route ? this.addRoute(route) : this.addWebSocket(route);
+  }
+
+  addEventStream(definition: EventStreamDefinition): Disposable {
+    checkAccess(definition.access, definition.path);
+    if (typeof definition.open !== 'function') throw new TypeError(`event stream ${definition.path}: open must be a function`);
+    const entry: HttpRouteEntry = { kind: 'sse', definition, streams: new Set() };
+    const remove = this.httpRoutes.add('GET', definition.path, entry);
+    return once(() => {
+      remove();
+      for (const stream of [...entry.streams]) stream.close();
+    });
+  }
+
+  /** Starts listening. Port 0 picks a free port; the result has the real one. */
+  listen(): Promise<ListenAddress> {
+    if (this.state !== 'new') return Promise.reject(new TransportError('TF_ERR_LISTEN', `server already ${this.state === 'listening' ? 'listening' : 'closed'}`));
+    const { host, port } = this.options;
+    const app = uWS.App();
+    this.wsPayloadLimit = Math.max(this.config.maxWsPayloadBytes, ...this.wsRoutes.values().map((entry) => entry.maxPayloadBytes));
+    // WebSocket behaviour first: upgrade requests go to it, everything else falls through to `any`.
+    app.ws<WsUserData>('/*', this.ws.behavior(this.wsPayloadLimit));
+    app.any('/*', (res, req) => this.http.handle(res, req));
+    this.app = app;
+    this.state = 'listening';
+    return new Promise((resolve, reject) => {
+      // Exclusive: by default uSockets sets SO_REUSEPORT on Linux, and a second agent on the same port
+      // would silently share (and split) the traffic instead of failing (checked on 20.30).
+      (app.listen as unknown as ListenWithOptions).call(app, host, port, EXCLUSIVE_PORT, (socket) => {
+        if (socket === false) {
+          this.state = 'closed';
+          this.app = null;
+          closeApp(app);
+          reject(new TransportError('TF_ERR_LISTEN', `cannot listen on ${host}:${port}: port in use or address not available`));
+          return;
+        }
+        this.listenSocket = socket;
+        const actualPort = uWS.us_socket_local_port(socket as unknown as uWS.us_socket);
+        this.bound = { host, port: actualPort, url: `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}` };
+        this.log.info('listening', { url: this.bound.url });
+        resolve(this.bound);
+      });
+    });
+  }
+
+  /**
+   * Stops listening, closes every WebSocket with 1001 (going away), ends every SSE stream, then drops
+   * idle keep-alive connections. Safe to call more than once, and without `listen`.
+   */
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    for (const connection of [...this.ws.connections]) connection.close(1001, 'Server shutting down');
+    for (const stream of [...this.http.streams]) stream.close();
+    if (this.listenSocket !== null) uWS.us_listen_socket_close(this.listenSocket);
+    this.listenSocket = null;
+    this.bound = null;
+    const app = this.app;
+    this.app = null;
+    if (app !== null) {
+      // Let the close frames and stream ends leave before the remaining sockets are cut.
+      await new Promise((resolve) => setImmediate(resolve));
+      closeApp(app);
+    }
+  }
+
+  private addRoute(route: RouteDefinition): Disposable {
+    if (!METHODS.has(route.method)) throw new TypeError(`route ${route.path}: unsupported method ${String(route.method)}`);
+    checkAccess(route.access, route.path);
+    if (typeof route.handler !== 'function') throw new TypeError(`route ${route.method} ${route.path}: handler must be a function`);
+    checkLimit(route.maxBodyBytes, `route ${route.method} ${route.path}: maxBodyBytes`);
+    return once(this.httpRoutes.add(route.method, route.path, { kind: 'route', definition: route }));
+  }
+
+  private addWebSocket(route: WebSocketRouteDefinition): Disposable {
+    checkAccess(route.access, route.path);
+    if (typeof route.handler?.message !== 'function') throw new TypeError(`websocket ${route.path}: handler.message must be a function`);
+    checkLimit(route.maxPayloadBytes, `websocket ${route.path}: maxPayloadBytes`);
+    const entry: WsRouteEntry = { definition: route, maxPayloadBytes: route.maxPayloadBytes ?? this.config.maxWsPayloadBytes, connections: new Set(), removed: false };
+    if (this.state === 'listening' && entry.maxPayloadBytes > this.wsPayloadLimit) {
+      this.log.warn('websocket route added after listen allows larger frames than uWS accepts; the uWS limit applies', {
+        path: route.path,
+        maxPayloadBytes: entry.maxPayloadBytes,
+        limit: this.wsPayloadLimit,
+      });
+    }
+    const remove = this.wsRoutes.add('GET', route.path, entry);
+    return once(() => {
+      entry.removed = true;
+      remove();
+      for (const connection of [...entry.connections]) connection.close(1001, 'Endpoint removed');
+    });
+  }
+}
+
+function checkAccess(access: unknown, path: string): void {
+  if (!ACCESS.has(access as string)) throw new TypeError(`${path}: access must be one of public, viewer, writer, admin`);
+}
+
+function checkLimit(value: number | undefined, what: string): void {
+  if (value !== undefined && !(Number.isInteger(value) && value > 0)) throw new TypeError(`${what} must be a positive integer`);
+}
+
+function once(fn: () => void): Disposable {
+  let done = false;
+  return {
+    dispose: () => {
+      if (done) return;
+      done = true;
+      fn();
+    },
+  };
+}
+
+/** `App.close()` (closes every socket of the app) exists in the binary but not in the typings. */
+function closeApp(app: uWS.TemplatedApp): void {
+  (app as unknown as { close?: () => void }).close?.();
+}
