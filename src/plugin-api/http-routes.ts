@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { defineCapability } from './capability';
 import type { Disposable } from './disposable';
 import type { Principal, Role } from './authenticator';
@@ -31,6 +32,24 @@ export interface HttpResponse {
   headers?: Record<string, string>;
 }
 
+/** OpenAPI documentation of a route, rendered at `GET /api/openapi.json`. */
+export interface RouteDoc {
+  summary: string;
+  description?: string;
+  /** Grouping in the OpenAPI document (default: the plugin's area, e.g. `sessions`). */
+  tags?: string[];
+  /** Schema of the JSON request body. */
+  request?: z.ZodType;
+  /** Schema of the success response body. */
+  response?: z.ZodType;
+  /** Content type of the success response (default `application/json`). */
+  responseType?: string;
+  /** Success status (default 200). */
+  status?: number;
+  /** Error statuses worth documenting beyond the usual 400/401/403, e.g. `{ 404: 'no such session' }`. */
+  errors?: Record<number, string>;
+}
+
 /** One HTTP route. */
 export interface RouteDefinition {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -39,6 +58,8 @@ export interface RouteDefinition {
   access: Access;
   /** Largest accepted body in bytes (default: the server's `maxBodyBytes`). */
   maxBodyBytes?: number;
+  /** Documentation for the OpenAPI description. */
+  doc?: RouteDoc;
   handler(request: HttpRequest): HttpResponse | Promise<HttpResponse>;
 }
 
@@ -55,6 +76,7 @@ export interface SseStream {
 export interface EventStreamDefinition {
   path: string;
   access: Access;
+  doc?: RouteDoc;
   open(request: HttpRequest, stream: SseStream): void;
 }
 
@@ -69,6 +91,15 @@ export class HttpError extends Error {
   }
 }
 
+/** A registered route, as {@link HttpRoutes.routes} lists it. */
+export interface RouteInfo {
+  kind: 'http' | 'sse' | 'ws';
+  method: string;
+  path: string;
+  access: Access;
+  doc?: RouteDoc;
+}
+
 /**
  * Registers HTTP routes and SSE endpoints on the agent's server (core capability provided by the
  * built-in `core-http` plugin). Every route is behind the auth chain unless `access: 'public'`.
@@ -79,6 +110,8 @@ export class HttpError extends Error {
 export interface HttpRoutes {
   add(route: RouteDefinition): Disposable;
   addEventStream(definition: EventStreamDefinition): Disposable;
+  /** Every route and WebSocket endpoint registered right now, with its access level. */
+  routes(): RouteInfo[];
 }
 export const HttpRoutes = defineCapability<HttpRoutes>('HttpRoutes');
 
@@ -112,6 +145,7 @@ export interface WebSocketRouteDefinition {
   access: Access;
   /** Largest accepted incoming frame; bigger frames close the socket with 1009. */
   maxPayloadBytes?: number;
+  doc?: RouteDoc;
   handler: WsHandler;
 }
 

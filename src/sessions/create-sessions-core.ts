@@ -37,7 +37,13 @@ export function createSessionsCore({ config, events, log, clock = new SystemCloc
       const handler = new SessionSocketHandler(manager, log, settings.maxProtocolErrors);
       const parts = [
         registerSessionsRoutes(http, manager, events),
-        ws.add({ path: WS_PATH, access: 'viewer', maxPayloadBytes: WS_MAX_PAYLOAD, handler }),
+        ws.add({
+          path: WS_PATH,
+          access: 'viewer',
+          maxPayloadBytes: WS_MAX_PAYLOAD,
+          doc: { summary: 'WebSocket protocol v1: attach, input, resize, output with offsets, snapshots (docs/protocol.md)', tags: ['sessions'] },
+          handler,
+        }),
       ];
       const registration: Disposable = {
         dispose() {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type {
-  Disposable, EventBus, HttpRequest, HttpResponse, HttpRoutes, Principal, SessionInfo, SpecialKey,
+  Disposable, EventBus, HttpRequest, HttpResponse, HttpRoutes, Principal, RouteDoc, SessionInfo, SpecialKey,
 } from '../plugin-api';
+import { sessionInfoSchema } from './session-info-schema';
 import type { PtySessionManager } from './pty-session-manager';
 import { SessionErrors } from './session-errors';
 import { specialKeyBytes } from './special-key-bytes';
@@ -46,37 +47,53 @@ function visibleSession(manager: PtySessionManager, request: HttpRequest): Sessi
  */
 export function registerSessionsRoutes(http: HttpRoutes, manager: PtySessionManager, events: EventBus): Disposable {
   const registered: Disposable[] = [];
-  const route = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, access: 'viewer' | 'writer',
+  const route = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, access: 'viewer' | 'writer', doc: RouteDoc,
     handler: (request: HttpRequest) => HttpResponse | Promise<HttpResponse>): void => {
-    registered.push(http.add({ method, path, access, handler }));
+    registered.push(http.add({ method, path, access, doc: { tags: ['sessions'], ...doc }, handler }));
   };
+  const notFound = { 404: 'No such session (TF_ERR_SESSION_NOT_FOUND)' };
 
-  route('GET', '/api/sessions', 'viewer', (request) => ({
+  route('GET', '/api/sessions', 'viewer', { summary: 'List sessions', response: z.object({ sessions: z.array(sessionInfoSchema) }) }, (request) => ({
     json: { sessions: manager.list().filter((session) => canSee(request.principal, session.id)) },
   }));
 
-  route('POST', '/api/sessions', 'writer', async (request) => {
+  route('POST', '/api/sessions', 'writer', {
+    summary: 'Create a session (command defaults to the login shell)',
+    request: createBody,
+    response: sessionInfoSchema,
+    status: 201,
+    errors: { 409: 'Too many sessions (TF_ERR_SESSION_LIMIT)' },
+  }, async (request) => {
     if (request.principal?.sessionId !== undefined) throw SessionErrors.forbidden('this credential is limited to one session');
     const body = parse(createBody, request.body);
     return { status: 201, json: await manager.create(body) };
   });
 
-  route('GET', '/api/sessions/:id', 'viewer', (request) => ({ json: visibleSession(manager, request) }));
+  route('GET', '/api/sessions/:id', 'viewer', { summary: 'Get a session', response: sessionInfoSchema, errors: notFound }, (request) => ({ json: visibleSession(manager, request) }));
 
-  route('PATCH', '/api/sessions/:id', 'writer', (request) => {
+  route('PATCH', '/api/sessions/:id', 'writer', { summary: 'Rename a session (names are made unique)', request: renameBody, response: sessionInfoSchema, errors: notFound }, (request) => {
     const { id } = visibleSession(manager, request);
     return { json: manager.rename(id, parse(renameBody, request.body).name) };
   });
 
   // Running: kill it (the session stays, exited, for inspection). Exited: remove it.
-  route('DELETE', '/api/sessions/:id', 'writer', async (request) => {
+  route('DELETE', '/api/sessions/:id', 'writer', {
+    summary: 'Kill a running session (SIGTERM, then SIGKILL after the grace period; answers the exited session) or remove an exited one (204)',
+    response: sessionInfoSchema,
+    errors: notFound,
+  }, async (request) => {
     const session = visibleSession(manager, request);
     if (session.state === 'running') return { json: await manager.kill(session.id) };
     await manager.remove(session.id);
     return { status: 204 };
   });
 
-  route('POST', '/api/sessions/:id/input', 'writer', (request) => {
+  route('POST', '/api/sessions/:id/input', 'writer', {
+    summary: 'Type text or a named key into the session',
+    request: inputBody,
+    status: 204,
+    errors: { ...notFound, 409: 'The session has exited (TF_ERR_SESSION_EXITED)' },
+  }, (request) => {
     const { id } = visibleSession(manager, request);
     const body = parse(inputBody, request.body);
     if ('key' in body) manager.sendKey(id, body.key);
@@ -84,13 +101,18 @@ export function registerSessionsRoutes(http: HttpRoutes, manager: PtySessionMana
     return { status: 204 };
   });
 
-  route('POST', '/api/sessions/:id/resize', 'writer', (request) => {
+  route('POST', '/api/sessions/:id/resize', 'writer', {
+    summary: 'Resize the terminal (1..1000 columns and rows)',
+    request: resizeBody,
+    response: sessionInfoSchema,
+    errors: notFound,
+  }, (request) => {
     const { id } = visibleSession(manager, request);
     const { cols, rows } = parse(resizeBody, request.body);
     return { json: manager.resize(id, cols, rows) };
   });
 
-  route('GET', '/api/sessions/:id/text', 'viewer', async (request) => {
+  route('GET', '/api/sessions/:id/text', 'viewer', { summary: 'The visible screen as plain text', responseType: 'text/plain', errors: notFound }, async (request) => {
     const { id } = visibleSession(manager, request);
     return { text: await manager.screenText(id), headers: { 'content-type': 'text/plain; charset=utf-8' } };
   });
@@ -98,6 +120,7 @@ export function registerSessionsRoutes(http: HttpRoutes, manager: PtySessionMana
   registered.push(http.addEventStream({
     path: '/api/events',
     access: 'viewer',
+    doc: { summary: 'Server-sent events: session.created, session.exited, session.renamed, session.resized, session.removed and plugin events', tags: ['events'] },
     open(request, stream) {
       const only = request.principal?.sessionId;
       const subscription = events.subscribe('*', (event) => {

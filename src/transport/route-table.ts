@@ -54,6 +54,11 @@ export class RouteTable<T> {
     return { kind: 'method-not-allowed', allowed: [...allowed].sort() };
   }
 
+  /** Every registration with its method and path pattern, in registration order. */
+  entries(): { method: string; path: string; value: T }[] {
+    return [...this.paths.values()].flatMap((entry) => [...entry.methods].map(([method, value]) => ({ method, path: entry.pattern.source, value })));
+  }
+
   /** Every registered value (for shutdown). */
   values(): T[] {
     return [...this.paths.values()].flatMap((entry) => [...entry.methods.values()]);

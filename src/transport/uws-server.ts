@@ -5,6 +5,7 @@ import type {
   EventStreamDefinition,
   HttpRoutes,
   RouteDefinition,
+  RouteInfo,
   WebSocketRouteDefinition,
   WebSocketRoutes,
 } from '../plugin-api/http-routes';
@@ -79,6 +80,18 @@ export class UwsServer implements HttpRoutes, WebSocketRoutes {
       remove();
       for (const stream of [...entry.streams]) stream.close();
     });
+  }
+
+  routes(): RouteInfo[] {
+    const http = this.httpRoutes.entries().map(({ method, path, value }): RouteInfo => ({
+      kind: value.kind === 'sse' ? 'sse' : 'http',
+      method,
+      path,
+      access: value.definition.access,
+      doc: value.definition.doc,
+    }));
+    const ws = this.wsRoutes.entries().map(({ path, value }): RouteInfo => ({ kind: 'ws', method: 'GET', path, access: value.definition.access, doc: value.definition.doc }));
+    return [...http, ...ws];
   }
 
   /** Starts listening. Port 0 picks a free port; the result has the real one. */

@@ -1,5 +1,5 @@
 import type {
-  Disposable, EventStreamDefinition, HttpRequest, HttpResponse, HttpRoutes, Principal, RouteDefinition, SseStream,
+  Disposable, EventStreamDefinition, HttpRequest, HttpResponse, HttpRoutes, Principal, RouteDefinition, RouteInfo, SseStream,
 } from '../../src/plugin-api';
 
 /** One recorded server-sent event. */
@@ -39,12 +39,19 @@ export const VIEWER: Principal = { id: 'viewer', role: 'viewer', via: 'test' };
  * Access levels are recorded, not enforced (that is the transport's job).
  */
 export class FakeHttpRoutes implements HttpRoutes {
-  readonly routes: RouteDefinition[] = [];
+  readonly definitions: RouteDefinition[] = [];
   readonly streams: EventStreamDefinition[] = [];
 
   add(route: RouteDefinition): Disposable {
-    this.routes.push(route);
-    return { dispose: () => void this.routes.splice(this.routes.indexOf(route) >>> 0, 1) };
+    this.definitions.push(route);
+    return { dispose: () => void this.definitions.splice(this.definitions.indexOf(route) >>> 0, 1) };
+  }
+
+  routes(): RouteInfo[] {
+    return [
+      ...this.definitions.map((r): RouteInfo => ({ kind: 'http', method: r.method, path: r.path, access: r.access, doc: r.doc })),
+      ...this.streams.map((d): RouteInfo => ({ kind: 'sse', method: 'GET', path: d.path, access: d.access, doc: d.doc })),
+    ];
   }
 
   addEventStream(definition: EventStreamDefinition): Disposable {
@@ -53,7 +60,7 @@ export class FakeHttpRoutes implements HttpRoutes {
   }
 
   route(method: string, path: string): { route: RouteDefinition; params: Record<string, string> } | undefined {
-    for (const route of this.routes) {
+    for (const route of this.definitions) {
       if (route.method !== method) continue;
       const pattern = route.path.split('/');
       const parts = path.split('/');

@@ -1,5 +1,6 @@
 import { Terminal } from '@xterm/headless';
 import type { ServerMessage } from '../../src/sessions/protocol-codec';
+import type { MemoryWsConnection } from './memory-ws-connection';
 
 /**
  * What a protocol-v1 client does with the server's frames, on a real @xterm/headless terminal:
@@ -7,7 +8,7 @@ import type { ServerMessage } from '../../src/sessions/protocol-codec';
  * continue exactly where the previous frame ended), RESIZED resizes. Records the raw output bytes
  * and fails loudly on a gap or a duplicate.
  */
-export class TerminalClient {
+export class TerminalClient<C extends { onMessage(listener: (message: ServerMessage) => void): void } = MemoryWsConnection> {
   terminal: Terminal;
   /** Offset of the next expected output byte (null before ATTACHED/SNAPSHOT). */
   nextOffset: number | null = null;
@@ -20,7 +21,7 @@ export class TerminalClient {
   problems: string[] = [];
   private writes: Promise<void> = Promise.resolve();
 
-  constructor(readonly connection: { onMessage(listener: (message: ServerMessage) => void): void }, cols = 80, rows = 24) {
+  constructor(readonly connection: C, cols = 80, rows = 24) {
     this.terminal = new Terminal({ cols, rows, scrollback: 1000, allowProposedApi: true, logLevel: 'off' });
     connection.onMessage((message) => this.apply(message));
   }

@@ -28,7 +28,7 @@ describe('sessions HTTP API', () => {
   };
 
   it('registers the documented routes with their access levels, and /ws for viewers', () => {
-    expect(http.routes.map((r) => `${r.method} ${r.path} ${r.access}`).sort()).toEqual([
+    expect(http.definitions.map((r) => `${r.method} ${r.path} ${r.access}`).sort()).toEqual([
       'DELETE /api/sessions/:id writer',
       'GET /api/sessions viewer',
       'GET /api/sessions/:id viewer',

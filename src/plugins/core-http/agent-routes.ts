@@ -1,13 +1,22 @@
+import { z } from 'zod';
 import type { AgentInfo, Disposable, HttpRequest, HttpRoutes, PlatformInfo } from '../../plugin-api';
+import { buildOpenApiDocument } from './openapi-document';
 
-/** `GET /api/health` (public liveness), `GET /api/info` and `GET /api/plugins`. */
+/** `GET /api/health` (public liveness), `GET /api/info`, `GET /api/plugins` and `GET /api/openapi.json`. */
 export function registerAgentRoutes(http: HttpRoutes, agent: AgentInfo, platform: PlatformInfo): Disposable {
   const routes = [
-    http.add({ method: 'GET', path: '/api/health', access: 'public', handler: () => ({ json: { status: 'ok' } }) }),
+    http.add({
+      method: 'GET',
+      path: '/api/health',
+      access: 'public',
+      doc: { summary: 'Liveness', tags: ['agent'], response: z.object({ status: z.literal('ok') }) },
+      handler: () => ({ json: { status: 'ok' } }),
+    }),
     http.add({
       method: 'GET',
       path: '/api/info',
       access: 'viewer',
+      doc: { summary: 'Version, platform, capabilities, active plugins and the WebSocket URL', tags: ['agent'] },
       handler: (request) => {
         const plugins = agent.plugins();
         const active = plugins.filter((p) => p.state === 'active');
@@ -26,7 +35,20 @@ export function registerAgentRoutes(http: HttpRoutes, agent: AgentInfo, platform
         };
       },
     }),
-    http.add({ method: 'GET', path: '/api/plugins', access: 'admin', handler: () => ({ json: agent.plugins() }) }),
+    http.add({
+      method: 'GET',
+      path: '/api/plugins',
+      access: 'admin',
+      doc: { summary: 'Every plugin with its state and reason (live `plugins ls`)', tags: ['agent'] },
+      handler: () => ({ json: agent.plugins() }),
+    }),
+    http.add({
+      method: 'GET',
+      path: '/api/openapi.json',
+      access: 'viewer',
+      doc: { summary: 'This OpenAPI 3.1 description, built from the registered routes', tags: ['agent'] },
+      handler: () => ({ json: buildOpenApiDocument(http.routes(), agent.version) }),
+    }),
   ];
   return { dispose: () => routes.forEach((r) => r.dispose()) };
 }

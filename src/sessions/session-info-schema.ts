@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+/** The session object of the HTTP API (documents `SessionInfo` in the OpenAPI description). */
+export const sessionInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  command: z.array(z.string()),
+  cwd: z.string(),
+  pid: z.number().int().nullable(),
+  state: z.enum(['running', 'exited']),
+  exitCode: z.number().int().nullable(),
+  signal: z.string().nullable(),
+  cols: z.number().int(),
+  rows: z.number().int(),
+  createdAt: z.string().describe('ISO time'),
+  exitedAt: z.string().nullable(),
+  clients: z.number().int().describe('WebSocket clients attached'),
+  outputBytes: z.number().int().describe('Total output so far: the next output offset'),
+});
