@@ -2,20 +2,32 @@ import type { Command } from 'commander';
 import type { PluginReport } from '../kernel/kernel';
 import type { CliContext } from './cli-context';
 import { configOption, logLevelOption } from './cli-options';
+import { fetchLivePlugins } from './fetch-live-plugins';
 import { formatProblem } from './format-problem';
 import { loadAgent, type OverrideFlags } from './load-agent';
 
-/** `tunnelforge plugins ls [--json]`: every discovered plugin, its state and why. */
+/**
+ * `tunnelforge plugins ls [--json]`: every discovered plugin, its state and why. When an agent with
+ * this config is running, its live states (`active`, `failed`...) are shown; otherwise a dry run
+ * (discovery, gates, graph; nothing activated) shows what would happen (`ready`).
+ */
 export function registerPluginsLsCommand(plugins: Command, ctx: CliContext): void {
   plugins
     .command('ls')
     .description('list plugins with their state (active, skipped, disabled, ...) and why')
     .option('--json', 'print a JSON array of plugin reports')
+    .option('--dry-run', 'do not ask a running agent; evaluate the config here')
     .addOption(configOption())
     .addOption(logLevelOption('log level while loading plugins (default: warn, on stderr)'))
-    .action(async (flags: OverrideFlags & { json?: boolean }) => {
+    .action(async (flags: OverrideFlags & { json?: boolean; dryRun?: boolean }) => {
       const { io } = ctx;
-      const { agent } = await loadAgent(io, { config: flags.config, logLevel: flags.logLevel }, { to: 'stderr', level: flags.logLevel ?? 'warn' });
+      const { agent, config } = await loadAgent(io, { config: flags.config, logLevel: flags.logLevel }, { to: 'stderr', level: flags.logLevel ?? 'warn' });
+      const live = flags.dryRun ? null : await fetchLivePlugins(config);
+      if (live) {
+        io.stdout.write(flags.json ? JSON.stringify(live, null, 2) + '\n' : `running agent on ${config.host}:${config.port}\n` + renderTable(live));
+        ctx.exitCode = 0;
+        return;
+      }
       try {
         await agent.load();
         const report = agent.report();

@@ -57,9 +57,7 @@ export class Kernel {
       bus,
       platform: options.platform ?? new NodePlatformInfo(),
       processes: options.processes ?? new NodeProcessRunner(logger.child({ component: 'processes' })),
-      agent: new KernelAgentInfo(options.version, options.config.host, options.config.port, options.config.dataDir, bus, () =>
-        this.report().map(({ id, version, state, reason, provides }) => ({ id, version, state, reason, provides })),
-      ),
+      agent: new KernelAgentInfo(options.version, options.config.host, options.config.port, options.config.dataDir, bus, () => this.report()),
     };
   }
 

@@ -42,10 +42,17 @@ export interface AgentInfo {
 /** One plugin as {@link AgentInfo.plugins} reports it. */
 export interface PluginSummary {
   id: string;
+  /** npm package it came from (null for built-ins). */
+  package: string | null;
+  source: 'builtin' | 'package' | 'discovered';
   version: string | null;
+  description: string | null;
   state: 'discovered' | 'ready' | 'active' | 'skipped' | 'disabled' | 'failed' | 'stopped';
+  /** Why it is skipped, disabled or failed. */
   reason: string | null;
+  required: boolean;
   provides: string[];
+  requires: string[];
 }
 export const AgentInfo = defineCoreService<AgentInfo>('AgentInfo');
 

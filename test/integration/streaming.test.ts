@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { HttpRoutes } from '../../src/plugin-api';
 import { ProtocolCodec } from '../../src/sessions/protocol-codec';
 import { TerminalClient } from '../helpers/terminal-client';
 import { startAgent, type AgentUnderTest, type WsClient } from './agent-harness';
@@ -184,7 +185,7 @@ describe('API description', () => {
       const res = await agent.api('GET', '/api/openapi.json');
       expect(res.status).toBe(200);
       expect(res.body.openapi).toBe('3.1.0');
-      const server = agent.tk.get((await import('../../src/plugin-api')).HttpRoutes)!;
+      const server = agent.tk.get(HttpRoutes)!;
       for (const route of server.routes()) {
         const path = route.path.replace(/:(\w+)/g, '{$1}');
         expect(res.body.paths[path]?.[route.method.toLowerCase()]).toMatchObject({ 'x-access': route.access, summary: expect.any(String) });
