@@ -18,3 +18,6 @@ export * from './ref-counted-power-manager';
 export * from './process-hold-backend';
 export * from './tunnel-launcher';
 export * from './supervised-tunnel';
+export * from './require-executable';
+export * from './get-local-json';
+export * from './watch-public-url';

@@ -9,7 +9,12 @@ export interface PowerBackend {
   engage(reason: string): Promise<void>;
   /** Stop holding. Must be idempotent. */
   release(): Promise<void>;
+  /** Optional: report that the hold ended by itself (the manager then re-engages or reports the error). */
+  onLost?(listener: (reason: string) => void): void;
 }
+
+/** A lost hold is taken again automatically only if it had lasted this long. */
+const RETAKE_AFTER_MS = 10_000;
 
 /**
  * A {@link PowerManager} that reference-counts assertions over a {@link PowerBackend}: the backend is
@@ -26,6 +31,15 @@ export class RefCountedPowerManager implements PowerManager {
 
   constructor(private readonly impl: PowerBackend, private readonly clock: Pick<Clock, 'now'> = { now: Date.now }) {
     this.since = clock.now();
+    impl.onLost?.((reason) => {
+      // The OS-level hold is gone: say so, and take it again if someone still wants it — unless it
+      // died quickly, which would only loop (then the next assertion change tries again).
+      const lasted = this.clock.now() - this.since;
+      this.engaged = false;
+      this.lastError = reason;
+      this.since = this.clock.now();
+      if (lasted >= RETAKE_AFTER_MS) void this.sync();
+    });
   }
 
   /** Mechanism name (the backend's). */

@@ -41,6 +41,8 @@ interface Run {
   ended?: Promise<void>;
   lastLine?: string;
   lastError?: string;
+  /** True while consecutive lines are error lines: only the first of such a burst is kept. */
+  inErrorBurst?: boolean;
 }
 
 /** Thrown to a `start()` that `stop()` cancelled; the state is then `down`, not `error`. */
@@ -85,7 +87,7 @@ export class SupervisedTunnel implements TunnelProvider {
 
   start(localUrl: string): Promise<TunnelStatus> {
     if (this.starting) return this.starting;
-    if (this.current.state === 'up') return Promise.resolve(this.status());
+    if (this.current.state === 'up' && !this.stopping) return Promise.resolve(this.status());
     this.cancelRestart();
     this.failures = 0;
     this.localUrl = localUrl;
@@ -250,8 +252,13 @@ export class SupervisedTunnel implements TunnelProvider {
     const text = line.trim();
     if (!text) return;
     run.lastLine = text;
-    const explained = this.options.launcher.explain?.(text);
-    if (explained) run.lastError = explained;
+    const explained = this.options.launcher.explain?.(text) ?? null;
+    // Tools print one failure as several error lines (cause first, then hints and codes): keep the first.
+    if (explained === null) run.inErrorBurst = false;
+    else if (explained) {
+      if (!run.inErrorBurst) run.lastError = explained;
+      run.inErrorBurst = true;
+    }
   }
 
   /** The most telling output line of a run (its last error, else its last line), bounded in length. */

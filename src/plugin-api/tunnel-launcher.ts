@@ -26,6 +26,10 @@ export interface TunnelLauncher {
    * collecting the child's output lines when this resolves. `signal` aborts when the run is stopped.
    */
   launch(localUrl: string, signal: AbortSignal): Promise<TunnelLaunch>;
-  /** The human-readable error carried by one output line, or null when the line is not an error. */
+  /**
+   * The human-readable error carried by one output line; `''` for an error line without content
+   * (a blank continuation), `null` when the line is not an error. Of consecutive error lines the
+   * supervisor quotes the first, which is where tools put the cause.
+   */
   explain?(line: string): string | null;
 }

@@ -9,3 +9,6 @@ export { FakeProcessRunner, FakeManagedProcess, type RunScript } from './fake-pr
 export { SimulatedPlatform, type SimulatedPlatformOptions } from './simulated-platform';
 export { MemoryLogger } from '../kernel/logger/memory-logger';
 export { BootError, type BootProblem, type PluginReport } from '../kernel/kernel';
+export { describePowerManagerContract, type PowerManagerSubject } from './contracts/power-manager-contract';
+export { describeTunnelProviderContract, type TunnelProviderSubject } from './contracts/tunnel-provider-contract';
+export { describeMonitorContract, assertMonitorSample, type MonitorSubject } from './contracts/monitor-contract';

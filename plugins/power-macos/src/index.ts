@@ -1,11 +1,17 @@
-import { definePlugin, PowerManager, ProcessHoldBackend, ProcessRunner, RefCountedPowerManager, z } from 'tunnelforge/plugin';
+import { Clock, definePlugin, PlatformInfo, PowerManager, ProcessHoldBackend, ProcessRunner, RefCountedPowerManager, requireExecutable, z } from 'tunnelforge/plugin';
 
 const configSchema = z.object({
-  /** caffeinate assertion flags: -i idle sleep, -m disk idle, -s system sleep on AC, -d display sleep. */
+  /** caffeinate assertion flags: -i idle sleep, -m disk idle, -s system sleep (on AC only), -d display sleep, -u user active. */
   flags: z.array(z.enum(['-i', '-m', '-s', '-d', '-u'])).default(['-i', '-m', '-s']),
 });
 
-/** Keeps a Mac awake with `caffeinate`, tied to the agent's pid so it can never outlive the agent. */
+/** Managers this plugin created, so `deactivate` releases exactly its own. */
+const created = new WeakSet<PowerManager>();
+
+/**
+ * Keeps a Mac awake with `caffeinate`, tied to the agent's pid so it can never outlive the agent.
+ * Like any assertion, it does not keep a closed MacBook awake on battery (clamshell sleep).
+ */
 export default definePlugin({
   id: 'power-macos',
   apiVersion: 1,
@@ -17,14 +23,20 @@ export default definePlugin({
   detect: async ({ which }) => ((await which('caffeinate')) ? true : 'caffeinate not found on PATH'),
   register(reg, config) {
     reg.provide(PowerManager, {
-      deps: { processes: ProcessRunner },
-      // -w: caffeinate exits by itself if the agent dies, so no assertion is ever orphaned.
-      create: ({ processes }) =>
-        new RefCountedPowerManager(new ProcessHoldBackend('caffeinate', processes, () => ['caffeinate', ...config.flags, '-w', String(process.pid)])),
+      deps: { processes: ProcessRunner, platform: PlatformInfo, clock: Clock },
+      create: ({ processes, platform, clock }) => {
+        // -w: caffeinate exits by itself if the agent dies, so no assertion is ever orphaned.
+        const backend = new ProcessHoldBackend('caffeinate', processes, async () => [
+          await requireExecutable(platform, 'caffeinate'), ...config.flags, '-w', String(process.pid),
+        ]);
+        const manager = new RefCountedPowerManager(backend, clock);
+        created.add(manager);
+        return manager;
+      },
     });
   },
   async deactivate(ctx) {
     const power = ctx.tryGet(PowerManager);
-    if (power instanceof RefCountedPowerManager) await power.releaseAll();
+    if (power && created.has(power)) await (power as RefCountedPowerManager).releaseAll();
   },
 });

@@ -1,13 +1,11 @@
-import type { ManagedProcess, PowerBackend, ProcessRunner } from 'tunnelforge/plugin';
+import type { ManagedProcess, PlatformInfo, PowerBackend, ProcessRunner } from 'tunnelforge/plugin';
+import { ExecutionState } from './execution-state-flags';
 
-const ES_CONTINUOUS = 0x80000000;
-const ES_SYSTEM_REQUIRED = 0x00000001;
-const ES_DISPLAY_REQUIRED = 0x00000002;
 const READY_TIMEOUT_MS = 15_000;
 
 /**
  * PowerShell script run with argv (no string interpolation of outside data): sets the execution
- * state, prints READY, then waits until the agent process is gone or stdin closes.
+ * state, prints READY, then waits until the agent process is gone.
  */
 function holdScript(flags: number, agentPid: number): string {
   return [
@@ -19,17 +17,29 @@ function holdScript(flags: number, agentPid: number): string {
   ].join('; ');
 }
 
-/** Holds ES_CONTINUOUS | ES_SYSTEM_REQUIRED in a kept-alive PowerShell child; killing it releases. */
-export class ExecutionStateBackend implements PowerBackend {
-  readonly name = 'SetThreadExecutionState';
+/**
+ * The fallback when koffi cannot load: a kept-alive PowerShell child holds ES_CONTINUOUS |
+ * ES_SYSTEM_REQUIRED in its own thread; stopping it releases the state. It also ends by itself when
+ * the agent dies (`Wait-Process`), so the hold never outlives the agent.
+ */
+export class PowerShellExecutionStateBackend implements PowerBackend {
+  readonly name = 'SetThreadExecutionState/powershell';
   private child: ManagedProcess | undefined;
 
-  constructor(private readonly processes: ProcessRunner, private readonly keepDisplayOn: boolean) {}
+  constructor(private readonly processes: ProcessRunner, private readonly platform: PlatformInfo, private readonly keepDisplayOn: boolean) {}
+
+  /** Pid of the holding PowerShell while engaged. */
+  get pid(): number | undefined {
+    return this.child?.running ? this.child.pid : undefined;
+  }
 
   async engage(): Promise<void> {
     if (this.child?.running) return;
+    const shell = (await this.platform.which('powershell')) ?? (await this.platform.which('pwsh'));
+    if (!shell) throw new Error('neither powershell nor pwsh found on PATH');
+    const { ES_CONTINUOUS, ES_SYSTEM_REQUIRED, ES_DISPLAY_REQUIRED } = ExecutionState;
     const flags = ES_CONTINUOUS | ES_SYSTEM_REQUIRED | (this.keepDisplayOn ? ES_DISPLAY_REQUIRED : 0);
-    const child = this.processes.spawn('powershell', ['-NoProfile', '-NonInteractive', '-Command', holdScript(flags, process.pid)]);
+    const child = this.processes.spawn(shell, ['-NoProfile', '-NonInteractive', '-Command', holdScript(flags, process.pid)]);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => done(new Error('PowerShell did not confirm the execution state in time')), READY_TIMEOUT_MS);
       const sub = child.onLine((line) => line.trim() === 'READY' && done());

@@ -1,9 +1,12 @@
-import { definePlugin, PowerManager, ProcessHoldBackend, ProcessRunner, RefCountedPowerManager, z } from '../../plugin-api';
+import { Clock, definePlugin, PlatformInfo, PowerManager, ProcessHoldBackend, ProcessRunner, RefCountedPowerManager, requireExecutable, z } from '../../plugin-api';
 
 const configSchema = z.object({
   /** What to inhibit (systemd-inhibit --what). */
   what: z.string().regex(/^[a-z-]+(:[a-z-]+)*$/).default('idle:sleep'),
 });
+
+/** Managers this plugin created, so `deactivate` releases exactly its own. */
+const created = new WeakSet<PowerManager>();
 
 /**
  * Keeps Linux awake with `systemd-inhibit`. The inhibitor holds `tail --pid=<agent pid>`, so it ends
@@ -31,18 +34,22 @@ export default definePlugin({
   },
   register(reg, config) {
     reg.provide(PowerManager, {
-      deps: { processes: ProcessRunner },
-      create: ({ processes }) =>
-        new RefCountedPowerManager(
-          new ProcessHoldBackend('systemd-inhibit', processes, (reason) => [
-            'systemd-inhibit', `--what=${config.what}`, '--who=TunnelForge', `--why=${reason || 'terminal sessions running'}`, '--mode=block',
-            'tail', `--pid=${process.pid}`, '-f', '/dev/null',
-          ]),
-        ),
+      deps: { processes: ProcessRunner, platform: PlatformInfo, clock: Clock },
+      create: ({ processes, platform, clock }) => {
+        // `tail --pid` ends by itself if the agent dies, so the inhibitor can never outlive it.
+        const backend = new ProcessHoldBackend('systemd-inhibit', processes, async (why) => [
+          await requireExecutable(platform, 'systemd-inhibit'),
+          `--what=${config.what}`, '--who=TunnelForge', `--why=${why || 'terminal sessions running'}`, '--mode=block',
+          'tail', `--pid=${process.pid}`, '-f', '/dev/null',
+        ]);
+        const manager = new RefCountedPowerManager(backend, clock);
+        created.add(manager);
+        return manager;
+      },
     });
   },
   async deactivate(ctx) {
     const power = ctx.tryGet(PowerManager);
-    if (power instanceof RefCountedPowerManager) await power.releaseAll();
+    if (power && created.has(power)) await (power as RefCountedPowerManager).releaseAll();
   },
 });

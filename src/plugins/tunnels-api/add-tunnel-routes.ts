@@ -1,0 +1,58 @@
+import { HttpError, z, type AgentInfo, type Disposable, type HttpRoutes, type TunnelProvider } from '../../plugin-api';
+import { tunnelStatusSchema } from './tunnel-status-schema';
+
+const one = z.object({ tunnel: tunnelStatusSchema });
+
+function find(providers: readonly TunnelProvider[], id: string): TunnelProvider {
+  const provider = providers.find((p) => p.id === id);
+  if (!provider) throw new HttpError(404, 'TF_ERR_TUNNEL_NOT_FOUND', `no tunnel provider "${id.slice(0, 64)}" (have: ${providers.map((p) => p.id).join(', ') || 'none'})`);
+  return provider;
+}
+
+/**
+ * `GET /api/tunnels` (viewer): every provider's status. `POST /api/tunnels/:id/start` and
+ * `/stop` (admin): start (answers once the URL is known, or 502 with the reason) and stop.
+ */
+export function addTunnelRoutes(routes: HttpRoutes, providers: readonly TunnelProvider[], agent: AgentInfo): Disposable[] {
+  return [
+    routes.add({
+      method: 'GET',
+      path: '/api/tunnels',
+      access: 'viewer',
+      doc: { summary: 'Status of every tunnel provider', tags: ['tunnels'], response: z.object({ tunnels: z.array(tunnelStatusSchema) }) },
+      handler: () => ({ json: { tunnels: providers.map((p) => p.status()) } }),
+    }),
+    routes.add({
+      method: 'POST',
+      path: '/api/tunnels/:id/start',
+      access: 'admin',
+      doc: {
+        summary: 'Start a tunnel to the agent; answers once its public URL is known',
+        tags: ['tunnels'],
+        response: one,
+        errors: { 404: 'No such provider (TF_ERR_TUNNEL_NOT_FOUND)', 409: 'The agent is not listening yet (TF_ERR_NOT_LISTENING)', 502: 'The tunnel failed to start (TF_ERR_TUNNEL_FAILED)' },
+      },
+      async handler(request) {
+        const provider = find(providers, request.params.id);
+        const localUrl = agent.localUrl();
+        if (!localUrl) throw new HttpError(409, 'TF_ERR_NOT_LISTENING', 'the agent is not listening yet; try again in a moment');
+        try {
+          return { json: { tunnel: await provider.start(localUrl) } };
+        } catch (error) {
+          throw new HttpError(502, 'TF_ERR_TUNNEL_FAILED', error instanceof Error ? error.message : String(error), { tunnel: provider.status() });
+        }
+      },
+    }),
+    routes.add({
+      method: 'POST',
+      path: '/api/tunnels/:id/stop',
+      access: 'admin',
+      doc: { summary: 'Stop a tunnel (idempotent; cancels a start in progress)', tags: ['tunnels'], response: one, errors: { 404: 'No such provider (TF_ERR_TUNNEL_NOT_FOUND)' } },
+      async handler(request) {
+        const provider = find(providers, request.params.id);
+        await provider.stop();
+        return { json: { tunnel: provider.status() } };
+      },
+    }),
+  ];
+}
