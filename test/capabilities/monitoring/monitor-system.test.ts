@@ -83,7 +83,9 @@ describe('monitor-system', () => {
     await new Promise((resolve) => setTimeout(resolve, 600));
     const usage = ((await monitor.sample()).data as any).sessions[0];
     monitor.close();
-    expect(usage.cpuPercent).toBeGreaterThan(40);
+    // A busy loop gets most of a core, but other test workers share the 2 cores: assert the order
+    // of magnitude (an idle tree reads ~0), not a share of the machine.
+    expect(usage.cpuPercent).toBeGreaterThan(10);
     expect(usage.cpuPercent).toBeLessThan(110);
   });
 
