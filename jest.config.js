@@ -11,8 +11,8 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/plugins/[^/]+/dist/'],
   transform: { '^.+\\.(t|j)s$': swc },
-  // inversify 8 is ESM-only: let swc turn it into CommonJS for jest.
-  transformIgnorePatterns: ['/node_modules/(?!(inversify|@inversifyjs)/)'],
+  // inversify 8 and jose are ESM-only: let swc turn them into CommonJS for jest.
+  transformIgnorePatterns: ['/node_modules/(?!(inversify|@inversifyjs|jose)/)'],
   // Tests use the TypeScript sources of the plugin API, so plugins and tests share one instance.
   moduleNameMapper: {
     '^tunnelforge/plugin$': '<rootDir>/src/plugin-api/index.ts',

@@ -12,5 +12,8 @@ export default defineConfig({
   plugins: {
     // 'core-sessions': { options: { maxSessions: 64 } },
     // 'tunnel-ngrok': { enabled: false },
+    // Password users (hashes from `npx tunnelforge auth hash-password`). Without any, the first start
+    // generates an admin password and the log says where it is (docs/security.md):
+    // 'auth-password': { options: { users: [{ username: 'me', passwordHash: 'scrypt$…', role: 'admin' }] } },
   },
 });

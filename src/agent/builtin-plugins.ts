@@ -1,5 +1,11 @@
 import type { PluginDefinition } from '../plugin-api';
+import authApi from '../plugins/auth-api';
+import authJwt from '../plugins/auth-jwt';
 import authLocal from '../plugins/auth-local';
+import authNone from '../plugins/auth-none';
+import authPassword from '../plugins/auth-password';
+import authToken from '../plugins/auth-token';
+import authWsTicket from '../plugins/auth-ws-ticket';
 import coreHttp from '../plugins/core-http';
 import coreSessions from '../plugins/core-sessions';
 import monitorApi from '../plugins/monitor-api';
@@ -8,6 +14,7 @@ import powerLinux from '../plugins/power-linux';
 import powerNoop from '../plugins/power-noop';
 import powerPolicy from '../plugins/power-policy';
 import tunnelsApi from '../plugins/tunnels-api';
+import webUi from '../plugins/web-ui';
 
 /** First-party plugin packages (npm workspaces) loaded when installed; missing ones are simply skipped. */
 export const FIRST_PARTY_PACKAGES = [
@@ -19,5 +26,5 @@ export const FIRST_PARTY_PACKAGES = [
 
 /** Plugins compiled into the agent. They use exactly the public plugin contract. */
 export function builtinPlugins(): PluginDefinition<any>[] {
-  return [coreHttp, coreSessions, authLocal, powerLinux, powerNoop, powerPolicy, tunnelsApi, monitorSystem, monitorApi];
+  return [coreHttp, coreSessions, authJwt, authToken, authLocal, authWsTicket, authNone, authPassword, authApi, powerLinux, powerNoop, powerPolicy, tunnelsApi, monitorSystem, monitorApi, webUi];
 }

@@ -7,6 +7,12 @@ export interface CliOutput {
   isTTY?: boolean;
 }
 
+/** Where a command reads typed input (a password). `process.stdin`, or a stream in tests. */
+export interface CliInput extends NodeJS.ReadableStream {
+  isTTY?: boolean;
+  setRawMode?(mode: boolean): unknown;
+}
+
 /** The part of a kernel the CLI drives (so tests can pass a fake). */
 export type AgentHandle = Pick<Kernel, 'load' | 'report' | 'problems' | 'definitions' | 'start' | 'stop' | 'degraded'>;
 
@@ -16,6 +22,8 @@ export interface CliIo {
   stderr: CliOutput;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** Standard input, for commands that read a secret. Default: `process.stdin`. */
+  stdin?: CliInput;
   /** Source of SIGINT/SIGTERM for `start`. Default: `process`. */
   signals?: {
     on(signal: 'SIGINT' | 'SIGTERM', listener: (signal: NodeJS.Signals) => void): unknown;

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerHashPasswordCommand } from './auth-hash-password-command';
 import type { CliContext } from './cli-context';
 import type { CliIo } from './cli-io';
 import { registerConfigCheckCommand } from './config-check-command';
@@ -7,6 +8,7 @@ import { registerPluginsLsCommand } from './plugins-ls-command';
 import { VERSION } from '../agent/version';
 import { reportError } from './report-error';
 import { registerStartCommand } from './start-command';
+import { registerTokenCommands } from './token-commands';
 
 /**
  * Run the CLI with `argv` (without `node` and the script) and resolve to the exit code:
@@ -31,6 +33,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const config = program.command('config').description('validate the config or print its schema');
   registerConfigCheckCommand(config, ctx);
   registerConfigSchemaCommand(config, ctx);
+  const auth = program.command('auth').description('authentication helpers');
+  registerHashPasswordCommand(auth, ctx);
+  registerTokenCommands(program, ctx);
 
   const first = argv[0];
   if (first !== undefined && !first.startsWith('-') && first !== 'help' && !program.commands.some((c) => c.name() === first)) {

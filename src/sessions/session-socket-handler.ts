@@ -2,6 +2,7 @@ import type { Logger, WsConnection, WsHandler } from '../plugin-api';
 import type { PtySessionManager } from './pty-session-manager';
 import { ProtocolCodec, type ClientMessage } from './protocol-codec';
 import { SessionErrors } from './session-errors';
+import { SizeArbiter, type TerminalSize } from './size-arbiter';
 import { StreamClient } from './stream-client';
 import type { TerminalSession } from './terminal-session';
 
@@ -22,6 +23,8 @@ export class SessionSocketHandler implements WsHandler {
   /** Close code for a client that keeps sending invalid frames. */
   static readonly ABUSE_CLOSE_CODE = 4400;
   private readonly states = new Map<WsConnection, ConnectionState>();
+  /** The resize policy of each session that has writers attached (see SizeArbiter). */
+  private readonly arbiters = new WeakMap<TerminalSession, SizeArbiter>();
 
   constructor(
     private readonly manager: PtySessionManager,
@@ -58,7 +61,7 @@ export class SessionSocketHandler implements WsHandler {
 
   close(connection: WsConnection): void {
     const state = this.states.get(connection);
-    if (state) this.detach(state);
+    if (state) this.detach(connection, state);
     this.states.delete(connection);
   }
 
@@ -83,17 +86,19 @@ export class SessionSocketHandler implements WsHandler {
         if (sized && !SessionErrors.isValidSize(message.cols, message.rows)) {
           return { code: 'TF_ERR_BAD_SIZE', message: SessionErrors.badSize(message.cols, message.rows).message };
         }
-        this.detach(state);
-        // The size a writer brings becomes the session's size (like a terminal window); viewers
-        // adopt whatever the session has.
-        if (sized && principal.role !== 'viewer' && session.running) this.manager.resize(session.id, message.cols!, message.rows!);
+        this.detach(connection, state);
+        // A writer that attaches becomes the active writer: the size it brings becomes the
+        // session's size (like a terminal window). Viewers adopt whatever the session has.
+        if (principal.role !== 'viewer') {
+          this.apply(session, this.arbiterOf(session).attach(connection, sized ? { cols: message.cols!, rows: message.rows! } : undefined));
+        }
         state.session = session;
         state.client = new StreamClient(connection);
         this.manager.attachClient(session, state.client, message.offset);
         return null;
       }
       case 'detach':
-        this.detach(state);
+        this.detach(connection, state);
         return null;
       case 'pause':
       case 'resume':
@@ -103,12 +108,18 @@ export class SessionSocketHandler implements WsHandler {
       case 'input':
         if (!state.session) return notAttached();
         if (principal.role === 'viewer') return { code: 'TF_ERR_FORBIDDEN', message: 'viewers cannot send input' };
-        if (message.data.length > 0) this.manager.write(state.session.id, message.data);
+        if (message.data.length === 0) return null;
+        // Typing makes this writer the active one: its window size applies before its keys.
+        this.apply(state.session, this.arbiterOf(state.session).activity(connection));
+        this.manager.write(state.session.id, message.data);
         return null;
       case 'resize':
         if (!state.session) return notAttached();
         if (principal.role === 'viewer') return { code: 'TF_ERR_FORBIDDEN', message: 'viewers cannot resize' };
-        this.manager.resize(state.session.id, message.cols, message.rows);
+        if (!SessionErrors.isValidSize(message.cols, message.rows)) throw SessionErrors.badSize(message.cols, message.rows);
+        if (!state.session.running) throw SessionErrors.exited(state.session.id);
+        // Applied only from the active writer; anyone else's size waits until they type.
+        this.apply(state.session, this.arbiterOf(state.session).request(connection, { cols: message.cols, rows: message.rows }));
         return null;
     }
   }
@@ -120,10 +131,28 @@ export class SessionSocketHandler implements WsHandler {
     if (state.errorsInARow >= this.maxProtocolErrors) connection.close(SessionSocketHandler.ABUSE_CLOSE_CODE, 'too many protocol errors');
   }
 
-  private detach(state: ConnectionState): void {
-    if (state.session && state.client) this.manager.detachClient(state.session, state.client);
+  private detach(connection: WsConnection, state: ConnectionState): void {
+    const session = state.session;
+    if (session && state.client) this.manager.detachClient(session, state.client);
     state.session = null;
     state.client = null;
+    // The active writer left: the next most recently active writer's size comes back.
+    if (session) this.apply(session, this.arbiters.get(session)?.detach(connection) ?? null);
+  }
+
+  private arbiterOf(session: TerminalSession): SizeArbiter {
+    let arbiter = this.arbiters.get(session);
+    if (arbiter === undefined) {
+      arbiter = new SizeArbiter();
+      this.arbiters.set(session, arbiter);
+    }
+    return arbiter;
+  }
+
+  /** Resize the session to what the policy decided (nothing for null, or once it exited). */
+  private apply(session: TerminalSession, size: TerminalSize | null): void {
+    if (size === null || !session.running || this.manager.session(session.id) !== session) return;
+    this.manager.resize(session.id, size.cols, size.rows);
   }
 
   private stateOf(connection: WsConnection): ConnectionState {

@@ -4,6 +4,7 @@ import type { Authenticator } from '../plugin-api/authenticator';
 import type { Logger } from '../plugin-api/core-services';
 import type { HttpRequest, HttpResponse } from '../plugin-api/http-routes';
 import { authorize } from './authorize';
+import { checkHttpOrigin } from './check-http-origin';
 import { corsHeaders } from './cors-headers';
 import { errorResponse } from './error-response';
 import { HttpExchange } from './http-exchange';
@@ -32,13 +33,23 @@ const PREFLIGHT_ALLOWED_HEADERS = 'authorization, content-type';
 export class HttpDispatcher {
   /** Open SSE streams, ended by `close()`. */
   readonly streams = new Set<UwsSseStream>();
+  /** Configured origins besides our own that may send requests: WebSocket origins and CORS origins. */
+  private readonly configured: readonly string[];
 
   constructor(
     private readonly routes: RouteTable<HttpRouteEntry>,
     private readonly config: TransportConfig,
     private readonly authenticators: () => readonly Authenticator[],
     private readonly log: Logger,
-  ) {}
+    /** Origins allowed at run time (a tunnel's public URL while it is up). */
+    private readonly extraOrigins: ReadonlySet<string> = new Set(),
+  ) {
+    this.configured = [...new Set([...config.allowedOrigins, ...config.cors.origins])];
+  }
+
+  private get origins(): readonly string[] {
+    return this.extraOrigins.size === 0 ? this.configured : [...this.configured, ...this.extraOrigins];
+  }
 
   handle(res: uWS.HttpResponse, req: uWS.HttpRequest): void {
     const started = performance.now();
@@ -69,6 +80,11 @@ export class HttpDispatcher {
     const entry = lookup.value;
     if (exchange.headOnly && entry.kind === 'sse') {
       return this.finish(exchange, request, started, errorResponse(405, 'TF_ERR_METHOD_NOT_ALLOWED', 'Use GET', { headers: { allow: 'GET' } }), cors);
+    }
+    const origin = checkHttpOrigin(request.headers, this.origins, this.config.trustProxy);
+    if (!origin.ok) {
+      exchange.bodyPending = hasBody(request.headers);
+      return this.finish(exchange, request, started, errorResponse(403, 'TF_ERR_BAD_ORIGIN', origin.message), cors);
     }
     let body: Promise<Buffer | null> | null = null;
     const contentLength = request.headers['content-length'];

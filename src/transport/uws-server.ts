@@ -10,6 +10,7 @@ import type {
   WebSocketRoutes,
 } from '../plugin-api/http-routes';
 import { assertNativeUws } from './assert-native-uws';
+import { normalizeOrigin } from './normalize-origin';
 import { HttpDispatcher } from './http-dispatcher';
 import type { HttpRouteEntry } from './http-route-entry';
 import type { ListenAddress } from './listen-address';
@@ -48,6 +49,7 @@ export class UwsServer implements HttpRoutes, WebSocketRoutes {
   /** uWS's frame limit, fixed at `listen` (the largest route limit then). */
   private wsPayloadLimit = 0;
   private bound: ListenAddress | null = null;
+  private readonly extraOrigins = new Set<string>();
 
   constructor(private readonly options: UwsServerOptions) {
     assertNativeUws(uWS);
@@ -55,8 +57,8 @@ export class UwsServer implements HttpRoutes, WebSocketRoutes {
     if (!parsed.success) throw new TransportError('TF_ERR_CONFIG', `invalid transport options: ${parsed.error.message}`);
     this.config = parsed.data;
     this.log = options.log;
-    this.http = new HttpDispatcher(this.httpRoutes, this.config, options.authenticators, this.log);
-    this.ws = new WsDispatcher(this.wsRoutes, this.config, options.authenticators, this.log);
+    this.http = new HttpDispatcher(this.httpRoutes, this.config, options.authenticators, this.log, this.extraOrigins);
+    this.ws = new WsDispatcher(this.wsRoutes, this.config, options.authenticators, this.log, this.extraOrigins);
   }
 
   /** The bound address, or `null` before `listen` resolved and after `close`. */
@@ -80,6 +82,17 @@ export class UwsServer implements HttpRoutes, WebSocketRoutes {
       remove();
       for (const stream of [...entry.streams]) stream.close();
     });
+  }
+
+  /**
+   * Allow browser requests and WebSocket upgrades from `origin` (e.g. a tunnel's public URL) until
+   * disposed. Invalid origins are refused with a TypeError.
+   */
+  allowOrigin(origin: string): Disposable {
+    const normalized = normalizeOrigin(origin);
+    if (normalized === null) throw new TypeError(`not an origin: ${origin}`);
+    this.extraOrigins.add(normalized);
+    return once(() => void this.extraOrigins.delete(normalized));
   }
 
   routes(): RouteInfo[] {

@@ -6,6 +6,7 @@ import type { HttpResponse } from '../plugin-api/http-routes';
 import type { AuthOutcome } from './auth-outcome';
 import { authorize } from './authorize';
 import { checkWebSocketOrigin } from './check-websocket-origin';
+import { chooseSubprotocol } from './choose-subprotocol';
 import { errorResponse } from './error-response';
 import { HttpExchange } from './http-exchange';
 import { invokeSafely } from './invoke-safely';
@@ -37,6 +38,8 @@ export class WsDispatcher {
     private readonly config: TransportConfig,
     private readonly authenticators: () => readonly Authenticator[],
     private readonly log: Logger,
+    /** Origins allowed at run time (a tunnel's public URL while it is up). */
+    private readonly extraOrigins: ReadonlySet<string> = new Set(),
   ) {}
 
   behavior(maxPayloadLength: number): uWS.WebSocketBehavior<WsUserData> {
@@ -76,7 +79,7 @@ export class WsDispatcher {
     if (lookup.kind !== 'found' || lookup.value.removed) {
       return this.reject(exchange, request, started, errorResponse(404, 'TF_ERR_NOT_FOUND', 'No such WebSocket endpoint'));
     }
-    const origin = checkWebSocketOrigin(request.headers, this.config.allowedOrigins, this.config.trustProxy);
+    const origin = checkWebSocketOrigin(request.headers, this.extraOrigins.size === 0 ? this.config.allowedOrigins : [...this.config.allowedOrigins, ...this.extraOrigins], this.config.trustProxy);
     if (!origin.ok) return this.reject(exchange, request, started, errorResponse(403, 'TF_ERR_BAD_ORIGIN', origin.message));
     this.authorizeUpgrade(exchange, request, started, lookup.value, context).catch((error: unknown) => reportLastResort(this.log, 'websocket upgrade', { path: request.path }, error));
   }
@@ -95,7 +98,7 @@ export class WsDispatcher {
     if (!auth.ok) return this.reject(exchange, request, started, errorResponse(auth.status, auth.code, auth.message, { headers: auth.headers }));
     if (route.removed) return this.reject(exchange, request, started, errorResponse(404, 'TF_ERR_NOT_FOUND', 'No such WebSocket endpoint'));
     const userData: WsUserData = { route, principal: auth.principal ?? ANONYMOUS, remoteAddress, path, connection: null };
-    exchange.upgrade(userData, headers['sec-websocket-key'] ?? '', firstSubprotocol(headers['sec-websocket-protocol']), headers['sec-websocket-extensions'] ?? '', context);
+    exchange.upgrade(userData, headers['sec-websocket-key'] ?? '', chooseSubprotocol(headers['sec-websocket-protocol']), headers['sec-websocket-extensions'] ?? '', context);
     this.logUpgrade(exchange, request, started);
   }
 
@@ -156,12 +159,4 @@ export class WsDispatcher {
     const ms = Math.round((performance.now() - started) * 10) / 10;
     this.log.debug('websocket upgrade', { path: request.path, status: exchange.aborted && exchange.status === 0 ? 'aborted' : exchange.status, ms });
   }
-}
-
-/**
- * The subprotocol to confirm: the first one offered (clients list their application protocol first).
- * Echoing the whole list would be invalid and makes clients drop the connection.
- */
-function firstSubprotocol(offered: string | undefined): string {
-  return offered?.split(',')[0]?.trim() ?? '';
 }

@@ -3,6 +3,7 @@ import { SERVER_LISTENING_EVENT } from '../../kernel/agent-info';
 import { TransportConfig } from '../../transport/transport-config';
 import { UwsServer } from '../../transport/uws-server';
 import { registerAgentRoutes } from './agent-routes';
+import { trustTunnelOrigins } from './trust-tunnel-origins';
 
 /** Keeps per-server state that the plugin object (a constant) cannot hold. */
 const routesOf = new WeakMap<UwsServer, Disposable>();
@@ -30,7 +31,9 @@ export default definePlugin({
   },
   async activate(ctx) {
     const server = ctx.get(HttpRoutes) as UwsServer;
-    routesOf.set(server, registerAgentRoutes(server, ctx.agent, ctx.get(PlatformInfo)));
+    const routes = registerAgentRoutes(server, ctx.agent, ctx.get(PlatformInfo));
+    const origins = trustTunnelOrigins(server, ctx.events);
+    routesOf.set(server, { dispose: () => (routes.dispose(), origins.dispose()) });
     const { url } = await server.listen();
     ctx.events.publish(SERVER_LISTENING_EVENT, { url });
   },

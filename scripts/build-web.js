@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * Builds the browser client (src/web) into dist/web with esbuild:
+ *   dist/web/assets/app-<hash>.js (+ .map)   the bundle (xterm.js included)
+ *   dist/web/assets/app-<hash>.css           page styles + xterm.css
+ *   dist/web/index.html                      references both; no inline script or style
+ * Each asset also gets .gz and .br siblings, served to clients that accept them.
+ * Run by `npm run build`; `buildWeb({ outDir })` is used by the browser tests.
+ */
+const { mkdir, readdir, readFile, rm, stat, writeFile } = require('node:fs/promises');
+const path = require('node:path');
+const zlib = require('node:zlib');
+
+const ROOT = path.resolve(__dirname, '..');
+const COMPRESSIBLE = /\.(?:js|css|html|svg)$/;
+
+/** @param {{ outDir?: string, minify?: boolean, quiet?: boolean }} [options] */
+async function buildWeb(options = {}) {
+  const esbuild = require('esbuild');
+  const outDir = path.resolve(options.outDir ?? path.join(ROOT, 'dist', 'web'));
+  const assetsDir = path.join(outDir, 'assets');
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(assetsDir, { recursive: true });
+  const started = Date.now();
+  const result = await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: ['src/web/app.ts', 'src/web/app.css'],
+    outdir: assetsDir,
+    entryNames: '[name]-[hash]',
+    assetNames: '[name]-[hash]',
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: ['chrome100', 'firefox100', 'safari15.4'],
+    minify: options.minify ?? true,
+    sourcemap: 'linked',
+    legalComments: 'linked',
+    metafile: true,
+    logLevel: 'warning',
+    tsconfig: 'src/web/tsconfig.json',
+  });
+  const outputs = Object.keys(result.metafile.outputs).map((file) => path.basename(file));
+  const script = outputs.find((file) => /^app-[\w-]+\.js$/.test(file));
+  const style = outputs.find((file) => /^app-[\w-]+\.css$/.test(file));
+  if (!script || !style) throw new Error(`esbuild did not produce app-<hash>.js and app-<hash>.css: ${outputs.join(', ')}`);
+  await writeFile(path.join(outDir, 'index.html'), indexHtml(`/assets/${script}`, `/assets/${style}`));
+  await compressAll(outDir);
+  const files = await listFiles(outDir);
+  if (!options.quiet) {
+    const size = (name) => `${(files.find((f) => f.name === name)?.size / 1024).toFixed(0)} KiB`;
+    console.log(`web client built in ${Date.now() - started} ms: ${path.relative(process.cwd(), outDir) || '.'}/assets/${script} (${size(`assets/${script}`)}), ${style} (${size(`assets/${style}`)})`);
+  }
+  return { outDir, script, style };
+}
+
+function indexHtml(script, style) {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1, interactive-widget=resizes-content">
+<meta name="color-scheme" content="dark">
+<title>TunnelForge</title>
+<link rel="stylesheet" href="${style}">
+<script defer src="${script}"></script>
+</head>
+<body>
+<noscript>TunnelForge needs JavaScript.</noscript>
+<div id="app"></div>
+</body>
+</html>
+`;
+}
+
+async function compressAll(dir) {
+  for (const file of await listFiles(dir)) {
+    if (!COMPRESSIBLE.test(file.name)) continue;
+    const full = path.join(dir, file.name);
+    const data = await readFile(full);
+    await writeFile(`${full}.gz`, zlib.gzipSync(data, { level: 9 }));
+    await writeFile(`${full}.br`, zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length } }));
+  }
+}
+
+async function listFiles(dir, prefix = '') {
+  const out = [];
+  for (const entry of await readdir(path.join(dir, prefix), { withFileTypes: true })) {
+    const name = path.join(prefix, entry.name);
+    if (entry.isDirectory()) out.push(...(await listFiles(dir, name)));
+    else out.push({ name: name.split(path.sep).join('/'), size: (await stat(path.join(dir, name))).size });
+  }
+  return out;
+}
+
+module.exports = { buildWeb };
+
+if (require.main === module) {
+  buildWeb().catch((error) => {
+    console.error(`web client build failed: ${error.message}`);
+    process.exit(1);
+  });
+}

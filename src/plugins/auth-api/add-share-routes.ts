@@ -1,0 +1,65 @@
+import { HttpError, z, type Disposable, type HttpRoutes, type SessionManager } from '../../plugin-api';
+import type { AuthTokens } from '../shared/auth-tokens';
+import { NO_STORE } from './no-store';
+import { shareUrl } from './share-url';
+
+export interface ShareRouteDeps {
+  tokens: AuthTokens;
+  sessions: SessionManager;
+  /** Origin for share links (config `publicUrl`), when set. */
+  publicUrl: string | undefined;
+  localUrl: () => string | null;
+  defaultMinutes: number;
+  maxMinutes: number;
+}
+
+/**
+ * Read-only share links (writer): `POST /api/sessions/:id/share` makes a viewer token limited to
+ * that session, valid for `expiresInMinutes`; `DELETE /api/shares/:id` revokes it.
+ */
+export function addShareRoutes(http: HttpRoutes, deps: ShareRouteDeps): Disposable {
+  const shareBody = z.object({ expiresInMinutes: z.number().int().min(1).max(deps.maxMinutes).optional() });
+  const routes = [
+    http.add({
+      method: 'POST',
+      path: '/api/sessions/:id/share',
+      access: 'writer',
+      maxBodyBytes: 4096,
+      doc: {
+        summary: 'A read-only share link for one session: a viewer token limited to it, in the URL fragment',
+        tags: ['auth', 'sessions'],
+        request: shareBody,
+        response: z.object({ id: z.string(), token: z.string(), url: z.string(), expiresAt: z.string(), sessionId: z.string() }),
+        status: 201,
+        errors: { 404: 'No such session (TF_ERR_SESSION_NOT_FOUND)' },
+      },
+      async handler(request) {
+        const sessionId = request.params.id ?? '';
+        const principal = request.principal!;
+        // Same answer as for a session that does not exist: a limited credential learns nothing of others.
+        const visible = principal.sessionId === undefined || principal.sessionId === sessionId;
+        if (!visible || deps.sessions.get(sessionId) === undefined) throw new HttpError(404, 'TF_ERR_SESSION_NOT_FOUND', `no session ${JSON.stringify(sessionId.slice(0, 64))}`);
+        const parsed = shareBody.safeParse(request.body ?? {});
+        if (!parsed.success) throw new HttpError(400, 'TF_ERR_BAD_REQUEST', `expiresInMinutes must be a whole number from 1 to ${deps.maxMinutes}`);
+        const minutes = parsed.data.expiresInMinutes ?? deps.defaultMinutes;
+        const share = await deps.tokens.issueShare(sessionId, principal.id, minutes * 60_000);
+        return {
+          status: 201,
+          json: { id: share.id, token: share.token, url: shareUrl(share.token, request, deps.publicUrl, deps.localUrl()), expiresAt: share.expiresAt, sessionId },
+          headers: NO_STORE,
+        };
+      },
+    }),
+    http.add({
+      method: 'DELETE',
+      path: '/api/shares/:id',
+      access: 'writer',
+      doc: { summary: 'Revoke a share link', tags: ['auth', 'sessions'], status: 204, errors: { 404: 'No such share (TF_ERR_NOT_FOUND)' } },
+      async handler(request) {
+        if (!(await deps.tokens.revokeShare(request.params.id ?? ''))) throw new HttpError(404, 'TF_ERR_NOT_FOUND', 'No such share link');
+        return { status: 204 };
+      },
+    }),
+  ];
+  return { dispose: () => routes.forEach((route) => route.dispose()) };
+}

@@ -1,0 +1,63 @@
+import { HttpError, z, type Disposable, type HttpRoutes } from '../../plugin-api';
+import type { ApiTokens } from '../shared/api-tokens';
+import { parseDuration } from '../shared/parse-duration';
+import { NO_STORE } from './no-store';
+
+const role = z.enum(['admin', 'writer', 'viewer']);
+const createBody = z.strictObject({
+  name: z.string().min(1).max(100),
+  role,
+  /** `30d`, `12h`, `2w`...; omitted or null: no expiry. */
+  expiresIn: z.string().max(16).nullable().optional(),
+});
+const tokenInfo = z.object({ id: z.string(), name: z.string(), role, createdAt: z.string(), expiresAt: z.string().nullable() });
+
+/** `/api/tokens` (admin): list, create and revoke API tokens, the same store as `tunnelforge token`. */
+export function addTokenRoutes(http: HttpRoutes, tokens: ApiTokens, now: () => number): Disposable {
+  const routes = [
+    http.add({
+      method: 'GET',
+      path: '/api/tokens',
+      access: 'admin',
+      doc: { summary: 'List API tokens (never their secrets)', tags: ['auth'], response: z.object({ tokens: z.array(tokenInfo) }) },
+      handler: async () => ({ json: { tokens: await tokens.list() } }),
+    }),
+    http.add({
+      method: 'POST',
+      path: '/api/tokens',
+      access: 'admin',
+      maxBodyBytes: 4096,
+      doc: {
+        summary: 'Create an API token; the token is in this answer only',
+        tags: ['auth'],
+        request: createBody,
+        response: tokenInfo.extend({ token: z.string() }),
+        status: 201,
+      },
+      async handler(request) {
+        const parsed = createBody.safeParse(request.body ?? {});
+        if (!parsed.success) throw new HttpError(400, 'TF_ERR_BAD_REQUEST', `invalid body: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}`);
+        const { name, role: tokenRole, expiresIn } = parsed.data;
+        let expiresAt: Date | null = null;
+        if (expiresIn !== undefined && expiresIn !== null) {
+          const ms = parseDuration(expiresIn);
+          if (ms === null) throw new HttpError(400, 'TF_ERR_BAD_REQUEST', 'expiresIn must look like 90m, 12h, 30d or 2w');
+          expiresAt = new Date(now() + ms);
+        }
+        const created = await tokens.create({ name, role: tokenRole, expiresAt });
+        return { status: 201, json: { ...created.info, token: created.token }, headers: NO_STORE };
+      },
+    }),
+    http.add({
+      method: 'DELETE',
+      path: '/api/tokens/:id',
+      access: 'admin',
+      doc: { summary: 'Revoke an API token', tags: ['auth'], status: 204, errors: { 404: 'No such token (TF_ERR_NOT_FOUND)' } },
+      async handler(request) {
+        if (!(await tokens.revoke(request.params.id ?? ''))) throw new HttpError(404, 'TF_ERR_NOT_FOUND', 'No such API token');
+        return { status: 204 };
+      },
+    }),
+  ];
+  return { dispose: () => routes.forEach((route) => route.dispose()) };
+}

@@ -1,0 +1,80 @@
+import { z, type Disposable, type HttpResponse, type HttpRoutes, type Logger } from '../../plugin-api';
+import type { AuthTokens } from '../shared/auth-tokens';
+import { clientKey } from './client-key';
+import type { ConcurrencyLimiter } from './concurrency-limiter';
+import type { AttemptOutcome, LoginThrottle } from './login-throttle';
+import type { PasswordDirectory } from './password-directory';
+import { verifyPassword } from './password-hash';
+
+const loginBody = z.object({
+  username: z.string().min(1).max(128).optional(),
+  password: z.string().min(1).max(1024),
+});
+
+const NO_STORE = { 'cache-control': 'no-store' };
+
+function error(status: number, code: string, message: string, headers: Record<string, string> = {}): HttpResponse {
+  return { status, json: { error: { code, message } }, headers: { ...NO_STORE, ...headers } };
+}
+
+function rateLimited(retryAfterMs: number): HttpResponse {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return error(429, 'TF_ERR_RATE_LIMITED', `Too many login attempts; try again in ${seconds} s`, { 'retry-after': String(seconds) });
+}
+
+export interface LoginRouteDeps {
+  directory: PasswordDirectory;
+  throttle: LoginThrottle;
+  limiter: ConcurrencyLimiter;
+  tokens: AuthTokens;
+  log: Logger;
+}
+
+/**
+ * `POST /api/auth/login` (public): `{ username?, password }` → an access token and a refresh token.
+ * Order matters: the throttle answers first (a locked-out address never costs a hash), then the
+ * body is checked, then the password (asynchronously, through the limiter). An unknown user and a
+ * wrong password get the same answer after the same work.
+ */
+export function addLoginRoute(http: HttpRoutes, { directory, throttle, limiter, tokens, log }: LoginRouteDeps): Disposable {
+  return http.add({
+    method: 'POST',
+    path: '/api/auth/login',
+    access: 'public',
+    maxBodyBytes: 4096,
+    doc: {
+      summary: 'Log in with a password; answers an access token (JWT) and a refresh token',
+      tags: ['auth'],
+      request: loginBody,
+      errors: { 401: 'Wrong user name or password (TF_ERR_BAD_CREDENTIALS)', 429: 'Too many attempts from this address (TF_ERR_RATE_LIMITED, Retry-After)' },
+    },
+    async handler(request) {
+      const key = clientKey(request.remoteAddress);
+      const verdict = throttle.begin(key);
+      if (!verdict.ok) return rateLimited(verdict.retryAfterMs);
+      let outcome: AttemptOutcome = 'ignored';
+      try {
+        const parsed = loginBody.safeParse(request.body ?? {});
+        if (!parsed.success) return error(400, 'TF_ERR_BAD_REQUEST', 'Send {"username"?, "password"} as JSON');
+        const { username, password } = parsed.data;
+        const target = directory.lookup(username);
+        if (target === 'username-required') return error(400, 'TF_ERR_BAD_REQUEST', 'This agent has several users: send "username" too');
+        const check = limiter.tryRun(() => verifyPassword(password, target.hash));
+        if (check === null) return rateLimited(1000);
+        const matches = await check;
+        if (!matches || target.user === null) {
+          outcome = 'failure';
+          // The address only: the "user name" may be a password typed into the wrong field.
+          log.info('login failed', { address: request.remoteAddress });
+          return error(401, 'TF_ERR_BAD_CREDENTIALS', 'Wrong user name or password');
+        }
+        outcome = 'success';
+        const issued = await tokens.issueSession({ id: target.user.username, role: target.user.role, version: target.user.version });
+        log.info('login', { user: target.user.username, role: target.user.role, address: request.remoteAddress });
+        return { json: issued, headers: NO_STORE };
+      } finally {
+        verdict.done(outcome);
+      }
+    },
+  });
+}

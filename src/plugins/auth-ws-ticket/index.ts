@@ -1,0 +1,38 @@
+import { Authenticator, definePlugin, z } from '../../plugin-api';
+import { WsTickets } from '../shared/ws-tickets';
+import { TicketAuthenticator } from './ticket-authenticator';
+import { TicketStore } from './ticket-store';
+
+const stores = new WeakMap<object, TicketStore>();
+
+const configSchema = z.strictObject({
+  /** Ticket lifetime: long enough to open a socket right after asking, short enough to be useless if copied. */
+  ttlSeconds: z.number().int().min(1).max(300).default(30),
+  /** Unused tickets kept at most (memory bound). */
+  maxOutstanding: z.number().int().min(10).max(1_000_000).default(10_000),
+});
+
+/**
+ * Single-use, 30-second WebSocket tickets: `POST /api/auth/ws-ticket` (added by `auth-api`) trades
+ * the caller's credential for one, and the browser offers it as the subprotocol
+ * `tunnelforge.ticket.<ticket>` next to `tunnelforge.v1`. No long-lived token ever goes in a URL.
+ */
+export default definePlugin({
+  id: 'auth-ws-ticket',
+  apiVersion: 1,
+  description: 'Single-use WebSocket tickets (subprotocol tunnelforge.ticket.<t>) for browsers',
+  provides: [Authenticator, WsTickets],
+  config: configSchema,
+  register(reg, config) {
+    const store = new TicketStore(config.ttlSeconds * 1000, config.maxOutstanding);
+    stores.set(config, store);
+    reg.provide(WsTickets, { create: () => store });
+    reg.provide(Authenticator, { create: () => new TicketAuthenticator(store) });
+  },
+  activate(ctx) {
+    stores.get(ctx.config)?.open(() => ctx.clock.now());
+  },
+  deactivate(ctx) {
+    stores.get(ctx.config)?.close();
+  },
+});

@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { definePlugin, HttpRoutes, type Disposable } from '../../plugin-api';
+import { defaultWebDir } from './default-web-dir';
+import { readWebAssets } from './read-web-assets';
+import { serveWebAsset } from './serve-web-asset';
+import { webUiConfigSchema, type WebUiConfig } from './web-ui-config';
+
+/** The routes of an active web-ui, per server. */
+const routesOf = new WeakMap<object, Disposable[]>();
+
+function webDir(config: WebUiConfig): string {
+  return config.dir !== undefined ? path.resolve(config.dir) : defaultWebDir();
+}
+
+/**
+ * The browser client (src/web, built by `npm run build` into dist/web): `GET /` and the
+ * content-hashed `/assets/*`, public (the page itself holds no data; it logs in through the API).
+ * Skipped, with the reason, when the client has not been built.
+ */
+export default definePlugin({
+  id: 'web-ui',
+  apiVersion: 1,
+  description: 'The web client at / (terminal in the browser)',
+  requires: [HttpRoutes],
+  config: webUiConfigSchema,
+  detect({ config }) {
+    const dir = webDir(config);
+    return existsSync(path.join(dir, 'index.html')) ? true : `web client not built: run npm run build (no index.html in ${dir})`;
+  },
+  async activate(ctx) {
+    const dir = webDir(ctx.config);
+    const assets = await readWebAssets(dir);
+    const http = ctx.get(HttpRoutes);
+    routesOf.set(http, assets.map((asset) => http.add({
+      method: 'GET',
+      path: asset.urlPath,
+      access: 'public',
+      handler: (request) => serveWebAsset(asset, request),
+    })));
+    ctx.log.debug('web client served', { dir, files: assets.length });
+  },
+  deactivate(ctx) {
+    const http = ctx.tryGet(HttpRoutes);
+    if (!http) return;
+    for (const route of routesOf.get(http) ?? []) route.dispose();
+    routesOf.delete(http);
+  },
+});

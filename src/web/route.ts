@@ -1,0 +1,14 @@
+/** What the page shows, from the URL fragment: `#/` the list, `#/session/<id>` one terminal. */
+export type Route = { view: 'list' } | { view: 'session'; sessionId: string };
+
+export function parseRoute(hash: string): Route {
+  const match = /^#\/session\/([^/?#]+)$/.exec(hash);
+  if (match) {
+    try {
+      return { view: 'session', sessionId: decodeURIComponent(match[1]) };
+    } catch {
+      // malformed: the list
+    }
+  }
+  return { view: 'list' };
+}
