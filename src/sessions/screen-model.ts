@@ -25,6 +25,12 @@ export interface ScreenModelOptions {
   quietMs?: number;
   /** Bytes parsed per event-loop turn when catching up in the background. */
   sliceBytes?: number;
+  /**
+   * A new emulator replays at most this much of the ring's tail (from a line start), not the whole
+   * ring: the screen and its bounded scrollback live in the last lines, and parsing 4 MiB would
+   * block the event loop for ~120 ms on a cold join. Default 512 KiB.
+   */
+  replayBytes?: number;
 }
 
 /**
@@ -43,6 +49,10 @@ const GROUND_STATE = 0;
 const ESC = 0x1b;
 const MAX_PREPARE_TURNS = 32;
 const ESC_SEARCH_BYTES = 64 * 1024;
+const NEWLINE = 0x0a;
+const DEFAULT_REPLAY_BYTES = 512 * 1024;
+/** How far before the replay window to look for a line start. */
+const LINE_SEARCH_BYTES = 16 * 1024;
 
 /**
  * Lazy server-side terminal emulator for one session, used for snapshots (late joiners, clients
@@ -51,9 +61,9 @@ const ESC_SEARCH_BYTES = 64 * 1024;
  * slices, one per event-loop turn) or synchronously when a snapshot or the text is requested.
  *
  * The emulator (MBs of heap) exists only while needed: created on first use, dropped after
- * `idleMs` without holders (attached clients). If its parsed offset falls out of the ring it starts
- * over from `ring.start`: state older than the ring is lost (an accepted approximation; full-screen
- * programs redraw, shells show the ring's tail).
+ * `idleMs` without holders (attached clients). A new emulator, or one whose parsed offset fell out
+ * of the ring, replays the ring's tail (`replayBytes`, from a line start): state older than that is
+ * lost (an accepted approximation; full-screen programs redraw, shells show their last lines).
  */
 export class ScreenModel {
   private term: Terminal | null = null;
@@ -212,8 +222,18 @@ export class ScreenModel {
     if (this.term === null) this.createTerminal();
   }
 
+  /** Where a new emulator starts: the whole ring when small, else its tail from a line start. */
+  private replayStart(): number {
+    const { start, end } = this.ring;
+    const from = end - (this.options.replayBytes ?? DEFAULT_REPLAY_BYTES);
+    if (from <= start) return start;
+    const newline = this.ring.lastIndexOf(NEWLINE, from, Math.max(start, from - LINE_SEARCH_BYTES));
+    return newline >= 0 ? newline + 1 : from;
+  }
+
   private createTerminal(): void {
-    const size = this.resizes.at(this.ring.start);
+    const replayFrom = this.replayStart();
+    const size = this.resizes.at(replayFrom);
     const term = new Terminal({
       cols: size.cols,
       rows: size.rows,
@@ -229,7 +249,7 @@ export class ScreenModel {
     term.loadAddon(serializer);
     this.term = term;
     this.serializer = serializer;
-    this.parsed = this.ring.start;
+    this.parsed = replayFrom;
     this.appliedSeq = size.seq;
     this.cached = null;
     this.scheduleIdleIfUnheld();

@@ -54,6 +54,32 @@ const colorful = (n: number): string => Array.from({ length: n }, (_, i) =>
   `\x1b[3${i % 8}mline ${i}\x1b[0m ${'#'.repeat(i % 30)}\r\n`).join('');
 
 describe('ScreenModel', () => {
+  it('a new emulator replays only the ring tail, from a line start, and still shows the right screen', async () => {
+    const { ring, model } = setup({ capacity: 4 * 1024 * 1024 });
+    const history = colorful(40_000); // ~1.5 MB: more than the replay window
+    ring.append(Buffer.from(history));
+    expect(ring.end).toBeGreaterThan(1024 * 1024);
+    let parsedBytes = 0;
+    const peek = ring.peek.bind(ring);
+    ring.peek = (offset: number, length: number) => {
+      const view = peek(offset, length);
+      parsedBytes += view?.length ?? 0;
+      return view;
+    };
+    const snapshot = model.snapshot();
+    // Only the tail was parsed (the replay window, from a line start), not the 1.5 MB ring.
+    expect(parsedBytes).toBeLessThanOrEqual(512 * 1024 + 16 * 1024);
+    expect(parsedBytes).toBeGreaterThanOrEqual(512 * 1024);
+    expect(snapshot.offset).toBe(ring.end);
+    const watcher = terminal(40, 10);
+    await write(watcher, history);
+    const joiner = await clientView(snapshot, ring);
+    expect(lines(joiner)).toEqual(lines(watcher));
+    expect(lines(joiner).join('\n')).toContain('line 39999');
+    watcher.dispose();
+    joiner.dispose();
+  });
+
   it('is lazy: no emulator until a snapshot is asked for', () => {
     const { ring, model } = setup();
     ring.append(Buffer.from('hello'));
