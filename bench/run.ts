@@ -1,0 +1,333 @@
+/**
+ * TunnelForge benchmarks (issue 3 §6, performance.md §C.3): `npm run bench [-- --quick] [-- --json]`.
+ *
+ * The real agent runs in THIS process (createAgent: real kernel, every built-in plugin, uWS on
+ * 127.0.0.1:0, real PTYs). WebSocket clients run in two forked client processes
+ * (bench/client-process.ts), never on the agent's event loop. Every number is measured in this run;
+ * the flood and slow-client numbers are ratios against baselines measured alongside, because the
+ * machine is shared.
+ *
+ * stdout: the results table, or with `--json` exactly one JSON object. Everything else → stderr.
+ * Exit code: 0 (bars are measurements), 1 when correctness fails (a flood client did not get every
+ * byte in order with the right sha256 — corrupted, or skipped after a resync —, an echo is lost, a
+ * late joiner's screen is wrong) or a scenario crashes.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { SessionsConfig } from '../src/sessions/sessions-config';
+import { startAgentHost, type AgentHost } from './agent-host';
+import { ClientProcess } from './client-pool';
+import { MiB, round, sleep, withTimeout } from './common';
+import { MachineCpu } from './probes';
+import { reuseOutputFrames } from './experiments/reuse-frames';
+import { makeFloodPayload } from './payloads';
+import {
+  fanoutScenario, floodScenario, idleSessionsScenario, keystrokeScenario, keystrokeUnderFloodScenario, lateJoinScenario,
+  slowClientScenario, type BenchContext, type Headline,
+} from './scenarios';
+
+const SCENARIOS = ['idle', 'flood', 'fanout', 'keystroke', 'keystroke-flood', 'latejoin', 'slow'] as const;
+type ScenarioName = (typeof SCENARIOS)[number];
+
+interface Options {
+  quick: boolean;
+  json: boolean;
+  only: Set<ScenarioName>;
+  logLevel: 'warn' | 'error' | 'silent' | 'info' | 'debug';
+  /** Investigation knobs (results with them are not comparable with the bars): */
+  /** plugins to disable (`plugins.<id>.enabled = false`). */
+  disablePlugins: string[];
+  /** Overrides of the sessions config (`plugins.core-sessions.options`), JSON. */
+  sessionsConfig: Record<string, unknown>;
+  /** Keystroke clients attach with `offset: 0` (resume path: no SNAPSHOT, no server screen model). */
+  keystrokeResume: boolean;
+  /** Before each scenario, wait up to this many seconds for the machine to be quiet (other work < 0.3 cores). */
+  waitQuietS: number;
+  /** Also write the JSON object to this file. */
+  out: string | null;
+  /** Investigation: reuse one arena for the agent's OUTPUT frames (single-client scenarios only). */
+  reuseFrames: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { quick: false, json: false, only: new Set(SCENARIOS), logLevel: 'warn', disablePlugins: [], sessionsConfig: {}, keystrokeResume: false, waitQuietS: 0, out: null, reuseFrames: false };
+  for (const arg of argv) {
+    if (arg === '--quick') options.quick = true;
+    else if (arg === '--json') options.json = true;
+    else if (arg.startsWith('--only=')) {
+      const names = arg.slice('--only='.length).split(',').map((s) => s.trim()).filter(Boolean);
+      for (const name of names) if (!(SCENARIOS as readonly string[]).includes(name)) throw new Error(`unknown scenario ${name}; known: ${SCENARIOS.join(', ')}`);
+      options.only = new Set(names as ScenarioName[]);
+    } else if (arg.startsWith('--log-level=')) options.logLevel = arg.slice('--log-level='.length) as Options['logLevel'];
+    else if (arg.startsWith('--disable-plugins=')) options.disablePlugins = arg.slice('--disable-plugins='.length).split(',').filter(Boolean);
+    else if (arg.startsWith('--sessions-config=')) options.sessionsConfig = JSON.parse(arg.slice('--sessions-config='.length)) as Record<string, unknown>;
+    else if (arg === '--keystroke-resume') options.keystrokeResume = true;
+    else if (arg.startsWith('--wait-quiet=')) options.waitQuietS = Number(arg.slice('--wait-quiet='.length));
+    else if (arg.startsWith('--out=')) options.out = arg.slice('--out='.length);
+    else if (arg === '--experiment-reuse-frames') options.reuseFrames = true;
+    else if (arg === '--help' || arg === '-h') {
+      process.stderr.write(`usage: node dist/bench/run.js [--quick] [--json] [--only=${SCENARIOS.join(',')}] [--log-level=warn] [--wait-quiet=SECONDS] [--out=FILE.json]\n` +
+        `investigation (not for the results table): [--disable-plugins=id,...] [--sessions-config='{"coalesceMs":0}'] [--keystroke-resume] [--experiment-reuse-frames]\n`);
+      process.exit(0);
+    } else throw new Error(`unknown argument ${arg}`);
+  }
+  if (options.reuseFrames && [...options.only].some((name) => !['flood', 'keystroke', 'keystroke-flood'].includes(name))) {
+    throw new Error('--experiment-reuse-frames is only valid with --only=flood,keystroke,keystroke-flood (single-client sessions)');
+  }
+  return options;
+}
+
+function log(message: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 23)}] ${message}\n`);
+}
+
+function machineInfo(): Record<string, unknown> {
+  let cpuModel = os.cpus()[0]?.model ?? 'unknown';
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'));
+    if (line) cpuModel = line.split(':')[1].trim();
+  } catch {
+    /* not Linux */
+  }
+  return {
+    date: new Date().toISOString(),
+    nproc: os.availableParallelism(),
+    node: process.version,
+    cpuModel,
+    kernel: `${os.type()} ${os.release()}`,
+    totalMemMiB: Math.round(os.totalmem() / MiB),
+    loadavgAtStart: os.loadavg().map((l) => round(l, 2)),
+  };
+}
+
+/**
+ * Cores busy on the machine over one second (0.3 s without a wait budget) (everything: other users' jobs included). With a wait
+ * budget, keep measuring until it is below 0.3 cores or the budget is spent. Returns the last value.
+ */
+async function waitQuiet(budgetS: number): Promise<number> {
+  const deadline = Date.now() + budgetS * 1000;
+  const windowMs = budgetS > 0 ? 1000 : 300;
+  for (;;) {
+    const cpu = new MachineCpu().start();
+    await sleep(windowMs);
+    const busy = round(cpu.busyMs() / windowMs, 2);
+    if (busy < 0.3 || Date.now() >= deadline) return busy;
+  }
+}
+
+function findBash(): string {
+  for (const candidate of ['/bin/bash', '/usr/bin/bash', '/usr/local/bin/bash']) if (existsSync(candidate)) return candidate;
+  throw new Error('bash not found');
+}
+
+interface Bar {
+  key: string;
+  label: string;
+  value: unknown;
+  bar: string;
+  pass: boolean | null;
+}
+
+function bars(h: Headline, details: Record<string, any>): Bar[] {
+  const kib = 1024;
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : NaN);
+  const check = (v: unknown, ok: (x: number) => boolean): boolean | null => (Number.isFinite(num(v)) ? ok(num(v)) : null);
+  const slow = details.slowClient as { memoryBounded?: boolean } | undefined;
+  return [
+    { key: 'rawPtyMBps', label: 'raw node-pty read (baseline)', value: h.rawPtyMBps, bar: '-', pass: null },
+    { key: 'floodMBps', label: 'flood, 1 WebSocket client', value: h.floodMBps, bar: '-', pass: null },
+    { key: 'floodRatio', label: 'flood / raw node-pty', value: h.floodRatio, bar: '>= 0.90', pass: check(h.floodRatio, (x) => x >= 0.9) },
+    { key: 'fanout50AggregateMBps', label: 'fan-out 1 session x 50 clients (aggregate MB/s)', value: h.fanout50AggregateMBps, bar: '-', pass: null },
+    { key: 'keystrokeP50Ms', label: 'keystroke round trip p50 (ms)', value: h.keystrokeP50Ms, bar: '-', pass: null },
+    { key: 'keystrokeP99Ms', label: 'keystroke round trip p99 (ms)', value: h.keystrokeP99Ms, bar: '< 2', pass: check(h.keystrokeP99Ms, (x) => x < 2) },
+    { key: 'keystrokeP99UnderFloodMs', label: 'keystroke p99 beside a flood (ms)', value: h.keystrokeP99UnderFloodMs, bar: '< 25', pass: check(h.keystrokeP99UnderFloodMs, (x) => x < 25) },
+    { key: 'lateJoinBytes', label: 'late joiner after 10 MiB, bytes (cold, worst of 2)', value: h.lateJoinBytes, bar: '< 262144', pass: check(h.lateJoinBytes, (x) => x < 256 * kib) },
+    { key: 'lateJoinMs', label: 'late joiner, ms to usable screen (cold, worst of 2)', value: h.lateJoinMs, bar: '< 50', pass: check(h.lateJoinMs, (x) => x < 50) },
+    { key: 'lateJoinCold2Ms', label: 'late joiner, ms (cold, 2nd in process)', value: details.lateJoin?.cold2?.ms, bar: '< 50', pass: check(details.lateJoin?.cold2?.ms, (x) => x < 50) },
+    { key: 'lateJoinWarmBytes', label: 'late joiner, bytes (warm: a watcher attached)', value: details.lateJoin?.warm?.bytes, bar: '< 262144', pass: check(details.lateJoin?.warm?.bytes, (x) => x < 256 * kib) },
+    { key: 'lateJoinWarmMs', label: 'late joiner, ms (warm: a watcher attached)', value: details.lateJoin?.warm?.ms, bar: '< 50', pass: check(details.lateJoin?.warm?.ms, (x) => x < 50) },
+    { key: 'slowClientFastRatio', label: 'fast client beside a stalled one / alone', value: h.slowClientFastRatio, bar: '>= 0.90', pass: check(h.slowClientFastRatio, (x) => x >= 0.9) },
+    { key: 'slowClientMemoryBounded', label: 'agent memory bounded with a stalled client', value: slow?.memoryBounded, bar: 'true', pass: slow === undefined ? null : slow.memoryBounded === true },
+    { key: 'idleSessionKiB', label: 'idle session, agent RSS per session (KiB)', value: h.idleSessionKiB, bar: '< 300', pass: check(h.idleSessionKiB, (x) => x < 300) },
+    { key: 'bytesVerified', label: 'every flood byte verified (sha256)', value: h.bytesVerified, bar: 'true', pass: h.bytesVerified === undefined ? null : h.bytesVerified === true },
+  ];
+}
+
+function table(rows: Bar[]): string {
+  const cells = rows.map((r) => [r.label, r.value === undefined ? 'n/a' : String(r.value), r.bar, r.pass === null ? (r.bar === '-' ? '' : 'n/a') : r.pass ? 'PASS' : 'FAIL']);
+  const header = ['scenario', 'value', 'bar', 'result'];
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c: string[]) => c.map((v, i) => (i === 1 ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+}
+
+async function main(): Promise<number> {
+  const options = parseArgs(process.argv.slice(2));
+  const started = Date.now();
+  const machine = machineInfo();
+  const sessionsConfig = SessionsConfig.parse({ ...options.sessionsConfig, maxSessions: 256 });
+  if (options.reuseFrames) reuseOutputFrames();
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'tfbench-'));
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const children: ClientProcess[] = [];
+  let agent: AgentHost | null = null;
+  const runCleanup = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((error: unknown) => log(`cleanup: ${String(error)}`));
+    rmSync(tmp, { recursive: true, force: true });
+  };
+  // Every run is bounded: a stuck scenario ends the run (with cleanup) instead of hanging.
+  const budgetMs = (options.quick ? 150_000 : 900_000) + options.waitQuietS * 1000 * SCENARIOS.length;
+  const watchdog = setTimeout(() => {
+    log(`watchdog: the run exceeded ${budgetMs / 1000} s; cleaning up and exiting`);
+    for (const child of children) child.kill();
+    withTimeout(runCleanup(), 20_000, 'cleanup').finally(() => process.exit(1));
+  }, budgetMs);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: cleaning up`);
+      for (const child of children) child.kill();
+      withTimeout(runCleanup(), 20_000, 'cleanup').finally(() => process.exit(130));
+    });
+  }
+
+  const headline: Headline = {};
+  const details: Record<string, unknown> = {};
+  const correctness: string[] = [];
+  const crashes: Array<{ scenario: string; error: string }> = [];
+  let plugins: string[] = [];
+  try {
+    log(`${options.quick ? 'quick' : 'full'} run; scenarios: ${[...options.only].join(', ')}; temp dir ${tmp}`);
+    const floodBytes = options.quick ? 32 * MiB : 128 * MiB;
+    const flood = makeFloodPayload(tmp, floodBytes);
+    const warmup = makeFloodPayload(tmp, 4 * MiB);
+    const fanoutPayload = options.quick ? makeFloodPayload(tmp, 8 * MiB) : makeFloodPayload(tmp, 32 * MiB);
+    const slowPayload = options.quick ? flood : makeFloodPayload(tmp, 64 * MiB);
+    agent = await startAgentHost({
+      dataDir: path.join(tmp, 'data'),
+      logLevel: options.logLevel,
+      sessions: { ...options.sessionsConfig, maxSessions: sessionsConfig.maxSessions },
+      disablePlugins: options.disablePlugins,
+    });
+    const host = agent;
+    cleanups.push(() => host.stop());
+    plugins = host.plugins;
+    log(`agent listening at ${host.endpoint.httpUrl}; active plugins: ${plugins.join(', ')}`);
+    const a = await ClientProcess.start('client-A', host.endpoint);
+    children.push(a);
+    cleanups.push(() => a.stop());
+    const b = await ClientProcess.start('client-B', host.endpoint);
+    children.push(b);
+    cleanups.push(() => b.stop());
+    log(`client processes: A pid ${a.pid}, B pid ${b.pid}`);
+    const ctx: BenchContext = {
+      quick: options.quick,
+      agent: host,
+      a,
+      b,
+      bash: findBash(),
+      tmp,
+      flood,
+      warmup,
+      ringBytes: sessionsConfig.ringBytes,
+      clientBufferCap: sessionsConfig.clientBufferCap,
+      maxFrameBytes: sessionsConfig.maxFrameBytes,
+      keystrokeResume: options.keystrokeResume,
+      log,
+      details,
+      correctness,
+    };
+    const plan: Array<[ScenarioName, () => Promise<Headline>]> = [
+      // Idle sessions first: the memory baseline is cleanest before the floods.
+      ['idle', () => idleSessionsScenario(ctx)],
+      ['flood', () => floodScenario(ctx)],
+      ['fanout', () => fanoutScenario(ctx, fanoutPayload)],
+      ['keystroke', () => keystrokeScenario(ctx)],
+      ['keystroke-flood', () => keystrokeUnderFloodScenario(ctx)],
+      ['latejoin', () => lateJoinScenario(ctx)],
+      ['slow', () => slowClientScenario(ctx, slowPayload)],
+    ];
+    for (const [name, run] of plan) {
+      if (!options.only.has(name)) continue;
+      const quiet = await waitQuiet(options.waitQuietS);
+      ((details.machineBusyCoresBefore ??= {}) as Record<string, number>)[name] = quiet;
+      const t0 = Date.now();
+      log(`--- ${name} (machine busy before: ${quiet} cores of ${os.availableParallelism()})`);
+      try {
+        const result = await run();
+        // bytesVerified is the AND over every flood scenario.
+        const { bytesVerified, ...rest } = result;
+        Object.assign(headline, rest);
+        if (bytesVerified !== undefined) headline.bytesVerified = (headline.bytesVerified ?? true) && bytesVerified;
+      } catch (error) {
+        crashes.push({ scenario: name, error: (error as Error)?.stack ?? String(error) });
+        log(`${name} CRASHED: ${(error as Error)?.stack ?? String(error)}`);
+        await agent.removeAll().catch(() => undefined);
+      }
+      (details.durationsS as Record<string, number> | undefined) ?? (details.durationsS = {});
+      (details.durationsS as Record<string, number>)[name] = round((Date.now() - t0) / 1000, 1);
+    }
+  } catch (error) {
+    crashes.push({ scenario: 'setup', error: (error as Error)?.stack ?? String(error) });
+    log(`setup failed: ${(error as Error)?.stack ?? String(error)}`);
+  } finally {
+    await runCleanup();
+    clearTimeout(watchdog);
+  }
+
+  machine.loadavgAtEnd = os.loadavg().map((l) => round(l, 2));
+  const rows = bars(headline, details);
+  const output = {
+    floodMBps: headline.floodMBps ?? null,
+    rawPtyMBps: headline.rawPtyMBps ?? null,
+    floodRatio: headline.floodRatio ?? null,
+    fanout50AggregateMBps: headline.fanout50AggregateMBps ?? null,
+    keystrokeP50Ms: headline.keystrokeP50Ms ?? null,
+    keystrokeP99Ms: headline.keystrokeP99Ms ?? null,
+    keystrokeP99UnderFloodMs: headline.keystrokeP99UnderFloodMs ?? null,
+    lateJoinBytes: headline.lateJoinBytes ?? null,
+    lateJoinMs: headline.lateJoinMs ?? null,
+    slowClientFastRatio: headline.slowClientFastRatio ?? null,
+    idleSessionKiB: headline.idleSessionKiB ?? null,
+    bytesVerified: headline.bytesVerified ?? null,
+    quick: options.quick,
+    machine: { ...machine, nodeVersion: process.version },
+    durationS: round((Date.now() - started) / 1000, 1),
+    bars: Object.fromEntries(rows.filter((r) => r.bar !== '-').map((r) => [r.key, { value: r.value ?? null, bar: r.bar, pass: r.pass }])),
+    correct: correctness.length === 0 && crashes.length === 0,
+    correctnessProblems: correctness,
+    crashes,
+    agent: {
+      plugins,
+      sessionsConfig: { ringBytes: sessionsConfig.ringBytes, clientBufferCap: sessionsConfig.clientBufferCap, coalesceMs: sessionsConfig.coalesceMs, maxFrameBytes: sessionsConfig.maxFrameBytes, maxSessions: sessionsConfig.maxSessions },
+    },
+    investigationKnobs: options.disablePlugins.length > 0 || Object.keys(options.sessionsConfig).length > 0 || options.keystrokeResume || options.reuseFrames
+      ? { disablePlugins: options.disablePlugins, sessionsConfig: options.sessionsConfig, keystrokeResume: options.keystrokeResume, reuseFrames: options.reuseFrames }
+      : null,
+    clients: 'two forked Node child processes (bench/client-process.js), ws 8 clients, no Origin header, Bearer local token',
+    details,
+  };
+  const text = table(rows);
+  if (options.out) writeFileSync(options.out, JSON.stringify(output, null, 2) + '\n');
+  if (options.json) {
+    process.stderr.write(`\n${text}\n\n`);
+    process.stdout.write(JSON.stringify(output) + '\n');
+  } else {
+    process.stdout.write(`\nTunnelForge benchmarks (${options.quick ? 'quick' : 'full'}) — ${machine.date}, nproc ${machine.nproc}, Node ${process.version}, ${machine.cpuModel}\n\n${text}\n\n`);
+    if (correctness.length > 0) process.stdout.write(`correctness problems:\n${correctness.map((c) => `  - ${c}`).join('\n')}\n`);
+    if (crashes.length > 0) process.stdout.write(`crashed scenarios:\n${crashes.map((c) => `  - ${c.scenario}: ${c.error.split('\n')[0]}`).join('\n')}\n`);
+    process.stdout.write(`details (also with --json):\n${JSON.stringify(details, null, 2)}\n`);
+  }
+  return correctness.length === 0 && crashes.length === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => {
+    // Let stdout drain, then exit (node-pty or uWS handles must not keep a finished run alive).
+    process.stdout.write('', () => process.exit(code));
+  },
+  (error: unknown) => {
+    log(`fatal: ${(error as Error)?.stack ?? String(error)}`);
+    process.exit(1);
+  },
+);
