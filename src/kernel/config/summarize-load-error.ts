@@ -1,3 +1,6 @@
+// eslint-disable-next-line no-control-regex
+const ANSI_ESCAPE = /\x1b\[[0-9;]*m/g;
+
 const NOISE = [
   /^(YAML|JSON) Error in .*:$/, // cosmiconfig's prefix (the file is named elsewhere)
   /^TypeScriptLoader failed to compile TypeScript:$/,
@@ -17,7 +20,8 @@ export function summarizeLoadError(error: unknown): string {
     typeof error === 'object' && error !== null && 'message' in error ? String((error as { message: unknown }).message) : String(error);
   const lines: string[] = [];
   for (const raw of message.split('\n')) {
-    const line = raw.trim();
+    // Code frames are coloured when the terminal (or CI=true) supports colour.
+    const line = raw.replace(ANSI_ESCAPE, '').trim();
     if (line === 'Require stack:') break;
     if (line && !NOISE.some((re) => re.test(line))) lines.push(line);
   }
