@@ -149,7 +149,18 @@ async function floodWait(args: { job: string; timeoutMs: number; stallMs?: numbe
   } finally {
     clearInterval(poll);
   }
-  const results = trackers.map((t) => t.result());
+  const results = trackers.map((t, i) => {
+    const result = t.result();
+    if (result.error !== undefined) {
+      // Where the ws client's frame parser stands (diagnostics): waiting inside a frame whose payload
+      // never came, or idle between frames.
+      const receiver = (entry.clients[i]?.socket as unknown as { _receiver?: { _state?: number; _bufferedBytes?: number; _payloadLength?: number; _opcode?: number } })?._receiver;
+      (result as FloodClientResult & { wsReceiver?: unknown }).wsReceiver = receiver
+        ? { state: receiver._state, bufferedBytes: receiver._bufferedBytes, payloadLength: receiver._payloadLength, opcode: receiver._opcode }
+        : null;
+    }
+    return result;
+  });
   await closeJob(args.job);
   return results;
 }

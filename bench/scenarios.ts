@@ -170,7 +170,7 @@ export async function agentFlood(ctx: BenchContext, payload: FloodPayload, clien
       ctx.details.unfinishedFloodDiagnostics ??= [];
       (ctx.details.unfinishedFloodDiagnostics as unknown[]).push({
         job,
-        clients: unfinished.map((r) => ({ error: r.error, nextOffset: r.nextOffset, bytes: r.bytes, resyncs: r.resyncs })),
+        clients: unfinished.map((r) => ({ error: r.error, nextOffset: r.nextOffset, bytes: r.bytes, resyncs: r.resyncs, wsReceiver: (r as { wsReceiver?: unknown }).wsReceiver })),
         agentStream: streamInternals(ctx, session.id),
       });
     }

@@ -49,7 +49,8 @@ async function buildWeb(options = {}) {
   const files = await listFiles(outDir);
   if (!options.quiet) {
     const size = (name) => `${(files.find((f) => f.name === name)?.size / 1024).toFixed(0)} KiB`;
-    console.log(`web client built in ${Date.now() - started} ms: ${path.relative(process.cwd(), outDir) || '.'}/assets/${script} (${size(`assets/${script}`)}), ${style} (${size(`assets/${style}`)})`);
+    // stderr: `npm run bench -- --json` must print nothing but its JSON on stdout.
+    console.error(`web client built in ${Date.now() - started} ms: ${path.relative(process.cwd(), outDir) || '.'}/assets/${script} (${size(`assets/${script}`)}), ${style} (${size(`assets/${style}`)})`);
   }
   return { outDir, script, style };
 }

@@ -133,26 +133,33 @@ export class ScreenModel {
    */
   prepare(): Promise<void> {
     if (this.preparing) return this.preparing;
-    this.preparing = new Promise<void>((resolve) => {
-      const turn = (count: number): void => {
-        try {
-          this.ensure();
-          if (this.ring.end - this.parsed <= this.sliceBytes || count >= MAX_PREPARE_TURNS || this.parsed < this.ring.start) {
-            this.preparing = null;
-            resolve();
-            return;
-          }
-          this.catchUp(this.ring.end, this.sliceBytes);
-          setImmediate(turn, count + 1);
-        } catch {
-          // The caller's synchronous snapshot()/text() reports real failures.
-          this.preparing = null;
-          resolve();
+    let resolve!: () => void;
+    // Assigned before the first turn runs: a turn that finishes at once clears it again.
+    const preparing = new Promise<void>((done) => (resolve = done));
+    this.preparing = preparing;
+    const finish = (): void => {
+      this.preparing = null;
+      resolve();
+    };
+    const turn = (count: number): void => {
+      try {
+        this.ensure();
+        // A stale emulator starts over from the replay window; keep slicing that too.
+        if (this.parsed < this.ring.start) {
+          this.dropTerminal();
+          this.createTerminal();
+          this.resetCount++;
         }
-      };
-      turn(0);
-    });
-    return this.preparing;
+        if (this.ring.end - this.parsed <= this.sliceBytes || count >= MAX_PREPARE_TURNS) return finish();
+        this.catchUp(this.ring.end, this.sliceBytes);
+        setImmediate(turn, count + 1);
+      } catch {
+        // The caller's synchronous snapshot()/text() reports real failures.
+        finish();
+      }
+    };
+    turn(0);
+    return preparing;
   }
 
   /** The screen now (catches up synchronously first). */
