@@ -1,5 +1,6 @@
 import type { Clock } from './core-services';
-import type { PowerAssertion, PowerManager, PowerStatus } from './power-manager';
+import type { Token } from './capability';
+import { PowerManager, type PowerAssertion, type PowerStatus } from './power-manager';
 
 /** The backend half of a power manager: engage and release one OS-level "stay awake" hold. */
 export interface PowerBackend {
@@ -61,6 +62,16 @@ export class RefCountedPowerManager implements PowerManager {
         await this.sync();
       },
     };
+  }
+
+  /**
+   * For a power plugin's `deactivate`: release the active `PowerManager` if it is one of these.
+   * While a plugin deactivates it is the one active provider of that single capability, so the
+   * manager found is its own.
+   */
+  static async releaseActive(ctx: { tryGet<T>(token: Token<T>): T | undefined }): Promise<void> {
+    const power = ctx.tryGet(PowerManager);
+    if (power instanceof RefCountedPowerManager) await power.releaseAll();
   }
 
   /** Drop every assertion and release the backend (for `deactivate`). */

@@ -5,8 +5,6 @@ const configSchema = z.object({
   flags: z.array(z.enum(['-i', '-m', '-s', '-d', '-u'])).default(['-i', '-m', '-s']),
 });
 
-/** Managers this plugin created, so `deactivate` releases exactly its own. */
-const created = new WeakSet<PowerManager>();
 
 /**
  * Keeps a Mac awake with `caffeinate`, tied to the agent's pid so it can never outlive the agent.
@@ -29,14 +27,9 @@ export default definePlugin({
         const backend = new ProcessHoldBackend('caffeinate', processes, async () => [
           await requireExecutable(platform, 'caffeinate'), ...config.flags, '-w', String(process.pid),
         ]);
-        const manager = new RefCountedPowerManager(backend, clock);
-        created.add(manager);
-        return manager;
+        return new RefCountedPowerManager(backend, clock);
       },
     });
   },
-  async deactivate(ctx) {
-    const power = ctx.tryGet(PowerManager);
-    if (power && created.has(power)) await (power as RefCountedPowerManager).releaseAll();
-  },
+  deactivate: (ctx) => RefCountedPowerManager.releaseActive(ctx),
 });

@@ -14,8 +14,6 @@ const configSchema = z.object({
   backend: z.enum(['auto', 'koffi', 'powershell']).default('auto'),
 });
 
-/** Managers this plugin created, so `deactivate` releases exactly its own. */
-const created = new WeakSet<PowerManager>();
 
 /**
  * Keeps Windows awake with `SetThreadExecutionState`: called in-process through koffi (an optional
@@ -48,14 +46,9 @@ export default definePlugin({
           if (loaded) log.info('koffi unavailable; holding the execution state from a PowerShell child instead', { reason: loaded.error });
           backend = new PowerShellExecutionStateBackend(processes, platform, config.keepDisplayOn);
         }
-        const manager = new RefCountedPowerManager(backend, clock);
-        created.add(manager);
-        return manager;
+        return new RefCountedPowerManager(backend, clock);
       },
     });
   },
-  async deactivate(ctx) {
-    const power = ctx.tryGet(PowerManager);
-    if (power && created.has(power)) await (power as RefCountedPowerManager).releaseAll();
-  },
+  deactivate: (ctx) => RefCountedPowerManager.releaseActive(ctx),
 });

@@ -5,8 +5,6 @@ const configSchema = z.object({
   what: z.string().regex(/^[a-z-]+(:[a-z-]+)*$/).default('idle:sleep'),
 });
 
-/** Managers this plugin created, so `deactivate` releases exactly its own. */
-const created = new WeakSet<PowerManager>();
 
 /**
  * Keeps Linux awake with `systemd-inhibit`. The inhibitor holds `tail --pid=<agent pid>`, so it ends
@@ -42,14 +40,9 @@ export default definePlugin({
           `--what=${config.what}`, '--who=TunnelForge', `--why=${why || 'terminal sessions running'}`, '--mode=block',
           'tail', `--pid=${process.pid}`, '-f', '/dev/null',
         ]);
-        const manager = new RefCountedPowerManager(backend, clock);
-        created.add(manager);
-        return manager;
+        return new RefCountedPowerManager(backend, clock);
       },
     });
   },
-  async deactivate(ctx) {
-    const power = ctx.tryGet(PowerManager);
-    if (power && created.has(power)) await (power as RefCountedPowerManager).releaseAll();
-  },
+  deactivate: (ctx) => RefCountedPowerManager.releaseActive(ctx),
 });
