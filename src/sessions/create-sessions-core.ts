@@ -4,6 +4,7 @@ import { PtySessionManager } from './pty-session-manager';
 import { SessionSocketHandler } from './session-socket-handler';
 import { SessionsConfig, type SessionsConfigInput } from './sessions-config';
 import { registerSessionsRoutes } from './sessions-routes';
+import { warmUpScreenModel } from './warm-up-screen-model';
 
 /** Path of the terminal WebSocket endpoint. */
 const WS_PATH = '/ws';
@@ -31,6 +32,9 @@ export function createSessionsCore({ config, events, log, clock = new SystemCloc
   const settings = SessionsConfig.parse(config);
   const manager = new PtySessionManager(settings, events, log, clock);
   const registrations = new Set<Disposable>();
+  // Off the start-up path, before the first client is likely to join (see warmUpScreenModel).
+  const warmUp = setTimeout(warmUpScreenModel, 0);
+  warmUp.unref();
   return {
     manager,
     registerRoutes(http, ws) {
@@ -55,6 +59,7 @@ export function createSessionsCore({ config, events, log, clock = new SystemCloc
       return registration;
     },
     async dispose() {
+      clearTimeout(warmUp);
       for (const registration of [...registrations]) registration.dispose();
       await manager.dispose();
     },

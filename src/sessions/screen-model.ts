@@ -28,7 +28,8 @@ export interface ScreenModelOptions {
   /**
    * A new emulator replays at most this much of the ring's tail (from a line start), not the whole
    * ring: the screen and its bounded scrollback live in the last lines, and parsing 4 MiB would
-   * block the event loop for ~120 ms on a cold join. Default 512 KiB.
+   * block the event loop for ~120 ms on a cold join. Default 512 KiB. Line-oriented output replays
+   * less: the last `scrollback + rows` lines (and at least 64 KiB).
    */
   replayBytes?: number;
 }
@@ -51,6 +52,10 @@ const MAX_PREPARE_TURNS = 32;
 const ESC_SEARCH_BYTES = 64 * 1024;
 const NEWLINE = 0x0a;
 const DEFAULT_REPLAY_BYTES = 512 * 1024;
+/** A new emulator replays at least this much (cheap), so modes set shortly before are kept. */
+const MIN_REPLAY_BYTES = 16 * 1024;
+/** Lines replayed beyond scrollback + rows (wrapped and cursor-moved lines). */
+const LINE_MARGIN = 16;
 /** How far before the replay window to look for a line start. */
 const LINE_SEARCH_BYTES = 16 * 1024;
 
@@ -229,11 +234,26 @@ export class ScreenModel {
     if (this.term === null) this.createTerminal();
   }
 
-  /** Where a new emulator starts: the whole ring when small, else its tail from a line start. */
+  /**
+   * Where a new emulator starts: the start of the line `scrollback + rows + LINE_MARGIN` lines back
+   * (all a snapshot can show, when the output is line-oriented), but at least MIN_REPLAY_BYTES
+   * and at most `replayBytes` back (output without newlines, e.g. a full-screen program), from a
+   * line start where one is near. The whole ring when it is smaller.
+   */
   private replayStart(): number {
     const { start, end } = this.ring;
-    const from = end - (this.options.replayBytes ?? DEFAULT_REPLAY_BYTES);
+    const oldest = Math.max(start, end - (this.options.replayBytes ?? DEFAULT_REPLAY_BYTES));
+    const newest = Math.max(oldest, end - MIN_REPLAY_BYTES);
+    // Walk back over the newest lines; `cursor` ends on a newline or at `oldest`.
+    let cursor = end;
+    const lines = this.options.scrollback + this.resizes.at(end).rows + LINE_MARGIN;
+    for (let n = 0; n < lines && cursor > oldest; n++) {
+      const newline = this.ring.lastIndexOf(NEWLINE, cursor, oldest);
+      cursor = newline < 0 ? oldest : newline;
+    }
+    const from = Math.min(cursor > oldest ? cursor + 1 : oldest, newest);
     if (from <= start) return start;
+    if (this.ring.byteAt(from - 1) === NEWLINE) return from;
     const newline = this.ring.lastIndexOf(NEWLINE, from, Math.max(start, from - LINE_SEARCH_BYTES));
     return newline >= 0 ? newline + 1 : from;
   }

@@ -54,28 +54,77 @@ const colorful = (n: number): string => Array.from({ length: n }, (_, i) =>
   `\x1b[3${i % 8}mline ${i}\x1b[0m ${'#'.repeat(i % 30)}\r\n`).join('');
 
 describe('ScreenModel', () => {
-  it('a new emulator replays only the ring tail, from a line start, and still shows the right screen', async () => {
-    const { ring, model } = setup({ capacity: 4 * 1024 * 1024 });
-    const history = colorful(40_000); // ~1.5 MB: more than the replay window
-    ring.append(Buffer.from(history));
-    expect(ring.end).toBeGreaterThan(1024 * 1024);
-    let parsedBytes = 0;
+  /** Count the bytes the model parses (it reads the ring only through `peek`). */
+  function countParsed(ring: OutputRing): { bytes: number } {
+    const counter = { bytes: 0 };
     const peek = ring.peek.bind(ring);
     ring.peek = (offset: number, length: number) => {
       const view = peek(offset, length);
-      parsedBytes += view?.length ?? 0;
+      counter.bytes += view?.length ?? 0;
       return view;
     };
-    const snapshot = model.snapshot();
-    // Only the tail was parsed (the replay window, from a line start), not the 1.5 MB ring.
-    expect(parsedBytes).toBeLessThanOrEqual(512 * 1024 + 16 * 1024);
-    expect(parsedBytes).toBeGreaterThanOrEqual(512 * 1024);
-    expect(snapshot.offset).toBe(ring.end);
+    return counter;
+  }
+
+  /** Every line the terminal holds (scrollback and screen), from the `count`th last. */
+  function lastLines(term: Terminal, count: number): string[] {
+    const buffer = term.buffer.active;
+    const all = Array.from({ length: buffer.length }, (_, y) => buffer.getLine(y)?.translateToString(true) ?? '');
+    return all.slice(-count);
+  }
+
+  async function expectSameScreenAndScrollback(history: string, snapshot: ScreenSnapshot, ring: OutputRing, scrollback: number): Promise<void> {
     const watcher = terminal(40, 10);
     await write(watcher, history);
     const joiner = await clientView(snapshot, ring);
     expect(lines(joiner)).toEqual(lines(watcher));
-    expect(lines(joiner).join('\n')).toContain('line 39999');
+    expect(lastLines(joiner, scrollback + 10)).toEqual(lastLines(watcher, scrollback + 10));
+    watcher.dispose();
+    joiner.dispose();
+  }
+
+  it('a new emulator replays only the last lines a snapshot can show (at least 64 KiB), not the ring', async () => {
+    const { ring, model } = setup({ capacity: 4 * 1024 * 1024 });
+    const history = colorful(40_000); // ~1.5 MB of short lines
+    ring.append(Buffer.from(history));
+    const parsed = countParsed(ring);
+    const snapshot = model.snapshot();
+    // 50 scrollback + 10 rows + margin lines are ~3 KB here: the 64 KiB floor applies, from a line start.
+    expect(parsed.bytes).toBeGreaterThanOrEqual(64 * 1024);
+    expect(parsed.bytes).toBeLessThan(64 * 1024 + 100);
+    expect(ring.byteAt(ring.end - parsed.bytes - 1)).toBe(0x0a);
+    expect(snapshot.offset).toBe(ring.end);
+    await expectSameScreenAndScrollback(history, snapshot, ring, 50);
+    expect(lines(await clientView(snapshot, ring)).join('\n')).toContain('line 39999');
+  });
+
+  it('long lines: the replay covers scrollback + rows lines, beyond the 64 KiB floor', async () => {
+    const { ring, model } = setup({ capacity: 4 * 1024 * 1024 });
+    const history = Array.from({ length: 2_000 }, (_, i) => `\x1b[3${i % 8}mrow ${i} ${'x'.repeat(1500)}\x1b[0m\r\n`).join('');
+    ring.append(Buffer.from(history));
+    const parsed = countParsed(ring);
+    const snapshot = model.snapshot();
+    // The last (50 + 10 + 16) lines of 1520 bytes (from a line start): beyond the 64 KiB floor,
+    // far less than the 512 KiB window.
+    expect(parsed.bytes).toBeGreaterThanOrEqual(75 * 1520);
+    expect(parsed.bytes).toBeLessThan(80 * 1530);
+    await expectSameScreenAndScrollback(history, snapshot, ring, 50);
+  });
+
+  it('output without newlines (a full-screen program) replays the 512 KiB window, from a line start when near', async () => {
+    const { ring, model } = setup({ capacity: 4 * 1024 * 1024 });
+    let history = 'first line\r\n';
+    for (let i = 0; i < 30_000; i++) history += `\x1b[${(i % 10) + 1};1H\x1b[3${i % 8}mframe ${i} ${'='.repeat(i % 20)}\x1b[K`;
+    ring.append(Buffer.from(history));
+    expect(ring.end).toBeGreaterThan(512 * 1024);
+    const parsed = countParsed(ring);
+    const snapshot = model.snapshot();
+    expect(parsed.bytes).toBeGreaterThanOrEqual(512 * 1024);
+    expect(parsed.bytes).toBeLessThanOrEqual(512 * 1024 + 16 * 1024);
+    const watcher = terminal(40, 10);
+    await write(watcher, history);
+    const joiner = await clientView(snapshot, ring);
+    expect(lines(joiner)).toEqual(lines(watcher));
     watcher.dispose();
     joiner.dispose();
   });
