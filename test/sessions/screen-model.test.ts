@@ -83,28 +83,28 @@ describe('ScreenModel', () => {
     joiner.dispose();
   }
 
-  it('a new emulator replays only the last lines a snapshot can show (at least 64 KiB), not the ring', async () => {
+  it('a new emulator replays only the last lines a snapshot can show (at least 16 KiB), not the ring', async () => {
     const { ring, model } = setup({ capacity: 4 * 1024 * 1024 });
     const history = colorful(40_000); // ~1.5 MB of short lines
     ring.append(Buffer.from(history));
     const parsed = countParsed(ring);
     const snapshot = model.snapshot();
-    // 50 scrollback + 10 rows + margin lines are ~3 KB here: the 64 KiB floor applies, from a line start.
-    expect(parsed.bytes).toBeGreaterThanOrEqual(64 * 1024);
-    expect(parsed.bytes).toBeLessThan(64 * 1024 + 100);
+    // 50 scrollback + 10 rows + margin lines are ~3 KB here: the 16 KiB floor applies, from a line start.
+    expect(parsed.bytes).toBeGreaterThanOrEqual(16 * 1024);
+    expect(parsed.bytes).toBeLessThan(16 * 1024 + 100);
     expect(ring.byteAt(ring.end - parsed.bytes - 1)).toBe(0x0a);
     expect(snapshot.offset).toBe(ring.end);
     await expectSameScreenAndScrollback(history, snapshot, ring, 50);
     expect(lines(await clientView(snapshot, ring)).join('\n')).toContain('line 39999');
   });
 
-  it('long lines: the replay covers scrollback + rows lines, beyond the 64 KiB floor', async () => {
+  it('long lines: the replay covers scrollback + rows lines, beyond the 16 KiB floor', async () => {
     const { ring, model } = setup({ capacity: 4 * 1024 * 1024 });
     const history = Array.from({ length: 2_000 }, (_, i) => `\x1b[3${i % 8}mrow ${i} ${'x'.repeat(1500)}\x1b[0m\r\n`).join('');
     ring.append(Buffer.from(history));
     const parsed = countParsed(ring);
     const snapshot = model.snapshot();
-    // The last (50 + 10 + 16) lines of 1520 bytes (from a line start): beyond the 64 KiB floor,
+    // The last (50 + 10 + 16) lines of 1520 bytes (from a line start): beyond the 16 KiB floor,
     // far less than the 512 KiB window.
     expect(parsed.bytes).toBeGreaterThanOrEqual(75 * 1520);
     expect(parsed.bytes).toBeLessThan(80 * 1530);
