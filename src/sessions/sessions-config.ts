@@ -17,12 +17,10 @@ export const SessionsConfig = z.strictObject({
   /** Coalescing window while output keeps arriving (the first chunk is sent at once). */
   coalesceMs: z.number().int().min(0).max(100).default(3),
   /**
-   * Largest OUTPUT payload per frame. Kept under 16 KiB: the pinned uWebSockets.js build (~v20.30)
-   * can lose the payload of a corked send of 16 KiB or more (upstream uWebSockets PR #1662;
-   * reproduced here by bench/experiments/uws-frame-loss.ts with bare uWS), so bigger frames are only
-   * safe on a build with that fix.
+   * Largest OUTPUT payload per frame (one WebSocket message; the transport puts messages over
+   * 15 KiB on the wire as fragments, see MAX_WIRE_FRAME_BYTES in src/transport).
    */
-  maxFrameBytes: z.number().int().min(1 * KiB).max(1 * MiB).default(15 * KiB),
+  maxFrameBytes: z.number().int().min(1 * KiB).max(1 * MiB).default(64 * KiB),
   /** SIGTERM/SIGHUP → SIGKILL grace period. */
   killGraceMs: z.number().int().min(0).max(600_000).default(3000),
   /** Exited sessions are removed after this long; 0 keeps them until removed explicitly. */

@@ -104,7 +104,7 @@ export class WsDispatcher {
 
   private open(ws: uWS.WebSocket<WsUserData>): void {
     const data = ws.getUserData();
-    const connection = new UwsWsConnection(ws, this.nextId++, data.principal, data.remoteAddress);
+    const connection = new UwsWsConnection(ws, this.nextId++, data.principal, data.remoteAddress, this.config.wsMaxBackpressure);
     data.connection = connection;
     if (data.route.removed) return connection.close(1001, 'Endpoint removed');
     this.connections.add(connection);

@@ -204,6 +204,76 @@ describe('UwsServer WebSocket backpressure', () => {
   });
 });
 
+describe('UwsServer WebSocket large messages', () => {
+  /** A message whose every 4 bytes depend on its sequence number, so a cut or shifted payload shows. */
+  const numbered = (seq: number, length: number): Buffer => {
+    const message = Buffer.alloc(length);
+    for (let i = 0; i + 4 <= length; i += 4) message.writeUInt32BE((seq * 2654435761 + i) >>> 0, i);
+    return message;
+  };
+
+  test('messages of 16 KiB and more (sent as fragments) arrive whole and in order, also under backpressure', async () => {
+    const s = await startServer();
+    let connection: WsConnection | null = null;
+    s.server.add({ path: '/ws/big', access: 'viewer', handler: { open: (c) => (connection = c), message: () => undefined } });
+    const client = await connectWs(`${s.wsUrl}/ws/big`, { headers: auth('viewer-token') });
+    await waitFor(() => connection !== null);
+    const raw = (client as unknown as { _socket: import('node:net').Socket })._socket;
+    const received: Buffer[] = [];
+    client.on('message', (data: Buffer) => received.push(data));
+    const conn = connection as unknown as WsConnection;
+    const sizes = [15 * 1024, 15 * 1024 + 1, 16 * 1024, 64 * 1024, 300_001, 1024 * 1024];
+    const sent: Buffer[] = [];
+    raw.pause(); // the kernel buffer fills and uWS queues the rest
+    for (let round = 0; round < 8; round++) {
+      for (const size of sizes) {
+        const message = numbered(sent.length, size);
+        expect(conn.send(message)).not.toBe('dropped');
+        sent.push(message);
+      }
+      if (round === 3) conn.send(Buffer.from('small in between'), false);
+    }
+    expect(conn.bufferedAmount).toBeGreaterThan(0);
+    raw.resume();
+    await waitFor(() => received.length === sent.length + 1, 10_000, 'every message');
+    const binary = received.filter((m) => m.toString('latin1') !== 'small in between');
+    expect(binary.map((m) => m.length)).toEqual(sent.map((m) => m.length));
+    binary.forEach((message, i) => expect(message.equals(sent[i])).toBe(true));
+    client.close();
+    await s.server.close();
+  });
+
+  test("over wsMaxBackpressure a large message is 'dropped' whole: the client never gets part of one", async () => {
+    const s = await startServer({ options: { wsMaxBackpressure: 256 * 1024 } });
+    let connection: WsConnection | null = null;
+    s.server.add({ path: '/ws/big', access: 'viewer', handler: { open: (c) => (connection = c), message: () => undefined } });
+    const client = await connectWs(`${s.wsUrl}/ws/big`, { headers: auth('viewer-token') });
+    await waitFor(() => connection !== null);
+    const raw = (client as unknown as { _socket: import('node:net').Socket })._socket;
+    const received: Buffer[] = [];
+    client.on('message', (data: Buffer) => received.push(data));
+    raw.pause();
+    const conn = connection as unknown as WsConnection;
+    const accepted: Buffer[] = [];
+    let dropped = 0;
+    for (let seq = 0; seq < 400 && dropped < 5; seq++) {
+      const message = numbered(seq, 100_000);
+      if (conn.send(message) === 'dropped') dropped++;
+      else if (dropped === 0) accepted.push(message);
+    }
+    expect(dropped).toBe(5);
+    // Nothing accepted after the first drop either (it is still over the limit).
+    raw.resume();
+    await waitFor(() => received.length === accepted.length, 10_000, 'the accepted messages');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(received.length).toBe(accepted.length);
+    received.forEach((message, i) => expect(message.equals(accepted[i])).toBe(true));
+    expect(conn.closed).toBe(false);
+    client.close();
+    await s.server.close();
+  });
+});
+
 describe('UwsServer shutdown', () => {
   test('close() closes every socket with 1001, ends SSE streams, stops listening; later use of a connection is harmless', async () => {
     const s = await startServer();
