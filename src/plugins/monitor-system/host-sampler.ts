@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import type * as si from 'systeminformation';
 import { ProcCpuReader, type CpuLoad } from './proc-cpu-reader';
+import { ProcFilesystemsReader } from './proc-filesystems-reader';
 import { ProcNetReader, type InterfaceTraffic } from './proc-net-reader';
 
 /** One filesystem's usage. */
@@ -30,7 +31,7 @@ export type HostUsageSource = Pick<typeof si, 'currentLoad' | 'mem' | 'fsSize' |
 
 /** How the host sampler reads. */
 export interface HostSamplerOptions {
-  /** Read CPU and network from /proc (Linux only). */
+  /** Read CPU, network and disks from /proc (Linux only). */
   procfs: boolean;
   slowEvery: number;
   hasBattery: boolean;
@@ -40,12 +41,13 @@ export interface HostSamplerOptions {
 /**
  * Host CPU, memory, disks, network, uptime and battery, each read as cheaply as the interval
  * allows: memory every sample (one async /proc/meminfo read on Linux), disks and battery every
- * `slowEvery` samples, CPU and network from /proc on Linux (systeminformation spawns shells for
- * those there) and from systeminformation elsewhere, uptime from `os.uptime()`.
+ * `slowEvery` samples, CPU, network and disks from /proc on Linux (systeminformation spawns shells
+ * for those there) and from systeminformation elsewhere, uptime from `os.uptime()`.
  */
 export class HostSampler {
   private readonly cpuReader: ProcCpuReader | null;
   private readonly netReader: ProcNetReader | null;
+  private readonly fsReader: ProcFilesystemsReader | null;
   private filesystems: FilesystemUsage[] | null = null;
   private battery: HostUsage['battery'] = null;
   private count = 0;
@@ -54,6 +56,7 @@ export class HostSampler {
     const root = options.procRoot ?? '/proc';
     this.cpuReader = options.procfs ? new ProcCpuReader(`${root}/stat`) : null;
     this.netReader = options.procfs ? new ProcNetReader(`${root}/net/dev`) : null;
+    this.fsReader = options.procfs ? new ProcFilesystemsReader(`${root}/mounts`) : null;
   }
 
   /** Take the first readings that later samples are compared with (CPU ticks, byte counters). */
@@ -103,6 +106,7 @@ export class HostSampler {
   }
 
   private async readFilesystems(): Promise<FilesystemUsage[]> {
+    if (this.fsReader) return this.fsReader.read();
     const list = await this.source.fsSize();
     return list.map((f) => ({ mount: f.mount, fs: f.fs, type: f.type, sizeBytes: f.size, usedBytes: f.used, availableBytes: f.available }));
   }

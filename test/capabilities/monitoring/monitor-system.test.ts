@@ -108,11 +108,24 @@ describe('monitor-system', () => {
   it('reads disks every slowEvery-th sample only', async () => {
     let fsCalls = 0;
     const source: Source = { ...si, fsSize: () => (fsCalls++, si.fsSize()) } as Source;
-    const monitor = new SystemMonitor({ platform: 'linux', clock, config: { ...config, slowEvery: 3 }, source });
+    // procfs off: disks through systeminformation (on Linux with procfs they come from statfs).
+    const monitor = new SystemMonitor({ platform: 'linux', clock, config: { ...config, slowEvery: 3, procfs: false }, source });
     await monitor.init();
-    for (let i = 0; i < 7; i++) await monitor.sample();
+    const samples = [];
+    for (let i = 0; i < 7; i++) samples.push(await monitor.sample());
     monitor.close();
     expect(fsCalls).toBe(3); // samples 1, 4 and 7
+    expect((samples[6].data as any).host.filesystems.length).toBeGreaterThan(0);
+  });
+
+  it('on Linux with procfs, disks come from /proc/mounts + statfs, never from systeminformation (it runs execSync)', async () => {
+    const source: Source = { ...si, fsSize: () => Promise.reject(new Error('fsSize must not be called')) } as Source;
+    const monitor = new SystemMonitor({ platform: 'linux', clock, config: { ...config, procfs: true }, source });
+    await monitor.init();
+    const sample = await monitor.sample();
+    monitor.close();
+    expect((sample.data as any).errors ?? []).not.toContainEqual(expect.stringContaining('filesystems'));
+    expect((sample.data as any).host.filesystems.map((f: { mount: string }) => f.mount)).toContain('/');
   });
 
   it('never throws: failing sources become data.errors, agent figures still come', async () => {

@@ -1,7 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { statfsSync } from 'node:fs';
 import { ProcCpuReader } from '../../../src/plugins/monitor-system/proc-cpu-reader';
+import { ProcFilesystemsReader } from '../../../src/plugins/monitor-system/proc-filesystems-reader';
 import { ProcNetReader } from '../../../src/plugins/monitor-system/proc-net-reader';
 import { readProcessTree } from '../../../src/plugins/monitor-system/read-process-tree';
 
@@ -70,5 +72,34 @@ describe('/proc readers', () => {
     writeFileSync(file, dev(3000, 2500));
     now += 2000;
     expect(await reader.read()).toEqual([{ iface: 'eth0', rxBytes: 3000, txBytes: 2500, rxBytesPerSecond: 1000, txBytesPerSecond: 250 }]);
+  });
+
+  it('reads disk usage of real mounts with statfs, skipping pseudo filesystems, duplicates and vanished mounts', async () => {
+    const spaced = path.join(root, 'with space');
+    mkdirSync(spaced);
+    writeFileSync(path.join(root, 'mounts'), [
+      'overlay / overlay rw,relatime,lowerdir=/a 0 0',
+      'proc /proc proc rw,nosuid 0 0',
+      'tmpfs /dev/shm tmpfs rw 0 0',
+      `/dev/sdz9 ${spaced.replace(/ /g, '\\040')} ext4 rw,relatime 0 0`,
+      '/dev/sdz9 / ext4 rw 0 0',
+      '/dev/loop3 /snap/core/1 squashfs ro 0 0',
+      '/dev/sdy1 /no/such/mount ext4 rw 0 0',
+      '',
+    ].join('\n'));
+    const list = await new ProcFilesystemsReader(path.join(root, 'mounts')).read();
+    expect(list.map((f) => [f.fs, f.mount, f.type])).toEqual([['overlay', '/', 'overlay'], ['/dev/sdz9', spaced, 'ext4']]);
+    const real = statfsSync('/');
+    expect(list[0].sizeBytes).toBe(real.blocks * real.bsize);
+    expect(list[0].usedBytes).toBeGreaterThan(0);
+    expect(list[0].usedBytes + list[0].availableBytes).toBeLessThanOrEqual(list[0].sizeBytes);
+  });
+
+  it('lists the root filesystem of this machine from the real /proc/mounts', async () => {
+    const list = await new ProcFilesystemsReader().read();
+    const rootFs = list.find((f) => f.mount === '/');
+    expect(rootFs).toBeDefined();
+    expect(rootFs!.sizeBytes).toBe(statfsSync('/').blocks * statfsSync('/').bsize);
+    expect(list.every((f) => f.type !== 'proc' && f.type !== 'squashfs')).toBe(true);
   });
 });
