@@ -54,6 +54,8 @@ const NEWLINE = 0x0a;
 const DEFAULT_REPLAY_BYTES = 512 * 1024;
 /** A new emulator replays at least this much (cheap), so modes set shortly before are kept. */
 const MIN_REPLAY_BYTES = 16 * 1024;
+/** Backlog that makes the emulator catch up in the background (below it, snapshots parse it). */
+const BACKGROUND_MIN_BYTES = 32 * 1024;
 /** Lines replayed beyond scrollback + rows (wrapped and cursor-moved lines). */
 const LINE_MARGIN = 16;
 /** How far before the replay window to look for a line start. */
@@ -62,8 +64,9 @@ const LINE_SEARCH_BYTES = 16 * 1024;
 /**
  * Lazy server-side terminal emulator for one session, used for snapshots (late joiners, clients
  * that fell out of the ring) and the text API. It is never fed on the output hot path: it keeps
- * its own parsed offset and catches up from the ring when output has been quiet for a moment (in
- * slices, one per event-loop turn) or synchronously when a snapshot or the text is requested.
+ * its own parsed offset and catches up from the ring when output has been quiet for a moment and
+ * the backlog is 32 KiB or more (in slices, one per event-loop turn), or synchronously when a
+ * snapshot or the text is requested.
  *
  * The emulator (MBs of heap) exists only while needed: created on first use, dropped after
  * `idleMs` without holders (attached clients). A new emulator, or one whose parsed offset fell out
@@ -113,11 +116,15 @@ export class ScreenModel {
     return this.resetCount;
   }
 
-  /** Called for every output chunk (after it is in the ring); only notes that output is flowing. */
+  /**
+   * Called for every output chunk (after it is in the ring); only notes that output is flowing.
+   * A backlog under BACKGROUND_MIN_BYTES is left for the next snapshot to parse (well under a
+   * millisecond): catching up after every keystroke echo would put emulator work between keystrokes.
+   */
   noteOutput(): void {
     if (this.term === null) return;
     this.outputSinceTick = true;
-    if (this.quietTimer === null) this.quietTimer = this.clock.setTimeout(this.onQuietTick, this.quietMs);
+    if (this.quietTimer === null && this.ring.end - this.parsed >= BACKGROUND_MIN_BYTES) this.quietTimer = this.clock.setTimeout(this.onQuietTick, this.quietMs);
   }
 
   /** A client is attached: keep the emulator. */

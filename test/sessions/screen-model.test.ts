@@ -238,7 +238,8 @@ describe('ScreenModel', () => {
   it('catches up in the background once output is quiet, not on every chunk', async () => {
     const { clock, ring, model } = setup();
     model.snapshot();
-    ring.append(Buffer.from('more output\r\n'));
+    const burst = (n: number): string => colorful(n);
+    ring.append(Buffer.from(burst(1000))); // ~40 KB: worth parsing before a snapshot asks
     model.noteOutput();
     expect(model.parsedOffset).toBe(0);
     await clock.advance(10);
@@ -250,6 +251,23 @@ describe('ScreenModel', () => {
     await clock.advance(10);
     await turn();
     expect(model.parsedOffset).toBe(ring.end);
+    model.dispose();
+  });
+
+  it('leaves a small backlog (keystroke echoes) to the next snapshot: no emulator work between keystrokes', async () => {
+    const { clock, ring, model } = setup();
+    model.retain(); // an attached client: no idle timer either
+    model.snapshot();
+    for (let i = 0; i < 50; i++) {
+      ring.append(Buffer.from('k'));
+      model.noteOutput();
+      await clock.advance(15);
+      await turn();
+    }
+    expect(model.parsedOffset).toBe(0);
+    expect(clock.pending).toBe(0); // no timer armed for it either
+    expect(model.snapshot().offset).toBe(ring.end);
+    expect(model.text().split('\n')[0]).toBe('k'.repeat(40)); // 40 columns, then the line wraps
     model.dispose();
   });
 
