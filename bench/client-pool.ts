@@ -39,7 +39,8 @@ export class ClientProcess {
   static async start(name: string, endpoint: AgentEndpoint): Promise<ClientProcess> {
     const child = fork(path.join(__dirname, 'client-process.js'), [], {
       stdio: ['ignore', 2, 2, 'ipc'],
-      execArgv: [],
+      // --expose-gc: the bench collects the clients' garbage between scenarios (see settleHeap).
+      execArgv: ['--expose-gc'],
       env: { ...process.env, NODE_OPTIONS: '' },
     });
     const client = new ClientProcess(name, child);

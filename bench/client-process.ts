@@ -519,6 +519,11 @@ const commands: Record<string, (args: any) => Promise<unknown> | unknown> = {
   lateJoin,
   createBurst,
   deleteSessions,
+  /** Collect garbage now, so that a scenario's timestamps do not pay for the previous one's. */
+  settle: () => {
+    (globalThis as { gc?: () => void }).gc?.();
+    return { ok: true };
+  },
   cpu: () => {
     const used = process.cpuUsage();
     return { ms: (used.user + used.system) / 1000 };

@@ -50,6 +50,16 @@ interface Options {
   reuseFrames: boolean;
 }
 
+/**
+ * Start every scenario with the client processes' garbage collected (they run with --expose-gc):
+ * their timestamps should not include collecting what a previous scenario left (the fan-out's 50
+ * clients' frames). The agent's heap is left alone: its garbage is part of what it costs.
+ */
+async function settleClients(clients: ClientProcess[]): Promise<void> {
+  await Promise.all(clients.map((client) => client.call('settle', {}, 10_000)));
+  await sleep(100);
+}
+
 function parseArgs(argv: string[]): Options {
   const options: Options = { quick: false, json: false, only: new Set(SCENARIOS), logLevel: 'warn', disablePlugins: [], sessionsConfig: {}, keystrokeResume: false, waitQuietS: 0, out: null, reuseFrames: false };
   for (const arg of argv) {
@@ -249,6 +259,7 @@ async function main(): Promise<number> {
     ];
     for (const [name, run] of plan) {
       if (!options.only.has(name)) continue;
+      await settleClients([ctx.a, ctx.b]);
       const quiet = await waitQuiet(options.waitQuietS);
       ((details.machineBusyCoresBefore ??= {}) as Record<string, number>)[name] = quiet;
       const t0 = Date.now();
