@@ -248,11 +248,13 @@ async function main(): Promise<number> {
       correctness,
     };
     const plan: Array<[ScenarioName, () => Promise<Headline>]> = [
-      // Idle sessions first: the memory baseline is cleanest before the floods.
+      // Idle sessions and idle keystrokes first: the memory baseline is cleanest, and an "idle"
+      // agent is one that has not just served 50 flooding clients (their sockets, frames and rings
+      // are still being torn down and collected for a while after).
       ['idle', () => idleSessionsScenario(ctx)],
+      ['keystroke', () => keystrokeScenario(ctx)],
       ['flood', () => floodScenario(ctx)],
       ['fanout', () => fanoutScenario(ctx, fanoutPayload)],
-      ['keystroke', () => keystrokeScenario(ctx)],
       ['keystroke-flood', () => keystrokeUnderFloodScenario(ctx)],
       ['latejoin', () => lateJoinScenario(ctx)],
       ['slow', () => slowClientScenario(ctx, slowPayload)],
