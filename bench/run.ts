@@ -50,14 +50,17 @@ interface Options {
   reuseFrames: boolean;
 }
 
+/** Pause between scenarios: what one tears down (200 shells, 50 sockets) finishes before the next. */
+const SETTLE_MS = 1000;
+
 /**
  * Start every scenario with the client processes' garbage collected (they run with --expose-gc):
  * their timestamps should not include collecting what a previous scenario left (the fan-out's 50
  * clients' frames). The agent's heap is left alone: its garbage is part of what it costs.
  */
 async function settleClients(clients: ClientProcess[]): Promise<void> {
+  await sleep(SETTLE_MS);
   await Promise.all(clients.map((client) => client.call('settle', {}, 10_000)));
-  await sleep(100);
 }
 
 function parseArgs(argv: string[]): Options {
@@ -248,9 +251,8 @@ async function main(): Promise<number> {
       correctness,
     };
     const plan: Array<[ScenarioName, () => Promise<Headline>]> = [
-      // Idle sessions and idle keystrokes first: the memory baseline is cleanest, and an "idle"
-      // agent is one that has not just served 50 flooding clients (their sockets, frames and rings
-      // are still being torn down and collected for a while after).
+      // Idle sessions first: the memory baseline is cleanest before the floods. Idle keystrokes
+      // next, before the floods: an "idle" agent is not one still tearing down a 50-client fan-out.
       ['idle', () => idleSessionsScenario(ctx)],
       ['keystroke', () => keystrokeScenario(ctx)],
       ['flood', () => floodScenario(ctx)],
