@@ -51,7 +51,7 @@ interface Options {
 }
 
 /** Pause between scenarios: what one tears down (200 shells, 50 sockets) finishes before the next. */
-const SETTLE_MS = 1000;
+const SETTLE_MS = 300;
 
 /**
  * Start every scenario with the client processes' garbage collected (they run with --expose-gc):
