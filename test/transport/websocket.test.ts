@@ -159,19 +159,24 @@ describe('UwsServer WebSocket upgrades', () => {
   });
 });
 
+/** A server with one stream endpoint and one connected `ws` client; `raw` is the client's TCP socket (pause it to stall). */
+async function openStream(options: { wsMaxBackpressure?: number } = {}, drain?: () => void) {
+  const s = await startServer(options.wsMaxBackpressure === undefined ? {} : { options: { wsMaxBackpressure: options.wsMaxBackpressure } });
+  let connection: WsConnection | null = null;
+  s.server.add({ path: '/ws/stream', access: 'viewer', handler: { open: (c) => (connection = c), message: () => undefined, ...(drain ? { drain } : {}) } });
+  const client = await connectWs(`${s.wsUrl}/ws/stream`, { headers: auth('viewer-token') });
+  await waitFor(() => connection !== null);
+  const raw = (client as unknown as { _socket: import('node:net').Socket })._socket;
+  return { s, client, raw, conn: connection as unknown as WsConnection };
+}
+
 describe('UwsServer WebSocket backpressure', () => {
   test("send reports 'buffered' for a client that does not read, and drain fires once it does", async () => {
-    const s = await startServer();
-    let connection: WsConnection | null = null;
     let drains = 0;
-    s.server.add({ path: '/ws/stream', access: 'viewer', handler: { open: (c) => (connection = c), message: () => undefined, drain: () => drains++ } });
-    const client = await connectWs(`${s.wsUrl}/ws/stream`, { headers: auth('viewer-token') });
-    await waitFor(() => connection !== null);
-    const raw = (client as unknown as { _socket: import('node:net').Socket })._socket;
+    const { s, client, raw, conn } = await openStream({}, () => drains++);
     raw.pause();
     let received = 0;
     client.on('message', (data: Buffer) => (received += data.length));
-    const conn = connection as unknown as WsConnection;
     const chunk = Buffer.alloc(64 * 1024, 7);
     const results: string[] = [];
     for (let i = 0; i < 2000 && !results.includes('buffered'); i++) results.push(conn.send(chunk));
@@ -188,13 +193,8 @@ describe('UwsServer WebSocket backpressure', () => {
   });
 
   test("past wsMaxBackpressure send reports 'dropped' but the socket stays open", async () => {
-    const s = await startServer({ options: { wsMaxBackpressure: 256 * 1024 } });
-    let connection: WsConnection | null = null;
-    s.server.add({ path: '/ws/stream', access: 'viewer', handler: { open: (c) => (connection = c), message: () => undefined } });
-    const client = await connectWs(`${s.wsUrl}/ws/stream`, { headers: auth('viewer-token') });
-    await waitFor(() => connection !== null);
-    (client as unknown as { _socket: import('node:net').Socket })._socket.pause();
-    const conn = connection as unknown as WsConnection;
+    const { s, client, raw, conn } = await openStream({ wsMaxBackpressure: 256 * 1024 });
+    raw.pause();
     const results: string[] = [];
     for (let i = 0; i < 2000 && !results.includes('dropped'); i++) results.push(conn.send(Buffer.alloc(64 * 1024)));
     expect(results).toContain('dropped');
@@ -213,15 +213,9 @@ describe('UwsServer WebSocket large messages', () => {
   };
 
   test('messages of 16 KiB and more (sent as fragments) arrive whole and in order, also under backpressure', async () => {
-    const s = await startServer();
-    let connection: WsConnection | null = null;
-    s.server.add({ path: '/ws/big', access: 'viewer', handler: { open: (c) => (connection = c), message: () => undefined } });
-    const client = await connectWs(`${s.wsUrl}/ws/big`, { headers: auth('viewer-token') });
-    await waitFor(() => connection !== null);
-    const raw = (client as unknown as { _socket: import('node:net').Socket })._socket;
+    const { s, client, raw, conn } = await openStream();
     const received: Buffer[] = [];
     client.on('message', (data: Buffer) => received.push(data));
-    const conn = connection as unknown as WsConnection;
     const sizes = [15 * 1024, 15 * 1024 + 1, 16 * 1024, 64 * 1024, 300_001, 1024 * 1024];
     const sent: Buffer[] = [];
     raw.pause(); // the kernel buffer fills and uWS queues the rest
@@ -244,16 +238,10 @@ describe('UwsServer WebSocket large messages', () => {
   });
 
   test("over wsMaxBackpressure a large message is 'dropped' whole: the client never gets part of one", async () => {
-    const s = await startServer({ options: { wsMaxBackpressure: 256 * 1024 } });
-    let connection: WsConnection | null = null;
-    s.server.add({ path: '/ws/big', access: 'viewer', handler: { open: (c) => (connection = c), message: () => undefined } });
-    const client = await connectWs(`${s.wsUrl}/ws/big`, { headers: auth('viewer-token') });
-    await waitFor(() => connection !== null);
-    const raw = (client as unknown as { _socket: import('node:net').Socket })._socket;
+    const { s, client, raw, conn } = await openStream({ wsMaxBackpressure: 256 * 1024 });
     const received: Buffer[] = [];
     client.on('message', (data: Buffer) => received.push(data));
     raw.pause();
-    const conn = connection as unknown as WsConnection;
     const accepted: Buffer[] = [];
     let dropped = 0;
     for (let seq = 0; seq < 400 && dropped < 5; seq++) {
