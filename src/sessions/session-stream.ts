@@ -69,7 +69,14 @@ export class SessionStream {
 
   /** New output is in the ring. */
   onOutput(): void {
-    if (this.timer !== null) return; // a coalescing window is open: its tick sends this
+    if (this.timer !== null) {
+      // A coalescing window is open: its tick sends this. Unless the unsent output approaches the
+      // ring's size: a fast producer could otherwise push clients that are not even slow out of a
+      // small ring within one window (a quarter of the ring: 1 MiB by default, never reached at
+      // 3 ms; 64 KiB for a 256 KiB ring).
+      if (this.ring.end - this.flushedEnd >= this.ring.capacity / 4) this.flushAll();
+      return;
+    }
     if (this.clients.size === 0) {
       this.flushedEnd = this.ring.end;
       return;

@@ -75,6 +75,18 @@ describe('SessionStream engine', () => {
     expect(outputBytes(connection).toString()).toBe('abcd');
   });
 
+  it('a burst bigger than the ring within one coalescing window does not overrun a client that keeps up', () => {
+    const { ring, output, join } = setup({ ring: 64 * 1024, frame: 4096 });
+    const { connection, client } = join();
+    output('x'); // leading edge: the window opens
+    for (let i = 0; i < 64; i++) output(Buffer.alloc(4096, 0x61 + (i % 26))); // 256 KiB, no tick
+    expect(ring.start).toBeGreaterThan(0); // the ring did wrap
+    expect(connection.ofType('snapshot')).toHaveLength(0); // never resynced...
+    expect(client.cursor).toBeGreaterThanOrEqual(ring.start); // ...and never behind the ring
+    expect(outputBytes(connection).length).toBeGreaterThan(ring.end - 16 * 1024 - 1); // at most a quarter ring unsent
+    expect(outputBytes(connection).subarray(1).equals(Buffer.concat(Array.from({ length: 64 }, (_, i) => Buffer.alloc(4096, 0x61 + (i % 26)))).subarray(0, outputBytes(connection).length - 1))).toBe(true);
+  });
+
   it('pauses the producer only when every live, unpaused client is blocked', () => {
     const { flow, stream, output, join } = setup({ cap: 1024, frame: 512 });
     const a = join();
