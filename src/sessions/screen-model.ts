@@ -29,7 +29,7 @@ export interface ScreenModelOptions {
    * A new emulator replays at most this much of the ring's tail (from a line start), not the whole
    * ring: the screen and its bounded scrollback live in the last lines, and parsing 4 MiB would
    * block the event loop for ~120 ms on a cold join. Default 512 KiB. Line-oriented output replays
-   * less: the last `scrollback + rows` lines (and at least 64 KiB).
+   * less: the last `scrollback + rows` lines (and at least 16 KiB).
    */
   replayBytes?: number;
 }
