@@ -4,6 +4,7 @@ import { createAgent } from '../src/agent/create-agent';
 import { agentConfigSchema, type AgentConfigInput } from '../src/kernel/config/agent-config-schema';
 import { createLogger } from '../src/kernel/logger/create-logger';
 import type { Kernel } from '../src/kernel/kernel';
+import { agentApi } from './agent-api';
 import { sleep, withTimeout, type AgentEndpoint } from './common';
 
 /** The real agent, started in this process (createAgent: every built-in plugin, real uWS, real PTYs). */
@@ -78,22 +79,7 @@ export async function startAgentHost(options: AgentHostOptions): Promise<AgentHo
   const endpoint: AgentEndpoint = { httpUrl, wsUrl: httpUrl.replace(/^http/, 'ws') + '/ws', token };
   const created = new Set<string>();
 
-  const api = async (method: string, route: string, body?: unknown): Promise<{ status: number; json: any }> => {
-    const response = await fetch(httpUrl + route, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(30_000),
-    });
-    const text = await response.text();
-    let json: unknown = text;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      /* text/plain */
-    }
-    return { status: response.status, json };
-  };
+  const api = (method: string, route: string, body?: unknown) => agentApi(endpoint, method, route, body);
 
   const removeSession = async (id: string): Promise<void> => {
     for (let attempt = 0; attempt < 3; attempt++) {

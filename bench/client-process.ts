@@ -9,6 +9,7 @@ import { ProtocolCodec, type ServerMessage } from '../src/sessions/protocol-code
 import {
   percentile, wallMs, withTimeout, type AgentEndpoint, type FloodClientResult, type RpcRequest, type RpcResponse,
 } from './common';
+import { agentApi } from './agent-api';
 import { PayloadTracker } from './payload-tracker';
 import { WsClient } from './ws-client';
 
@@ -431,20 +432,8 @@ async function lateJoin(args: { sessionId: string; expectedLines: string[]; time
   };
 }
 
-async function api(method: string, route: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const response = await fetch(ep().httpUrl + route, {
-    method,
-    headers: { authorization: `Bearer ${ep().token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  let json: unknown = text;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    /* not JSON */
-  }
-  return { status: response.status, json };
+function api(method: string, route: string, body?: unknown): Promise<{ status: number; json: any }> {
+  return agentApi(ep(), method, route, body);
 }
 
 async function pool<T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<T[]> {

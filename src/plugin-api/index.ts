@@ -18,6 +18,7 @@ export * from './ref-counted-power-manager';
 export * from './process-hold-backend';
 export * from './tunnel-launcher';
 export * from './supervised-tunnel';
+export * from './tunnel-supervision-config';
 export * from './require-executable';
 export * from './get-local-json';
 export * from './watch-public-url';

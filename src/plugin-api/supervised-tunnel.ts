@@ -1,7 +1,9 @@
-import type { Clock, Logger, ProcessResult } from './core-services';
+import type { Token } from './capability';
+import { Clock, Logger, PlatformInfo, ProcessRunner, type ProcessResult } from './core-services';
+import type { Registrar } from './define-plugin';
 import type { Disposable } from './disposable';
 import type { TunnelLaunch, TunnelLauncher } from './tunnel-launcher';
-import type { TunnelProvider, TunnelStatus } from './tunnel-provider';
+import { TunnelProvider, type TunnelStatus } from './tunnel-provider';
 
 /** When and how often a tunnel that died after being up is started again. */
 export interface TunnelRestartPolicy {
@@ -28,6 +30,13 @@ export interface SupervisedTunnelOptions {
   restart?: Partial<TunnelRestartPolicy>;
   /** SIGTERM grace before SIGKILL when stopping the tool (ms). Default 3000. */
   stopGraceMs?: number;
+}
+
+/** What a tunnel plugin builds its {@link TunnelLauncher} from (see {@link SupervisedTunnel.provide}). */
+export interface TunnelLauncherDeps {
+  platform: PlatformInfo;
+  processes: ProcessRunner;
+  clock: Clock;
 }
 
 /** Defaults of {@link TunnelRestartPolicy}. */
@@ -68,6 +77,26 @@ export class SupervisedTunnel implements TunnelProvider {
   private localUrl: string | undefined;
   /** Bumped by every `stop`, so a start queued behind an earlier stop knows it was cancelled. */
   private epoch = 0;
+
+  /**
+   * For a tunnel plugin's `register`: provide a `TunnelProvider` that is a SupervisedTunnel around
+   * the launcher `launcher(deps)` builds (the config typically comes from `tunnelSupervisionConfig`).
+   */
+  static provide(reg: Registrar, options: Omit<SupervisedTunnelOptions, 'launcher' | 'clock' | 'log'> & { launcher(deps: TunnelLauncherDeps): TunnelLauncher }): void {
+    const { launcher, ...rest } = options;
+    reg.provide(TunnelProvider, {
+      deps: { platform: PlatformInfo, processes: ProcessRunner, clock: Clock, log: Logger },
+      create: ({ platform, processes, clock, log }) => new SupervisedTunnel({ ...rest, launcher: launcher({ platform, processes, clock }), clock, log }),
+    });
+  }
+
+  /**
+   * For a tunnel plugin's `deactivate`: stop the SupervisedTunnel it provided under `id` (provider
+   * ids are unique: the tunnels API addresses providers by them).
+   */
+  static async stopProvided(ctx: { getAll<T>(token: Token<T>): T[] }, id: string): Promise<void> {
+    await Promise.all(ctx.getAll(TunnelProvider).filter((p) => p instanceof SupervisedTunnel && p.id === id).map((p) => p.stop()));
+  }
 
   constructor(private readonly options: SupervisedTunnelOptions) {
     this.id = options.id;

@@ -1,14 +1,7 @@
-import type { Clock, PlatformInfo, ProcessRunner, TunnelLaunch, TunnelLauncher } from 'tunnelforge/plugin';
+import type { TunnelLaunch, TunnelLauncher, TunnelLauncherDeps } from 'tunnelforge/plugin';
 import type { CloudflareConfig } from './cloudflare-config';
 import { parseCloudflaredLine } from './parse-cloudflared-line';
 import { watchCloudflared } from './watch-cloudflared';
-
-/** Core services the launcher uses. */
-export interface CloudflaredLauncherDeps {
-  platform: PlatformInfo;
-  processes: ProcessRunner;
-  clock: Clock;
-}
 
 /**
  * Starts `cloudflared`: a quick tunnel (`tunnel --url <local>`, URL on trycloudflare.com) or, with a
@@ -18,7 +11,7 @@ export interface CloudflaredLauncherDeps {
 export class CloudflaredLauncher implements TunnelLauncher {
   readonly tool = 'cloudflared';
 
-  constructor(private readonly deps: CloudflaredLauncherDeps, private readonly config: CloudflareConfig) {}
+  constructor(private readonly deps: TunnelLauncherDeps, private readonly config: CloudflareConfig) {}
 
   async launch(localUrl: string, signal: AbortSignal): Promise<TunnelLaunch> {
     const file = await this.deps.platform.which('cloudflared');

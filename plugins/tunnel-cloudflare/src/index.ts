@@ -1,12 +1,9 @@
-import { Clock, definePlugin, Logger, PlatformInfo, ProcessRunner, SupervisedTunnel, TunnelProvider } from 'tunnelforge/plugin';
+import { definePlugin, SupervisedTunnel, TunnelProvider } from 'tunnelforge/plugin';
 import { cloudflareConfigSchema } from './cloudflare-config';
 import { CloudflaredLauncher } from './cloudflared-launcher';
 
 /** Provider id of this tunnel (`POST /api/tunnels/cloudflare/start`). */
 export const CLOUDFLARE_TUNNEL_ID = 'cloudflare';
-
-/** Providers this plugin created, so `deactivate` stops exactly its own (one per kernel). */
-const created = new WeakSet<TunnelProvider>();
 
 /**
  * Exposes the agent through Cloudflare: a quick tunnel on trycloudflare.com by default, or a named
@@ -23,23 +20,7 @@ export default definePlugin({
   config: cloudflareConfigSchema,
   detect: async ({ which }) => ((await which('cloudflared')) ? true : 'cloudflared not found on PATH'),
   register(reg, config) {
-    reg.provide(TunnelProvider, {
-      deps: { platform: PlatformInfo, processes: ProcessRunner, clock: Clock, log: Logger },
-      create: ({ platform, processes, clock, log }) => {
-        const tunnel = new SupervisedTunnel({
-          id: CLOUDFLARE_TUNNEL_ID,
-          launcher: new CloudflaredLauncher({ platform, processes, clock }, config),
-          clock,
-          log,
-          urlTimeoutMs: config.urlTimeoutMs,
-          restart: config.restart,
-        });
-        created.add(tunnel);
-        return tunnel;
-      },
-    });
+    SupervisedTunnel.provide(reg, { id: CLOUDFLARE_TUNNEL_ID, urlTimeoutMs: config.urlTimeoutMs, restart: config.restart, launcher: (deps) => new CloudflaredLauncher(deps, config) });
   },
-  async deactivate(ctx) {
-    await Promise.all(ctx.getAll(TunnelProvider).filter((p) => created.has(p)).map((p) => p.stop()));
-  },
+  deactivate: (ctx) => SupervisedTunnel.stopProvided(ctx, CLOUDFLARE_TUNNEL_ID),
 });

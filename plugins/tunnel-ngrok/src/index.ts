@@ -1,12 +1,9 @@
-import { Clock, definePlugin, Logger, PlatformInfo, ProcessRunner, SupervisedTunnel, TunnelProvider } from 'tunnelforge/plugin';
+import { definePlugin, SupervisedTunnel, TunnelProvider } from 'tunnelforge/plugin';
 import { NgrokLauncher } from './ngrok-launcher';
 import { ngrokConfigSchema } from './ngrok-config';
 
 /** Provider id of this tunnel (`POST /api/tunnels/ngrok/start`). */
 export const NGROK_TUNNEL_ID = 'ngrok';
-
-/** Providers this plugin created, so `deactivate` stops exactly its own (one per kernel). */
-const created = new WeakSet<TunnelProvider>();
 
 /**
  * Exposes the agent through the ngrok agent CLI (v3). The public URL is read from ngrok's local API
@@ -22,23 +19,7 @@ export default definePlugin({
   config: ngrokConfigSchema,
   detect: async ({ which }) => ((await which('ngrok')) ? true : 'ngrok not found on PATH'),
   register(reg, config) {
-    reg.provide(TunnelProvider, {
-      deps: { platform: PlatformInfo, processes: ProcessRunner, clock: Clock, log: Logger },
-      create: ({ platform, processes, clock, log }) => {
-        const tunnel = new SupervisedTunnel({
-          id: NGROK_TUNNEL_ID,
-          launcher: new NgrokLauncher({ platform, processes, clock }, config),
-          clock,
-          log,
-          urlTimeoutMs: config.urlTimeoutMs,
-          restart: config.restart,
-        });
-        created.add(tunnel);
-        return tunnel;
-      },
-    });
+    SupervisedTunnel.provide(reg, { id: NGROK_TUNNEL_ID, urlTimeoutMs: config.urlTimeoutMs, restart: config.restart, launcher: (deps) => new NgrokLauncher(deps, config) });
   },
-  async deactivate(ctx) {
-    await Promise.all(ctx.getAll(TunnelProvider).filter((p) => created.has(p)).map((p) => p.stop()));
-  },
+  deactivate: (ctx) => SupervisedTunnel.stopProvided(ctx, NGROK_TUNNEL_ID),
 });

@@ -1,12 +1,4 @@
-import { z } from 'tunnelforge/plugin';
-
-/** Restart back-off after the tunnel died while up. */
-const restartSchema = z.object({
-  initialDelayMs: z.number().int().min(10).max(600_000).default(1000),
-  maxDelayMs: z.number().int().min(10).max(3_600_000).default(60_000),
-  maxAttempts: z.number().int().min(0).max(1000).default(10),
-  resetAfterMs: z.number().int().min(0).default(60_000),
-});
+import { tunnelSupervisionConfig, z } from 'tunnelforge/plugin';
 
 /** Config slice of `tunnel-ngrok` (`plugins.tunnel-ngrok.options`). */
 export const ngrokConfigSchema = z.object({
@@ -24,9 +16,7 @@ export const ngrokConfigSchema = z.object({
   webPort: z.number().int().min(1).max(65535).optional(),
   /** The ngrok config file to merge with the web-address override; default: ngrok's own default file. */
   configPath: z.string().min(1).optional(),
-  /** How long to wait for the public URL before giving up (ms). */
-  urlTimeoutMs: z.number().int().min(100).max(600_000).default(20_000),
-  restart: restartSchema.default({ initialDelayMs: 1000, maxDelayMs: 60_000, maxAttempts: 10, resetAfterMs: 60_000 }),
+  ...tunnelSupervisionConfig,
 });
 
 /** Validated config of `tunnel-ngrok`. */

@@ -1,17 +1,10 @@
 import { existsSync } from 'node:fs';
-import type { Clock, PlatformInfo, ProcessRunner, TunnelLaunch, TunnelLauncher } from 'tunnelforge/plugin';
+import type { TunnelLaunch, TunnelLauncher, TunnelLauncherDeps } from 'tunnelforge/plugin';
 import { defaultNgrokConfigPath } from './default-ngrok-config-path';
 import type { NgrokConfig } from './ngrok-config';
 import { parseNgrokLine } from './parse-ngrok-line';
 import { watchNgrok } from './watch-ngrok';
 import { writeWebAddrConfig, type WebAddrConfig } from './write-web-addr-config';
-
-/** Core services the launcher uses. */
-export interface NgrokLauncherDeps {
-  platform: PlatformInfo;
-  processes: ProcessRunner;
-  clock: Clock;
-}
 
 /**
  * Starts `ngrok http <local url> --log stdout --log-format logfmt`. The authtoken goes in
@@ -20,7 +13,7 @@ export interface NgrokLauncherDeps {
 export class NgrokLauncher implements TunnelLauncher {
   readonly tool = 'ngrok';
 
-  constructor(private readonly deps: NgrokLauncherDeps, private readonly config: NgrokConfig) {}
+  constructor(private readonly deps: TunnelLauncherDeps, private readonly config: NgrokConfig) {}
 
   async launch(localUrl: string, signal: AbortSignal): Promise<TunnelLaunch> {
     const file = await this.deps.platform.which('ngrok');

@@ -232,4 +232,19 @@ describe('SupervisedTunnel', () => {
     await expect(up(t)).resolves.toMatchObject({ state: 'up' });
     expect(t.log.messages('error')).toContain('tunnel status listener failed');
   });
+
+  it('stopProvided stops only the SupervisedTunnel with that id', async () => {
+    const ours = setup();
+    await up(ours);
+    const other = setup();
+    await up(other); // same class, but another plugin's id below
+    const otherTunnel = Object.assign(other.tunnel, { id: 'other' });
+    const foreign = { id: 'fake', stop: jest.fn(async () => undefined) }; // not a SupervisedTunnel
+    await SupervisedTunnel.stopProvided({ getAll: <T>() => [ours.tunnel, otherTunnel, foreign] as unknown as T[] }, 'fake');
+    expect(ours.tunnel.status().state).toBe('down');
+    expect(ours.launcher.last.process.signals).toContain('SIGTERM');
+    expect(otherTunnel.status().state).toBe('up');
+    expect(foreign.stop).not.toHaveBeenCalled();
+    await otherTunnel.stop();
+  });
 });
