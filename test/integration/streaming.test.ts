@@ -57,6 +57,19 @@ describe('streaming over the real uWebSockets.js server', () => {
     await agent.api('DELETE', `/api/sessions/${id}`);
   }, 90_000);
 
+  /** Wait until the session's output has been still for 100 ms and every client has all of it. */
+  async function caughtUp(id: string, clients: Array<{ nextOffset: number | null }>): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    let last = -1;
+    for (;;) {
+      const end = (await agent.api('GET', `/api/sessions/${id}`)).body.outputBytes as number;
+      if (end === last && clients.every((c) => c.nextOffset === end)) return;
+      if (Date.now() > deadline) throw new Error(`clients not caught up: end ${end}, clients at ${clients.map((c) => c.nextOffset).join(', ')}`);
+      last = end;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   it("gives a late joiner the same screen as a client that watched from the start", async () => {
     const id = await createSession({ command: SHELL, cols: 100, rows: 30 });
     const watcherSocket = await agent.connect();
@@ -72,6 +85,8 @@ describe('streaming over the real uWebSockets.js server', () => {
     watcherSocket.input('echo after-$((1+1))\r');
     await watcherSocket.waitForText('after-2');
     await joinerSocket.waitForText('after-2');
+    // The shell's next prompt may still be on its way: compare once both hold all the output there is.
+    await caughtUp(id, [watcher, joiner]);
     const [a, b] = [await watcher.screen(), await joiner.screen()];
     expect(b).toEqual(a);
     expect(a.join('\n')).toContain('line 400 bold');
