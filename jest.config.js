@@ -1,6 +1,7 @@
-// swc transpiles TypeScript (with legacy decorators + metadata for inversify); type-checking is `npm run typecheck`.
+// swc only strips types (type-checking is `npm run typecheck`); no dependency needs transforming:
+// inversify 7 and jose 5 ship CommonJS, so a plugin author's plain jest setup loads the agent too.
 const swc = ['@swc/jest', {
-  jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022' },
+  jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
   module: { type: 'commonjs' },
 }];
 /** @type {import('jest').Config} */
@@ -11,14 +12,11 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/plugins/[^/]+/dist/'],
   transform: { '^.+\\.(t|j)s$': swc },
-  // inversify 8 and jose are ESM-only: let swc turn them into CommonJS for jest.
-  transformIgnorePatterns: ['/node_modules/(?!(inversify|@inversifyjs|jose)/)'],
   // Tests use the TypeScript sources of the plugin API, so plugins and tests share one instance.
   moduleNameMapper: {
     '^tunnelforge/plugin$': '<rootDir>/src/plugin-api/index.ts',
     '^tunnelforge/testkit$': '<rootDir>/src/testkit/index.ts',
   },
-  setupFiles: ['reflect-metadata'],
   testTimeout: 30000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };
