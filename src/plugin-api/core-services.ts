@@ -1,5 +1,6 @@
 import { defineCoreService } from './capability';
 import type { Disposable } from './disposable';
+import type { EventType } from './define-event';
 
 /** Log levels, most verbose first. */
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
@@ -131,7 +132,7 @@ export interface Clock {
 }
 export const Clock = defineCoreService<Clock>('Clock');
 
-/** An event on the agent's bus. Types are dotted: `session.created`, `power.changed`, `tunnel.up`. */
+/** An event on the agent's bus. Types are dotted: `session.created`, `power.changed`, `tunnel.status`. */
 export interface AgentEvent<T = unknown> {
   /** Unique id (monotonic within a run). */
   id: number;
@@ -143,16 +144,25 @@ export interface AgentEvent<T = unknown> {
   data: T;
 }
 
+/** What {@link EventBus.subscribe} accepts: a typed event, a type name, a prefix (`session.*`) or `*`. */
+export type EventPattern = EventType<unknown> | string;
+
 /**
- * In-process publish/subscribe. Events flow to `GET /api/events` (server-sent events).
- * A throwing subscriber is logged and never affects the publisher or other subscribers.
+ * In-process publish/subscribe. Events flow to `GET /api/events` (server-sent events); the built-in
+ * ones are declared in `events.ts` of this module and listed in docs/events.md.
+ *
+ * Rules: `publish` is synchronous and never throws because of a subscriber (a throwing subscriber is
+ * logged and skipped); subscribers run in subscription order, on the publisher's stack, so keep them
+ * short and never block. Dispose subscriptions in `deactivate` (or hand them to `ctx.onDispose`).
  */
 export interface EventBus {
-  /** Publish an event. `source` defaults to the publishing plugin's id. */
-  publish<T>(type: string, data: T): void;
-  /**
-   * Subscribe to one type (`"session.exited"`), a prefix (`"session.*"`) or everything (`"*"`).
-   */
-  subscribe(pattern: string | readonly string[], listener: (event: AgentEvent) => void): Disposable;
+  /** Publish a typed event; `data` is checked against the event's type. `source` is the plugin's id. */
+  publish<T>(event: EventType<T>, data: T): void;
+  /** Publish by name (untyped; prefer {@link defineEvent}). */
+  publish(type: string, data: unknown): void;
+  /** Subscribe to one typed event: `event.data` is typed. */
+  subscribe<T>(event: EventType<T>, listener: (event: AgentEvent<T>) => void): Disposable;
+  /** Subscribe to names, prefixes (`"session.*"`), `"*"` (everything), or a list of these. */
+  subscribe(pattern: EventPattern | readonly EventPattern[], listener: (event: AgentEvent) => void): Disposable;
 }
 export const EventBus = defineCoreService<EventBus>('EventBus');

@@ -1,4 +1,5 @@
 import { defineCapability } from './capability';
+import type { Actor } from './events';
 
 /** Public view of a terminal session. */
 export interface SessionInfo {
@@ -49,22 +50,24 @@ export type SpecialKey =
  * Errors are thrown as objects with a `code` (`TF_ERR_SESSION_NOT_FOUND`, `TF_ERR_SESSION_EXITED`,
  * `TF_ERR_BAD_SIZE`, `TF_ERR_SESSION_LIMIT`, ...) and an HTTP `status`.
  *
- * Events published on the bus: `session.created`, `session.exited`, `session.renamed`,
- * `session.resized`, `session.removed`, `session.attached`, `session.detached` (data: {@link SessionInfo}).
+ * Events published on the bus (typed, see `events.ts`): `SessionCreated`, `SessionExited`,
+ * `SessionRenamed`, `SessionResized`, `SessionRemoved`, `SessionAttached`, `SessionDetached`; data: the
+ * {@link SessionInfo} plus `by`, the {@link Actor} passed to the call that caused it (`null` when none:
+ * pass `actorOf(request.principal)` from a route so subscribers know who acted).
  */
 export interface SessionManager {
   list(): SessionInfo[];
   get(id: string): SessionInfo | undefined;
-  create(options: CreateSessionOptions): Promise<SessionInfo>;
-  rename(id: string, name: string): SessionInfo;
-  resize(id: string, cols: number, rows: number): SessionInfo;
+  create(options: CreateSessionOptions, by?: Actor | null): Promise<SessionInfo>;
+  rename(id: string, name: string, by?: Actor | null): SessionInfo;
+  resize(id: string, cols: number, rows: number, by?: Actor | null): SessionInfo;
   /** Write input to the session's PTY. */
   write(id: string, data: string | Uint8Array): void;
   sendKey(id: string, key: SpecialKey): void;
   /** SIGTERM, then SIGKILL after the grace period; resolves once exited. */
-  kill(id: string): Promise<SessionInfo>;
+  kill(id: string, by?: Actor | null): Promise<SessionInfo>;
   /** Forget an exited session (kills it first if still running). */
-  remove(id: string): Promise<void>;
+  remove(id: string, by?: Actor | null): Promise<void>;
   /** The visible screen as plain text lines. */
   screenText(id: string): Promise<string>;
 }

@@ -1,8 +1,10 @@
 import { stat } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type {
-  Clock, CreateSessionOptions, Disposable, EventBus, Logger, SessionInfo, SessionManager, SpecialKey,
+import {
+  SessionAttached, SessionCreated, SessionDetached, SessionExited, SessionRemoved, SessionRenamed, SessionResized,
+  type Actor, type Clock, type CreateSessionOptions, type Disposable, type EventBus, type EventType, type Logger,
+  type SessionEventData, type SessionInfo, type SessionManager, type SpecialKey,
 } from '../plugin-api';
 import { resolveExecutable } from './resolve-executable';
 import { SessionErrors } from './session-errors';
@@ -25,7 +27,7 @@ const INHERITED_ENV_DROPPED = ['TMUX', 'TMUX_PANE', 'STY', 'WINDOW', 'WINDOWID',
  *
  * Sessions stay after their process exits (state `exited`, output still readable) until removed,
  * or until `exitedRetentionMs` has passed. Events: `session.created|exited|renamed|resized|removed|
- * attached|detached`, data = the SessionInfo.
+ * attached|detached`, data = the SessionInfo plus `by`, the actor who caused it (null: the agent).
  */
 export class PtySessionManager implements SessionManager {
   private readonly sessions = new Map<string, TerminalSession>();
@@ -33,6 +35,8 @@ export class PtySessionManager implements SessionManager {
   private readonly spawns = new SpawnQueue();
   private pendingCreates = 0;
   private closing = false;
+  /** Who asked for a session's end, for its `session.exited` event. */
+  private readonly killedBy = new Map<string, Actor>();
 
   constructor(
     private readonly config: SessionsConfig,
@@ -55,7 +59,7 @@ export class PtySessionManager implements SessionManager {
     return SessionId.isValid(id) ? this.sessions.get(id) : undefined;
   }
 
-  async create(options: CreateSessionOptions): Promise<SessionInfo> {
+  async create(options: CreateSessionOptions, by: Actor | null = null): Promise<SessionInfo> {
     if (this.closing) throw SessionErrors.shuttingDown();
     const cols = options.cols ?? DEFAULT_COLS;
     const rows = options.rows ?? DEFAULT_ROWS;
@@ -90,14 +94,14 @@ export class PtySessionManager implements SessionManager {
       this.sessions.set(id, session);
       const info = session.info();
       this.log.info('session created', { session: id, command, cwd });
-      this.events.publish('session.created', info);
+      this.emit(SessionCreated, info, by);
       return info;
     } finally {
       this.pendingCreates--;
     }
   }
 
-  rename(id: string, name: string): SessionInfo {
+  rename(id: string, name: string, by: Actor | null = null): SessionInfo {
     const session = this.require(id);
     const trimmed = typeof name === 'string' ? name.trim() : '';
     if (trimmed === '' || trimmed.length > 200) throw SessionErrors.badRequest('name must be 1..200 characters');
@@ -106,18 +110,18 @@ export class PtySessionManager implements SessionManager {
     taken.delete(session.name);
     session.name = uniqueName(trimmed, taken);
     const info = session.info();
-    this.events.publish('session.renamed', info);
+    this.emit(SessionRenamed, info, by);
     return info;
   }
 
-  resize(id: string, cols: number, rows: number): SessionInfo {
+  resize(id: string, cols: number, rows: number, by: Actor | null = null): SessionInfo {
     const session = this.require(id);
     if (!SessionErrors.isValidSize(cols, rows)) throw SessionErrors.badSize(cols, rows);
     if (!session.running) throw SessionErrors.exited(id);
     const before = session.resizes.latest;
     if (!session.resize(cols, rows)) throw SessionErrors.exited(id);
     const info = session.info();
-    if (before.cols !== cols || before.rows !== rows) this.events.publish('session.resized', info);
+    if (before.cols !== cols || before.rows !== rows) this.emit(SessionResized, info, by);
     return info;
   }
 
@@ -132,22 +136,26 @@ export class PtySessionManager implements SessionManager {
     this.write(id, bytes);
   }
 
-  async kill(id: string): Promise<SessionInfo> {
+  async kill(id: string, by: Actor | null = null): Promise<SessionInfo> {
     const session = this.require(id);
+    if (by && session.running) this.killedBy.set(id, by);
     await session.kill(this.config.killGraceMs);
     return session.info();
   }
 
-  async remove(id: string): Promise<void> {
+  async remove(id: string, by: Actor | null = null): Promise<void> {
     const session = this.require(id);
-    if (session.running) await session.kill(this.config.killGraceMs);
+    if (session.running) {
+      if (by) this.killedBy.set(id, by);
+      await session.kill(this.config.killGraceMs);
+    }
     if (this.sessions.get(id) !== session) return; // removed meanwhile
     this.sessions.delete(id);
     this.retention.get(id)?.dispose();
     this.retention.delete(id);
     const info = session.info();
     session.dispose();
-    this.events.publish('session.removed', info);
+    this.emit(SessionRemoved, info, by);
   }
 
   async screenText(id: string): Promise<string> {
@@ -157,16 +165,16 @@ export class PtySessionManager implements SessionManager {
   }
 
   /** Attach a WebSocket client to a session's stream (see SessionStream.attach). */
-  attachClient(session: TerminalSession, client: StreamClient, offset?: number): void {
+  attachClient(session: TerminalSession, client: StreamClient, offset: number | undefined, by: Actor | null): void {
     session.stream.attach(client, offset);
-    this.events.publish('session.attached', session.info());
+    this.emit(SessionAttached, session.info(), by);
   }
 
-  detachClient(session: TerminalSession, client: StreamClient): void {
+  detachClient(session: TerminalSession, client: StreamClient, by: Actor | null): void {
     const before = session.stream.clientCount;
     session.stream.detach(client);
     if (session.stream.clientCount !== before && this.sessions.get(session.id) === session) {
-      this.events.publish('session.detached', session.info());
+      this.emit(SessionDetached, session.info(), by);
     }
   }
 
@@ -179,6 +187,10 @@ export class PtySessionManager implements SessionManager {
     this.sessions.clear();
     for (const timer of this.retention.values()) timer.dispose();
     this.retention.clear();
+  }
+
+  private emit(event: EventType<SessionEventData>, info: SessionInfo, by: Actor | null): void {
+    this.events.publish(event, { ...info, by });
   }
 
   private require(id: string): TerminalSession {
@@ -221,7 +233,9 @@ export class PtySessionManager implements SessionManager {
     if (this.sessions.get(session.id) !== session) return;
     const info = session.info();
     this.log.info('session exited', { session: session.id, exitCode: info.exitCode, signal: info.signal });
-    this.events.publish('session.exited', info);
+    const by = this.killedBy.get(session.id) ?? null;
+    this.killedBy.delete(session.id);
+    this.emit(SessionExited, info, by);
     if (this.config.exitedRetentionMs > 0 && !this.closing) {
       this.retention.set(session.id, this.clock.setTimeout(() => {
         this.retention.delete(session.id);

@@ -1,4 +1,4 @@
-import type { Logger, WsConnection, WsHandler } from '../plugin-api';
+import { actorOf, type Logger, type WsConnection, type WsHandler } from '../plugin-api';
 import type { PtySessionManager } from './pty-session-manager';
 import { ProtocolCodec, type ClientMessage } from './protocol-codec';
 import { SessionErrors } from './session-errors';
@@ -90,11 +90,11 @@ export class SessionSocketHandler implements WsHandler {
         // A writer that attaches becomes the active writer: the size it brings becomes the
         // session's size (like a terminal window). Viewers adopt whatever the session has.
         if (principal.role !== 'viewer') {
-          this.apply(session, this.arbiterOf(session).attach(connection, sized ? { cols: message.cols!, rows: message.rows! } : undefined));
+          this.apply(session, this.arbiterOf(session).attach(connection, sized ? { cols: message.cols!, rows: message.rows! } : undefined), connection);
         }
         state.session = session;
         state.client = new StreamClient(connection);
-        this.manager.attachClient(session, state.client, message.offset);
+        this.manager.attachClient(session, state.client, message.offset, actorOf(principal));
         return null;
       }
       case 'detach':
@@ -110,7 +110,7 @@ export class SessionSocketHandler implements WsHandler {
         if (principal.role === 'viewer') return { code: 'TF_ERR_FORBIDDEN', message: 'viewers cannot send input' };
         if (message.data.length === 0) return null;
         // Typing makes this writer the active one: its window size applies before its keys.
-        this.apply(state.session, this.arbiterOf(state.session).activity(connection));
+        this.apply(state.session, this.arbiterOf(state.session).activity(connection), connection);
         this.manager.write(state.session.id, message.data);
         return null;
       case 'resize':
@@ -119,7 +119,7 @@ export class SessionSocketHandler implements WsHandler {
         if (!SessionErrors.isValidSize(message.cols, message.rows)) throw SessionErrors.badSize(message.cols, message.rows);
         if (!state.session.running) throw SessionErrors.exited(state.session.id);
         // Applied only from the active writer; anyone else's size waits until they type.
-        this.apply(state.session, this.arbiterOf(state.session).request(connection, { cols: message.cols, rows: message.rows }));
+        this.apply(state.session, this.arbiterOf(state.session).request(connection, { cols: message.cols, rows: message.rows }), connection);
         return null;
     }
   }
@@ -133,11 +133,11 @@ export class SessionSocketHandler implements WsHandler {
 
   private detach(connection: WsConnection, state: ConnectionState): void {
     const session = state.session;
-    if (session && state.client) this.manager.detachClient(session, state.client);
+    if (session && state.client) this.manager.detachClient(session, state.client, actorOf(connection.principal));
     state.session = null;
     state.client = null;
     // The active writer left: the next most recently active writer's size comes back.
-    if (session) this.apply(session, this.arbiters.get(session)?.detach(connection) ?? null);
+    if (session) this.apply(session, this.arbiters.get(session)?.detach(connection) ?? null, connection);
   }
 
   private arbiterOf(session: TerminalSession): SizeArbiter {
@@ -149,10 +149,10 @@ export class SessionSocketHandler implements WsHandler {
     return arbiter;
   }
 
-  /** Resize the session to what the policy decided (nothing for null, or once it exited). */
-  private apply(session: TerminalSession, size: TerminalSize | null): void {
+  /** Resize the session to what the policy decided (nothing for null, or once it exited); `cause` acted. */
+  private apply(session: TerminalSession, size: TerminalSize | null, cause: WsConnection): void {
     if (size === null || !session.running || this.manager.session(session.id) !== session) return;
-    this.manager.resize(session.id, size.cols, size.rows);
+    this.manager.resize(session.id, size.cols, size.rows, actorOf(cause.principal));
   }
 
   private stateOf(connection: WsConnection): ConnectionState {

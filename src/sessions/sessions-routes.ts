@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { actorOf } from '../plugin-api';
 import type {
   Disposable, EventBus, HttpRequest, HttpResponse, HttpRoutes, Principal, RouteDoc, SessionInfo, SpecialKey,
 } from '../plugin-api';
@@ -66,14 +67,14 @@ export function registerSessionsRoutes(http: HttpRoutes, manager: PtySessionMana
   }, async (request) => {
     if (request.principal?.sessionId !== undefined) throw SessionErrors.forbidden('this credential is limited to one session');
     const body = parse(createBody, request.body);
-    return { status: 201, json: await manager.create(body) };
+    return { status: 201, json: await manager.create(body, actorOf(request.principal)) };
   });
 
   route('GET', '/api/sessions/:id', 'viewer', { summary: 'Get a session', response: sessionInfoSchema, errors: notFound }, (request) => ({ json: visibleSession(manager, request) }));
 
   route('PATCH', '/api/sessions/:id', 'writer', { summary: 'Rename a session (names are made unique)', request: renameBody, response: sessionInfoSchema, errors: notFound }, (request) => {
     const { id } = visibleSession(manager, request);
-    return { json: manager.rename(id, parse(renameBody, request.body).name) };
+    return { json: manager.rename(id, parse(renameBody, request.body).name, actorOf(request.principal)) };
   });
 
   // Running: kill it (the session stays, exited, for inspection). Exited: remove it.
@@ -83,8 +84,8 @@ export function registerSessionsRoutes(http: HttpRoutes, manager: PtySessionMana
     errors: notFound,
   }, async (request) => {
     const session = visibleSession(manager, request);
-    if (session.state === 'running') return { json: await manager.kill(session.id) };
-    await manager.remove(session.id);
+    if (session.state === 'running') return { json: await manager.kill(session.id, actorOf(request.principal)) };
+    await manager.remove(session.id, actorOf(request.principal));
     return { status: 204 };
   });
 
@@ -109,7 +110,7 @@ export function registerSessionsRoutes(http: HttpRoutes, manager: PtySessionMana
   }, (request) => {
     const { id } = visibleSession(manager, request);
     const { cols, rows } = parse(resizeBody, request.body);
-    return { json: manager.resize(id, cols, rows) };
+    return { json: manager.resize(id, cols, rows, actorOf(request.principal)) };
   });
 
   route('GET', '/api/sessions/:id/text', 'viewer', { summary: 'The visible screen as plain text', responseType: 'text/plain', errors: notFound }, async (request) => {

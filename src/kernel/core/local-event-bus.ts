@@ -1,4 +1,4 @@
-import type { AgentEvent, Disposable, EventBus, Logger } from '../../plugin-api';
+import type { AgentEvent, Disposable, EventBus, EventPattern, Logger } from '../../plugin-api';
 
 type Listener = (event: AgentEvent) => void;
 
@@ -12,21 +12,23 @@ export class LocalEventBus {
 
   constructor(private readonly log: Logger, private readonly now: () => number = Date.now) {}
 
-  publish<T>(source: string, type: string, data: T): void {
-    const event: AgentEvent = { id: this.nextId++, type, time: new Date(this.now()).toISOString(), source, data };
+  publish<T>(source: string, type: EventPattern, data: T): void {
+    const name = nameOf(type);
+    const event: AgentEvent = { id: this.nextId++, type: name, time: new Date(this.now()).toISOString(), source, data };
     for (const entry of [...this.listeners]) {
-      if (!entry.patterns.some((p) => matches(p, type))) continue;
+      if (!entry.patterns.some((p) => matches(p, name))) continue;
       try {
         entry.listener(event);
       } catch (error) {
         // A subscriber's bug must never reach the publisher.
-        this.log.error('event listener failed', { type, error: String(error) });
+        this.log.error('event listener failed', { type: name, error: String(error) });
       }
     }
   }
 
-  subscribe(pattern: string | readonly string[], listener: Listener): Disposable {
-    const entry = { patterns: typeof pattern === 'string' ? [pattern] : pattern, listener };
+  subscribe(pattern: EventPattern | readonly EventPattern[], listener: Listener): Disposable {
+    const patterns = (Array.isArray(pattern) ? pattern : [pattern]).map(nameOf);
+    const entry = { patterns, listener };
     this.listeners.add(entry);
     return { dispose: () => void this.listeners.delete(entry) };
   }
@@ -34,10 +36,14 @@ export class LocalEventBus {
   /** The `EventBus` a plugin sees: events it publishes carry its id as `source`. */
   forSource(source: string): EventBus {
     return {
-      publish: (type, data) => this.publish(source, type, data),
-      subscribe: (pattern, listener) => this.subscribe(pattern, listener),
-    };
+      publish: (type: EventPattern, data: unknown) => this.publish(source, type, data),
+      subscribe: (pattern: EventPattern | readonly EventPattern[], listener: Listener) => this.subscribe(pattern, listener),
+    } as EventBus;
   }
+}
+
+function nameOf(pattern: EventPattern): string {
+  return typeof pattern === 'string' ? pattern : pattern.type;
 }
 
 /** `*` matches all, `a.*` matches `a.b` and `a.b.c`, anything else matches exactly. */

@@ -1,4 +1,4 @@
-import type { Disposable, EventBus, TunnelStatus } from '../../plugin-api';
+import { TunnelStatusChanged, type Disposable, type EventBus } from '../../plugin-api';
 import type { UwsServer } from '../../transport/uws-server';
 
 /**
@@ -8,8 +8,8 @@ import type { UwsServer } from '../../transport/uws-server';
  */
 export function trustTunnelOrigins(server: UwsServer, events: EventBus): Disposable {
   const allowed = new Map<string, { url: string; grant: Disposable }>();
-  const subscription = events.subscribe('tunnel.status', (event) => {
-    const status = event.data as TunnelStatus;
+  const subscription = events.subscribe(TunnelStatusChanged, (event) => {
+    const status = event.data;
     const current = allowed.get(status.id);
     const url = status.state === 'up' ? status.publicUrl : null;
     if (current && current.url === url) return;

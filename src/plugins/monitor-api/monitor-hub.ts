@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Clock, Disposable, EventBus, Logger, Metric, Monitor, MonitorSample, SseStream } from '../../plugin-api';
+import { MonitorSampled, type Clock, type Disposable, type EventBus, type Logger, type Metric, type Monitor, type MonitorSample, type SseStream } from '../../plugin-api';
 import { renderPrometheus, type PrometheusText } from './render-prometheus';
 
 /** Longest a monitor's sample may take (or the interval, if shorter) before it counts as failed. */
@@ -97,7 +97,7 @@ export class MonitorHub {
       this.rounds++;
       for (const sample of samples) this.latest.set(sample.monitor, sample);
       const views = samples.map(view);
-      this.deps.events.publish('monitor.sample', { time: new Date(this.deps.clock.now()).toISOString(), samples: views });
+      this.deps.events.publish(MonitorSampled, { time: new Date(this.deps.clock.now()).toISOString(), samples: views });
       for (const stream of [...this.streams]) {
         for (const sample of views) if (!stream.send('sample', sample, this.rounds)) this.streams.delete(stream);
       }

@@ -1,6 +1,6 @@
 import { HttpError, z, type Disposable, type HttpRoutes } from '../../plugin-api';
 import type { PowerPolicyController } from './power-policy-controller';
-import { powerViewSchema } from './power-view';
+import { powerViewSchema } from '../../plugin-api';
 
 const holdBody = z.strictObject({
   hold: z.boolean(),

@@ -1,6 +1,5 @@
-import type { Disposable, EventBus, Logger, PowerAssertion, PowerManager, SessionManager } from '../../plugin-api';
+import { PowerChanged, type Disposable, type EventBus, type Logger, type PowerAssertion, type PowerManager, type PowerView, type SessionManager } from '../../plugin-api';
 import type { PowerPolicyName } from './power-policy-config';
-import type { PowerView } from './power-view';
 
 /** What the controller works with. */
 export interface PowerPolicyDeps {
@@ -132,6 +131,6 @@ export class PowerPolicyController {
     const key = JSON.stringify(view);
     if (key === this.lastPublished) return;
     this.lastPublished = key;
-    this.deps.events.publish('power.changed', view);
+    this.deps.events.publish(PowerChanged, view);
   }
 }

@@ -1,4 +1,4 @@
-import { definePlugin, HttpRoutes, TunnelProvider, type Disposable } from '../../plugin-api';
+import { definePlugin, HttpRoutes, TunnelProvider, TunnelStatusChanged, type Disposable } from '../../plugin-api';
 import { addTunnelRoutes } from './add-tunnel-routes';
 import { autostartTunnels } from './autostart-tunnels';
 import { tunnelsApiConfigSchema } from './tunnels-api-config';
@@ -21,7 +21,7 @@ export default definePlugin({
     const providers = ctx.getAll(TunnelProvider);
     const disposables: Disposable[] = [];
     running.set(ctx, disposables);
-    for (const provider of providers) disposables.push(provider.onStatus((status) => ctx.events.publish('tunnel.status', status)));
+    for (const provider of providers) disposables.push(provider.onStatus((status) => ctx.events.publish(TunnelStatusChanged, status)));
     const routes = ctx.tryGet(HttpRoutes);
     if (routes) disposables.push(...addTunnelRoutes(routes, providers, ctx.agent));
     else ctx.log.debug('no HttpRoutes provider: /api/tunnels is not served');

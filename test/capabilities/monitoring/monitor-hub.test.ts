@@ -9,7 +9,7 @@ describe('MonitorHub', () => {
     const hanging: Monitor = { id: 'hanging', sample: () => new Promise(() => undefined) };
     let good = 0;
     const fine: Monitor = { id: 'fine', sample: async () => ({ monitor: 'fine', time: new Date(clock.now()).toISOString(), data: { n: ++good }, metrics: [] }) };
-    const hub = new MonitorHub([hanging, fine], { clock, events: { publish: (_t, d) => void published.push(d), subscribe: () => ({ dispose: () => undefined }) }, log: new MemoryLogger(), intervalMs: 2000 });
+    const hub = new MonitorHub([hanging, fine], { clock, events: { publish: (_t: unknown, d: unknown) => void published.push(d), subscribe: () => ({ dispose: () => undefined }) }, log: new MemoryLogger(), intervalMs: 2000 });
     const started = hub.start();
     await clock.advance(2000);
     await started;

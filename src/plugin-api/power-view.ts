@@ -1,4 +1,4 @@
-import { z } from '../../plugin-api';
+import { z } from 'zod';
 
 /** What `GET /api/power` answers and `power.changed` events carry (documents the OpenAPI response too). */
 export const powerViewSchema = z.object({
