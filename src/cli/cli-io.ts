@@ -14,7 +14,7 @@ export interface CliInput extends NodeJS.ReadableStream {
 }
 
 /** The part of a kernel the CLI drives (so tests can pass a fake). */
-export type AgentHandle = Pick<Kernel, 'load' | 'report' | 'problems' | 'definitions' | 'start' | 'stop' | 'degraded'>;
+export type AgentHandle = Pick<Kernel, 'load' | 'report' | 'problems' | 'definitions' | 'start' | 'stop' | 'degraded'> & Partial<Pick<Kernel, 'agent'>>;
 
 /** Everything the CLI touches in the outside world; `runCli` never reaches past it except for defaults. */
 export interface CliIo {

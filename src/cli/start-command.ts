@@ -5,6 +5,7 @@ import { configOption, logLevelOption, parsePort } from './cli-options';
 import { formatProblem } from './format-problem';
 import { loadAgent, type OverrideFlags } from './load-agent';
 import { VERSION } from '../agent/version';
+import { removeReadyFile, writeReadyFile } from './ready-file';
 
 /** `tunnelforge [start]`: run the agent until SIGINT/SIGTERM. The default command. */
 export function registerStartCommand(program: Command, ctx: CliContext): void {
@@ -16,12 +17,13 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
     .option('--port <port>', 'TCP port, 0 for any free one (overrides config and TUNNELFORGE_PORT)', parsePort)
     .option('--data-dir <dir>', 'state directory (overrides config and TUNNELFORGE_DATA_DIR)')
     .addOption(logLevelOption('log level (overrides config and TUNNELFORGE_LOG_LEVEL)'))
-    .action(async (flags: OverrideFlags) => {
+    .option('--ready-file <path>', 'once ready, write { url, pid, instanceId, version, startedAt } there as JSON (atomically); removed at shutdown')
+    .action(async (flags: OverrideFlags & { readyFile?: string }) => {
       ctx.exitCode = await start(flags, ctx);
     });
 }
 
-async function start(flags: OverrideFlags, { io }: CliContext): Promise<number> {
+async function start(flags: OverrideFlags & { readyFile?: string }, { io }: CliContext): Promise<number> {
   const { agent, config, filepath, logger } = await loadAgent(io, flags, { to: 'stdout' });
   const signals = io.signals ?? process;
   const exit = io.exit ?? ((code: number) => process.exit(code));
@@ -71,10 +73,17 @@ async function start(flags: OverrideFlags, { io }: CliContext): Promise<number> 
     if (!stopping) {
       const report = agent.report();
       const active = report.filter((p) => p.state === 'active').map((p) => p.id);
-      logger.info(`tunnelforge ${VERSION} running; active plugins: ${active.join(', ') || 'none'}`, {
+      const url = agent.agent?.localUrl() ?? null;
+      logger.info(`tunnelforge ${VERSION} ready${url ? ` at ${url}` : ''}; active plugins: ${active.join(', ') || 'none'}`, {
+        ready: true,
+        url,
         active,
         config: filepath,
       });
+      if (flags.readyFile && agent.agent) {
+        const readyFile = flags.readyFile;
+        await writeReadyFile(readyFile, agent.agent).catch((error: unknown) => logger.error('cannot write the ready file', { file: readyFile, error: String(error) }));
+      }
       if (agent.degraded) {
         const failed = report.filter((p) => p.state === 'failed');
         logger.warn(`running degraded: ${failed.map((p) => `${p.id} (${p.reason ?? 'failed'})`).join(', ')}`, {
@@ -84,6 +93,7 @@ async function start(flags: OverrideFlags, { io }: CliContext): Promise<number> 
     }
     return await finished;
   } finally {
+    if (flags.readyFile) await removeReadyFile(flags.readyFile).catch(() => undefined);
     clearTimeout(deadline);
     clearInterval(keepAlive);
     signals.off('SIGINT', onSignal);

@@ -1,11 +1,11 @@
-import type { AgentInfo, PluginSummary } from '../plugin-api';
+import { randomUUID } from 'node:crypto';
+import { ServerListening, type AgentInfo, type PluginSummary } from '../plugin-api';
 import type { LocalEventBus } from './core/local-event-bus';
 
-/** Event the HTTP server publishes once it listens; `AgentInfo.localUrl()` follows it. */
-export const SERVER_LISTENING_EVENT = 'server.listening';
-
-/** `AgentInfo` backed by the agent config and the server's `server.listening` event. */
+/** `AgentInfo` backed by the agent config, the kernel's phase and the server's `server.listening` event. */
 export class KernelAgentInfo implements AgentInfo {
+  readonly instanceId = randomUUID();
+  state: AgentInfo['state'] = 'starting';
   private url: string | null = null;
 
   constructor(
@@ -13,11 +13,12 @@ export class KernelAgentInfo implements AgentInfo {
     readonly host: string,
     readonly port: number,
     readonly dataDir: string,
+    readonly startedAt: string,
     bus: LocalEventBus,
     private readonly report: () => PluginSummary[],
   ) {
-    bus.subscribe(SERVER_LISTENING_EVENT, (event) => {
-      const data = event.data as { url?: unknown };
+    bus.subscribe(ServerListening, (event) => {
+      const data = event.data as { url?: unknown } | undefined;
       if (typeof data?.url === 'string') this.url = data.url;
     });
   }

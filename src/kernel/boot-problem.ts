@@ -15,6 +15,7 @@ export const BootCodes = {
   registerFailed: 'TF_ERR_REGISTER_FAILED',
   activateFailed: 'TF_ERR_ACTIVATE_FAILED',
   activateTimeout: 'TF_ERR_ACTIVATE_TIMEOUT',
+  startFailed: 'TF_ERR_START_FAILED',
 } as const;
 export type BootCode = (typeof BootCodes)[keyof typeof BootCodes];
 

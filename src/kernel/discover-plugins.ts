@@ -111,7 +111,7 @@ export function definitionProblem(candidate: Partial<PluginDefinition<unknown>> 
   if (!candidate || typeof candidate !== 'object') return 'has no default export created with definePlugin()';
   if (typeof candidate.id !== 'string' || !/^[a-z0-9][a-z0-9.-]*$/.test(candidate.id)) return 'exports a plugin without a valid kebab-case "id"';
   if (typeof candidate.apiVersion !== 'number') return `exports plugin "${candidate.id}" without a numeric "apiVersion"`;
-  for (const key of ['detect', 'register', 'activate', 'deactivate'] as const) {
+  for (const key of ['detect', 'register', 'activate', 'start', 'deactivate'] as const) {
     if (candidate[key] !== undefined && typeof candidate[key] !== 'function') return `exports plugin "${candidate.id}" whose "${key}" is not a function`;
   }
   for (const key of ['provides', 'requires', 'optional'] as const) {

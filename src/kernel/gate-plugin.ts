@@ -1,4 +1,4 @@
-import type { Logger, PlatformInfo, ProcessRunner } from '../plugin-api';
+import type { AgentFacts, Logger, PlatformInfo, ProcessRunner } from '../plugin-api';
 import { PLUGIN_API_VERSION } from '../plugin-api';
 import { BootCodes, type BootProblem } from './boot-problem';
 import type { PluginRecord } from './plugin-record';
@@ -11,7 +11,15 @@ const DETECT_TIMEOUT_MS = 5000;
  * Sets the record's state (`disabled`, `skipped`, `failed` or `ready`) and reason; returns problems
  * that must stop boot.
  */
-export async function gatePlugin(record: PluginRecord, platform: PlatformInfo, processes: ProcessRunner, log: Logger): Promise<BootProblem[]> {
+/** What gating needs from the kernel. */
+export interface GateContext {
+  platform: PlatformInfo;
+  processes: ProcessRunner;
+  log: Logger;
+  agent: AgentFacts;
+}
+
+export async function gatePlugin(record: PluginRecord, { platform, processes, log, agent }: GateContext): Promise<BootProblem[]> {
   const def = record.definition;
   if (def.apiVersion !== PLUGIN_API_VERSION) {
     return fail(record, {
@@ -36,7 +44,7 @@ export async function gatePlugin(record: PluginRecord, platform: PlatformInfo, p
     const detectLog = log.child({ plugin: record.id });
     try {
       const verdict = await withTimeout(
-        Promise.resolve(def.detect({ id: record.id, config: record.config, platform, processes, log: detectLog, which: (cmd) => platform.which(cmd) })),
+        Promise.resolve(def.detect({ id: record.id, config: record.config, agent, platform, processes, log: detectLog, which: (cmd) => platform.which(cmd) })),
         DETECT_TIMEOUT_MS,
         `detect() did not answer within ${DETECT_TIMEOUT_MS} ms`,
       );

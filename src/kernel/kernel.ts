@@ -1,4 +1,4 @@
-import type { Clock, Logger, PlatformInfo, PluginContext, PluginDefinition, Token } from '../plugin-api';
+import { AgentReady, AgentStopping, type Clock, type Disposable, type DisposeStep, type Logger, type PlatformInfo, type PluginContext, type PluginDefinition, type Token } from '../plugin-api';
 import { BootCodes, BootError, type BootProblem } from './boot-problem';
 import { resolveCapabilityGraph } from './capability-graph';
 import type { AgentConfig } from './config/agent-config-schema';
@@ -51,14 +51,25 @@ export class Kernel {
     const logger = options.logger;
     const clock = options.clock ?? new SystemClock();
     const bus = new LocalEventBus(logger.child({ component: 'events' }), () => clock.now());
+    this.agentInfo = new KernelAgentInfo(
+      options.version, options.config.host, options.config.port, options.config.dataDir,
+      new Date(clock.now()).toISOString(), bus, () => this.report(),
+    );
     this.core = {
       logger,
       clock,
       bus,
       platform: options.platform ?? new NodePlatformInfo(),
       processes: options.processes ?? new NodeProcessRunner(logger.child({ component: 'processes' })),
-      agent: new KernelAgentInfo(options.version, options.config.host, options.config.port, options.config.dataDir, bus, () => this.report()),
+      agent: this.agentInfo,
     };
+  }
+
+  private readonly agentInfo: KernelAgentInfo;
+
+  /** Version, instance id, start time, phase and URL of this run (what `/api/health` shows). */
+  get agent(): KernelAgentInfo {
+    return this.agentInfo;
   }
 
   /** The kernel-wide event bus (for the agent's own wiring and tests). */
@@ -99,7 +110,10 @@ export class Kernel {
     return this.registry.getAll<T>(token.id);
   }
 
-  /** Load, register and activate. Throws `BootError` listing every problem. */
+  /**
+   * Load, register, activate every plugin, then run every `start`; the agent is ready when it
+   * resolves (`agent.ready` published). Throws `BootError` listing every problem.
+   */
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
@@ -115,16 +129,28 @@ export class Kernel {
         if (await this.handleFailure(record, problem)) continue;
         throw new BootError([problem]);
       }
-      const problem = await this.activate(record);
+      const problem = await this.runStep(record, 'activate');
       if (!problem) continue;
       if (await this.handleFailure(record, problem)) continue;
       throw new BootError([problem]);
     }
+    // Start phase: every route is in place now; the server begins accepting connections.
+    for (const record of this.order) {
+      if (record.state !== 'active' || !record.definition.start) continue;
+      const problem = await this.runStep(record, 'start');
+      if (!problem) continue;
+      if (await this.handleFailure(record, problem)) continue;
+      throw new BootError([problem]);
+    }
+    if (this.stopping) return;
     const active = this.records.filter((r) => r.state === 'active').map((r) => r.id);
     this.core.logger.debug(this.degraded ? 'agent started (degraded)' : 'agent started', {
       active,
       failed: this.records.filter((r) => r.state === 'failed').map((r) => r.id),
     });
+    this.agentInfo.state = 'ready';
+    const { instanceId, startedAt } = this.agentInfo;
+    this.core.bus.publish('kernel', AgentReady, { url: this.agentInfo.localUrl() ?? '', instanceId, startedAt });
   }
 
   /** Deactivate everything that was activated, in reverse order. Idempotent; safe before start. */
@@ -153,6 +179,8 @@ export class Kernel {
       ids.add(id);
       const settings = config.plugins[id] ?? {};
       this.records.push({
+        disposeSteps: [],
+        released: false,
         id,
         definition: found.definition,
         package: found.package,
@@ -175,19 +203,17 @@ export class Kernel {
         problems.push({ code: BootCodes.unknownPlugin, plugin: id, message: `config has settings for unknown plugin "${id}" (known: ${[...ids].sort().join(', ')})`, path: `plugins.${id}` });
       }
     }
-    for (const record of this.records) problems.push(...(await gatePlugin(record, this.core.platform, this.core.processes, this.core.logger)));
+    const facts = { version: this.options.version, host: config.host, port: config.port, dataDir: config.dataDir };
+    for (const record of this.records) problems.push(...(await gatePlugin(record, { platform: this.core.platform, processes: this.core.processes, log: this.core.logger, agent: facts })));
     const graph = resolveCapabilityGraph(this.records, config.capabilities);
     problems.push(...graph.problems);
     this.order = graph.order;
     for (const [tokenId, ids] of graph.providers) this.registry.setOrder(tokenId, ids);
     this.loadProblems = problems;
-    this.providerOrder = graph.providers;
     for (const record of this.records) {
       if (record.state === 'skipped' || record.state === 'disabled') this.core.logger.debug('plugin not loaded', { plugin: record.id, state: record.state, reason: record.reason });
     }
   }
-
-  private providerOrder = new Map<string, string[]>();
 
   /** Synchronous registration; checks that providers match `provides` and deps are declared. */
   private registerAll(): BootProblem[] {
@@ -222,13 +248,15 @@ export class Kernel {
         }
       }
     }
-    // Bind in capability order so multiple providers come out in the configured order.
+    // One container module per plugin; multiple providers come out in the configured order.
     for (const record of this.order) {
-      for (const { token, provider } of record.providers.values()) {
-        this.registry.bind(record.id, token, provider, () => this.resolveDeps(record, provider.deps ?? {}));
-      }
+      if (record.providers.size === 0) continue;
+      this.registry.load(record.id, [...record.providers.values()].map(({ token, provider }) => ({
+        token,
+        provider,
+        resolveDeps: () => this.resolveDeps(record, provider.deps ?? {}),
+      })));
     }
-    for (const [tokenId, ids] of this.providerOrder) this.registry.setOrder(tokenId, ids);
     return problems;
   }
 
@@ -249,28 +277,34 @@ export class Kernel {
     return null;
   }
 
-  private async activate(record: PluginRecord): Promise<BootProblem | null> {
+  /** Run `activate` or `start`, bounded by the plugin's timeout; a problem when it threw or overran. */
+  private async runStep(record: PluginRecord, step: 'activate' | 'start'): Promise<BootProblem | null> {
     const def = record.definition;
     const timeoutMs = record.settings.activateTimeoutMs ?? this.options.config.activateTimeoutMs;
-    record.activationStarted = true;
+    if (step === 'activate') record.activationStarted = true;
     const ctx = this.contextFor(record);
+    const verb = step === 'activate' ? 'activating' : 'starting';
     try {
-      await withTimeout(
-        Promise.resolve().then(() => def.activate?.(ctx)),
+      const result = await withTimeout(
+        Promise.resolve().then(() => (step === 'activate' ? def.activate?.(ctx) : def.start?.(ctx))),
         timeoutMs,
-        `plugin "${record.id}" did not finish activating within ${timeoutMs} ms`,
-        () => record.abort.abort(new TimeoutError(`activation of "${record.id}" timed out`)),
+        `plugin "${record.id}" did not finish ${verb} within ${timeoutMs} ms`,
+        () => record.abort.abort(new TimeoutError(`${step} of "${record.id}" timed out`)),
       );
-      record.state = 'active';
-      record.reason = null;
-      this.core.logger.debug('plugin active', { plugin: record.id });
+      if (isDisposable(result)) ctx.onDispose(result);
+      if (step === 'activate') {
+        record.state = 'active';
+        record.reason = null;
+        this.core.logger.debug('plugin active', { plugin: record.id });
+      }
       return null;
     } catch (error) {
       const timedOut = error instanceof TimeoutError;
+      if (!timedOut) this.core.logger.debug(`plugin ${step} failed`, { plugin: record.id, stack: (error as Error)?.stack ?? String(error) });
       return {
-        code: timedOut ? BootCodes.activateTimeout : BootCodes.activateFailed,
+        code: timedOut ? BootCodes.activateTimeout : step === 'activate' ? BootCodes.activateFailed : BootCodes.startFailed,
         plugin: record.id,
-        message: timedOut ? (error as Error).message : `plugin "${record.id}" failed to activate: ${(error as Error)?.message ?? String(error)}`,
+        message: timedOut ? (error as Error).message : `plugin "${record.id}" failed to ${step}: ${(error as Error)?.message ?? String(error)}`,
       };
     }
   }
@@ -279,10 +313,10 @@ export class Kernel {
   private async handleFailure(record: PluginRecord, problem: BootProblem): Promise<boolean> {
     record.state = 'failed';
     record.reason = problem.message;
-    this.registry.deactivatePlugin(record.id);
     if (!record.required) {
       this.core.logger.warn('optional plugin failed; running degraded', { plugin: record.id, code: problem.code, reason: problem.message });
       if (record.activationStarted) await this.deactivate(record);
+      this.registry.unload(record.id);
       return true;
     }
     this.core.logger.error('required plugin failed; aborting boot', { plugin: record.id, code: problem.code, reason: problem.message });
@@ -295,7 +329,7 @@ export class Kernel {
   private contextFor(record: PluginRecord): PluginContext<unknown> {
     let ctx = this.contexts.get(record.id);
     if (!ctx) {
-      ctx = createPluginContext(record, this.core, this.registry);
+      ctx = createPluginContext(record, this.core, this.registry, (step) => void this.release(record, [step]));
       this.contexts.set(record.id, ctx);
     }
     return ctx;
@@ -303,31 +337,54 @@ export class Kernel {
 
   private async doStop(reason: string): Promise<void> {
     this.core.logger.info('stopping agent', { reason });
+    this.agentInfo.state = 'stopping';
+    this.core.bus.publish('kernel', AgentStopping, { reason });
     const started = this.order.filter((r) => r.activationStarted).reverse();
     for (const record of started) {
       record.abort.abort(new Error(`agent stopping: ${reason}`));
       await this.deactivate(record);
       if (record.state === 'active') record.state = 'stopped';
-      this.registry.deactivatePlugin(record.id);
+      this.registry.unload(record.id);
     }
     const processes = this.core.processes as { stopAll?(graceMs?: number): Promise<void> };
     await processes.stopAll?.();
+    this.agentInfo.state = 'stopped';
     this.core.logger.info('agent stopped', { reason });
   }
 
   private deactivated = new Set<string>();
 
-  /** Run a plugin's deactivate once, bounded in time; errors are logged, never thrown. */
+  /**
+   * End a plugin's activation once: its `deactivate`, then its `onDispose` steps newest first, each
+   * bounded in time; errors are logged, never thrown.
+   */
   private async deactivate(record: PluginRecord): Promise<void> {
     if (this.deactivated.has(record.id)) return;
     this.deactivated.add(record.id);
     const def = record.definition;
-    if (!def.deactivate) return;
-    const timeoutMs = record.settings.activateTimeoutMs ?? this.options.config.activateTimeoutMs;
-    try {
-      await withTimeout(Promise.resolve().then(() => def.deactivate?.(this.contextFor(record))), timeoutMs, `plugin "${record.id}" did not finish deactivating within ${timeoutMs} ms`);
-    } catch (error) {
-      this.core.logger.error('plugin deactivate failed', { plugin: record.id, error: (error as Error)?.message ?? String(error) });
+    if (def.deactivate) {
+      await this.bounded(record, 'deactivate', () => def.deactivate?.(this.contextFor(record)));
+    }
+    record.released = true;
+    await this.release(record, record.disposeSteps.splice(0).reverse());
+  }
+
+  private async release(record: PluginRecord, steps: DisposeStep[]): Promise<void> {
+    for (const step of steps) {
+      await this.bounded(record, 'dispose step', () => (typeof step === 'function' ? step() : step.dispose()));
     }
   }
+
+  private async bounded(record: PluginRecord, what: string, fn: () => unknown): Promise<void> {
+    const timeoutMs = record.settings.activateTimeoutMs ?? this.options.config.activateTimeoutMs;
+    try {
+      await withTimeout(Promise.resolve().then(fn), timeoutMs, `plugin "${record.id}": ${what} did not finish within ${timeoutMs} ms`);
+    } catch (error) {
+      this.core.logger.error(`plugin ${what} failed`, { plugin: record.id, error: (error as Error)?.message ?? String(error) });
+    }
+  }
+}
+
+function isDisposable(value: unknown): value is Disposable {
+  return typeof value === 'object' && value !== null && typeof (value as Disposable).dispose === 'function';
 }

@@ -1,4 +1,4 @@
-import { AgentInfo, Clock, Config, EventBus, Logger, PlatformInfo, ProcessRunner, type PluginContext, type Token } from '../plugin-api';
+import { AgentInfo, Clock, Config, EventBus, Logger, PlatformInfo, ProcessRunner, type DisposeStep, type PluginContext, type Token } from '../plugin-api';
 import { BootCodes } from './boot-problem';
 import type { PluginRecord } from './plugin-record';
 import type { ServiceRegistry } from './service-registry';
@@ -42,8 +42,16 @@ export function declares(record: PluginRecord, token: Token<unknown>): boolean {
   return [...(def.requires ?? []), ...(def.optional ?? []), ...(def.provides ?? [])].some((t) => t.id === token.id);
 }
 
-/** Build the context handed to a plugin's activate/deactivate. */
-export function createPluginContext(record: PluginRecord, core: CoreServices, registry: ServiceRegistry): PluginContext<unknown> {
+/**
+ * Build the context handed to a plugin's activate/start/deactivate. `releaseLate` runs a step
+ * registered after the activation was already released (a timed-out `activate` still running).
+ */
+export function createPluginContext(
+  record: PluginRecord,
+  core: CoreServices,
+  registry: ServiceRegistry,
+  releaseLate: (step: DisposeStep) => void,
+): PluginContext<unknown> {
   const checkDeclared = (token: Token<unknown>) => {
     if (token.kind !== 'core' && !declares(record, token)) {
       throw new KernelError(BootCodes.undeclaredDependency, `plugin "${record.id}" uses ${token.id} without declaring it in requires or optional`);
@@ -64,6 +72,13 @@ export function createPluginContext(record: PluginRecord, core: CoreServices, re
     clock: core.clock,
     events: core.bus.forSource(record.id),
     signal: record.abort.signal,
+    onDispose(step: DisposeStep) {
+      if (typeof step !== 'function' && typeof step?.dispose !== 'function') {
+        throw new TypeError(`plugin "${record.id}": onDispose takes a function or a Disposable`);
+      }
+      if (record.released) releaseLate(step);
+      else record.disposeSteps.push(step);
+    },
     tryGet,
     get<T>(token: Token<T>): T {
       const service = tryGet(token);

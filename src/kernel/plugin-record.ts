@@ -1,4 +1,4 @@
-import type { PluginDefinition, ServiceProvider, Token } from '../plugin-api';
+import type { DisposeStep, PluginDefinition, ServiceProvider, Token } from '../plugin-api';
 import type { PluginSettings } from './config/agent-config-schema';
 
 /** Where a plugin came from. */
@@ -6,7 +6,8 @@ export type PluginSource = 'builtin' | 'package' | 'discovered';
 
 /**
  * Life of a plugin: `discovered` → (`disabled` | `skipped` | `ready`) → `active` | `failed` → `stopped`.
- * `ready` means it passed every gate and the graph and would be (or is about to be) activated.
+ * `ready` means it passed every gate and the graph and would be (or is about to be) activated;
+ * `active` that its `activate` succeeded (its `start` runs after every plugin is active).
  */
 export type PluginState = 'discovered' | 'ready' | 'active' | 'skipped' | 'disabled' | 'failed' | 'stopped';
 
@@ -41,6 +42,10 @@ export interface PluginRecord {
   /** True once `activate` was called (deactivate runs for these, even if activate failed). */
   activationStarted: boolean;
   abort: AbortController;
+  /** What the activation registered with `ctx.onDispose` (or returned from `activate`), oldest first. */
+  disposeSteps: DisposeStep[];
+  /** True once the activation was released: later `onDispose` steps run at once. */
+  released: boolean;
 }
 
 export function toReport(record: PluginRecord): PluginReport {

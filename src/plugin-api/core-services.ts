@@ -34,6 +34,15 @@ export interface AgentInfo {
   readonly port: number;
   /** Directory for state files (tokens, revocations); created with mode 0700. */
   readonly dataDir: string;
+  /** Random id of this run of the agent (changes at every start: tells a restart from a reconnect). */
+  readonly instanceId: string;
+  /** ISO time this run started. */
+  readonly startedAt: string;
+  /**
+   * `starting` until every plugin has activated and started, then `ready`; `stopping` once
+   * shutdown began, `stopped` after it.
+   */
+  readonly state: 'starting' | 'ready' | 'stopping' | 'stopped';
   /** `http://host:port` of the running server, or `null` before it listens. */
   localUrl(): string | null;
   /** Every plugin the kernel knows, with its state (what `tunnelforge plugins ls` shows). */

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { DepOf, Token } from './capability';
 import type { AgentInfo, Clock, EventBus, Logger, Platform, PlatformInfo, ProcessRunner } from './core-services';
+import type { Disposable } from './disposable';
 
 /** The plugin API version this agent implements. A plugin declaring another version is refused. */
 export const PLUGIN_API_VERSION = 1;
@@ -22,10 +23,24 @@ export interface Registrar {
   provide<T, D extends Record<string, Token<unknown>> = Record<string, never>>(token: Token<T>, provider: ServiceProvider<T, D>): void;
 }
 
+/** Facts about the agent known before any plugin runs (what `detect` may base its verdict on). */
+export interface AgentFacts {
+  /** TunnelForge version. */
+  readonly version: string;
+  /** Host the server will bind. */
+  readonly host: string;
+  /** Configured TCP port (0: any free one; the real one is known only once the agent is ready). */
+  readonly port: number;
+  /** The agent's state directory. */
+  readonly dataDir: string;
+}
+
 /** Passed to {@link PluginDefinition.detect}. Runs before any other plugin code. */
 export interface DetectContext<C> {
   readonly id: string;
   readonly config: C;
+  /** Version, host, configured port and data dir of the agent. */
+  readonly agent: AgentFacts;
   readonly platform: PlatformInfo;
   readonly log: Logger;
   /** Shortcut for `platform.which`. */
@@ -34,7 +49,13 @@ export interface DetectContext<C> {
   readonly processes: ProcessRunner;
 }
 
-/** Passed to `activate` and `deactivate`. */
+/** What `onDispose` accepts: a function (may be async) or a {@link Disposable}. */
+export type DisposeStep = Disposable | (() => void | Promise<void>);
+
+/**
+ * Passed to `activate`, `start` and `deactivate`: one context per activation, so state that
+ * belongs to the activation lives in the closure of `activate` and is released with `onDispose`.
+ */
 export interface PluginContext<C> {
   /** The plugin's id. */
   readonly id: string;
@@ -52,6 +73,13 @@ export interface PluginContext<C> {
    * `activate` should pass it on.
    */
   readonly signal: AbortSignal;
+  /**
+   * Release `step` when this activation ends: at shutdown, when boot fails, and also after this
+   * plugin's own `activate` failed or timed out. Steps run after `deactivate`, newest first (the
+   * reverse of registration), each bounded by the activation timeout; a throwing step is logged
+   * and the others still run. Registered after the activation ended, a step runs at once.
+   */
+  onDispose(step: DisposeStep): void;
   /**
    * The active provider of a single capability, or a core service. Throws `TF_ERR_MISSING_CAPABILITY`
    * when there is none (declare it in `requires`, or use {@link PluginContext.tryGet} for `optional`).
@@ -79,9 +107,18 @@ export type ConfigSchema<C> = z.ZodType<C>;
  *    path. All such problems are reported together, before anything starts.
  * 3. **register** (synchronous, no I/O): put services in the container with `reg.provide`.
  * 4. **activate** (awaited, with a per-plugin timeout, default 10 s): in dependency order, providers
- *    before their consumers. Do I/O here: start processes, open files, add routes.
- * 5. **deactivate** (reverse order, on shutdown or when boot fails): release everything. It must be
- *    idempotent and safe when `activate` never ran or failed halfway.
+ *    before their consumers. Do I/O here: open files, add routes, subscribe to events. Keep what the
+ *    activation owns in its closure and release it with `ctx.onDispose(...)`, or return a
+ *    {@link Disposable}: never keep state in module-level variables (a test may start two agents).
+ * 5. **start** (awaited, same timeout, dependency order), once *every* plugin has activated: the
+ *    agent's routes are all in place, the server starts accepting connections (core-http listens in
+ *    its own `start`), and `ctx.agent.localUrl()` is known. Begin outward-facing work here (start a
+ *    tunnel, announce the agent). When every `start` has finished, the agent is **ready**: it
+ *    publishes `agent.ready` and answers requests; before that every route answers
+ *    `503 { "status": "starting" }`.
+ * 6. **deactivate** (reverse order, on shutdown or when boot fails), then the activation's
+ *    `onDispose` steps (newest first). Both also run after a failed or timed-out `activate`, so they
+ *    must be idempotent and safe when `activate` never got far.
  *
  * Failure policy: when `activate` throws or times out, an optional plugin is marked `failed` and the
  * agent runs on, reported as degraded; a required plugin (`required: true` here or in config) aborts
@@ -118,7 +155,10 @@ export interface PluginDefinition<C = unknown> {
   /** Probe: `true` to proceed, or a string saying why the plugin cannot run here. */
   detect?(ctx: DetectContext<C>): Promise<true | string> | true | string;
   register?(registrar: Registrar, config: C): void;
-  activate?(ctx: PluginContext<C>): Promise<void> | void;
+  /** Set up; may return a {@link Disposable} released like an `onDispose` step. */
+  activate?(ctx: PluginContext<C>): Promise<void | Disposable> | void | Disposable;
+  /** Begin outward-facing work once every plugin has activated (see the lifecycle above). */
+  start?(ctx: PluginContext<C>): Promise<void> | void;
   deactivate?(ctx: PluginContext<C>): Promise<void> | void;
 }
 

@@ -38,6 +38,8 @@ export const SessionAttached = defineEvent<SessionEventData>('session.attached')
 /** A WebSocket client detached from a session. */
 export const SessionDetached = defineEvent<SessionEventData>('session.detached');
 
+/** The HTTP server accepts connections at `url` (published by core-http in its `start`). */
+export const ServerListening = defineEvent<{ url: string }>('server.listening');
 /** The agent is ready: every plugin has activated and started, and the server accepts connections. */
 export const AgentReady = defineEvent<{ url: string; instanceId: string; startedAt: string }>('agent.ready');
 /** The agent began shutting down. */
@@ -53,7 +55,7 @@ export const MonitorSampled = defineEvent<{ time: string; samples: Array<Pick<Mo
 /** Every built-in event type (for catalogues and filters). */
 export const BUILTIN_EVENTS = [
   SessionCreated, SessionRenamed, SessionResized, SessionExited, SessionRemoved, SessionAttached, SessionDetached,
-  AgentReady, AgentStopping, PowerChanged, TunnelStatusChanged, MonitorSampled,
+  ServerListening, AgentReady, AgentStopping, PowerChanged, TunnelStatusChanged, MonitorSampled,
 ] as const;
 
 /** Reduce a principal to the {@link Actor} events carry. */

@@ -17,6 +17,8 @@ export interface SessionsCoreDeps {
   events: EventBus;
   log: Logger;
   clock?: Clock;
+  /** A manager built already (a plugin's provided `SessionManager`); default: a new one from `config`. */
+  manager?: PtySessionManager;
 }
 
 export interface SessionsCore {
@@ -28,9 +30,9 @@ export interface SessionsCore {
 }
 
 /** The sessions core, ready to be wired into a plugin (routes in `activate`, dispose in `deactivate`). */
-export function createSessionsCore({ config, events, log, clock = new SystemClock() }: SessionsCoreDeps): SessionsCore {
+export function createSessionsCore({ config, events, log, clock = new SystemClock(), manager: given }: SessionsCoreDeps): SessionsCore {
   const settings = SessionsConfig.parse(config);
-  const manager = new PtySessionManager(settings, events, log, clock);
+  const manager = given ?? new PtySessionManager(settings, events, log, clock);
   const registrations = new Set<Disposable>();
   // Off the start-up path, before the first client is likely to join (see warmUpScreenModel).
   const warmUp = setTimeout(warmUpScreenModel, 0);

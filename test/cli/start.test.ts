@@ -42,8 +42,8 @@ describe('tunnelforge start (fake agent)', () => {
     let received: Parameters<NonNullable<import('../../src/cli/cli-io').CliIo['createAgent']>>[0] | undefined;
     const cli = captureIo(project.dir, {}, { createAgent: (options) => ((received = options), agent) });
     const run = runCli(['start', '--port', '5999', '--log-level', 'info'], cli.io);
-    await waitFor(() => cli.stdout().includes('running'));
-    const line = cli.logLines().find((l) => String(l.msg).includes('running'))!;
+    await waitFor(() => cli.stdout().includes(' ready'));
+    const line = cli.logLines().find((l) => String(l.msg).includes(' ready'))!;
     expect(line.msg).toMatch(/active plugins: power-noop, monitor-x$/);
     expect(line.active).toEqual(['power-noop', 'monitor-x']);
     expect(received?.config.port).toBe(5999);
@@ -102,7 +102,7 @@ describe('tunnelforge start (fake agent)', () => {
     const { agent } = fakeAgent({ stop: () => new Promise(() => undefined) });
     const cli = captureIo(project.dir, {}, { createAgent: () => agent });
     const run = runCli(['start'], cli.io);
-    await waitFor(() => cli.stdout().includes('running'));
+    await waitFor(() => cli.stdout().includes(' ready'));
     cli.signal('SIGTERM');
     expect(await run).toBe(1);
     expect(cli.exits).toEqual([1]);
@@ -113,7 +113,7 @@ describe('tunnelforge start (fake agent)', () => {
     const { agent, calls } = fakeAgent({ stop: () => new Promise(() => undefined) });
     const cli = captureIo(project.dir, {}, { createAgent: () => agent });
     const run = runCli(['start'], cli.io);
-    await waitFor(() => cli.stdout().includes('running'));
+    await waitFor(() => cli.stdout().includes(' ready'));
     cli.signal('SIGINT');
     cli.signal('SIGINT');
     expect(await run).toBe(1);
@@ -130,7 +130,7 @@ describe('tunnelforge start (fake agent)', () => {
     cli.signal('SIGTERM');
     release();
     expect(await run).toBe(0);
-    expect(cli.stdout()).not.toContain('running');
+    expect(cli.stdout()).not.toContain(' ready');
   });
 
   it('reports config errors before creating the agent', async () => {
@@ -147,9 +147,9 @@ describe('tunnelforge start (real agent)', () => {
   it('boots the built-in plugins and stops on SIGTERM with exit 0', async () => {
     const cli = captureIo(project.dir);
     const run = runCli(['start', '--log-level', 'info'], cli.io);
-    await waitFor(() => cli.stdout().includes('running') || cli.stderr() !== '', 15000);
+    await waitFor(() => cli.stdout().includes(' ready') || cli.stderr() !== '', 15000);
     expect(cli.stderr()).toBe('');
-    const line = cli.logLines().find((l) => String(l.msg).includes('running'))!;
+    const line = cli.logLines().find((l) => String(l.msg).includes(' ready'))!;
     expect(line.active).toContain('power-noop');
     cli.signal('SIGTERM');
     expect(await run).toBe(0);

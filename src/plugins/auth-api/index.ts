@@ -1,4 +1,4 @@
-import { definePlugin, HttpRoutes, SessionManager, z, type Disposable } from '../../plugin-api';
+import { definePlugin, HttpRoutes, SessionManager, z } from '../../plugin-api';
 import { ApiTokens } from '../shared/api-tokens';
 import { AuthTokens } from '../shared/auth-tokens';
 import { PasswordLogin } from '../shared/password-login';
@@ -7,8 +7,6 @@ import { addSessionRoutes } from './add-session-routes';
 import { addShareRoutes } from './add-share-routes';
 import { addTicketRoute } from './add-ticket-route';
 import { addTokenRoutes } from './add-token-routes';
-
-const routesOf = new WeakMap<object, Disposable[]>();
 
 const configSchema = z.strictObject({
   /** Origin put into share links (e.g. a tunnel's `https://…`); default: the origin the request came from. */
@@ -52,9 +50,6 @@ export default definePlugin({
         }),
       );
     }
-    routesOf.set(ctx.config, routes);
-  },
-  deactivate(ctx) {
-    for (const routes of routesOf.get(ctx.config)?.splice(0) ?? []) routes.dispose();
+    for (const route of routes) ctx.onDispose(route);
   },
 });

@@ -5,8 +5,6 @@ import { JwtAuthenticator } from './jwt-authenticator';
 import { JwtTokenService } from './jwt-token-service';
 
 /** One service per agent, keyed by the agent's copy of this plugin's config (the plugin object is shared). */
-const services = new WeakMap<object, JwtTokenService>();
-
 /**
  * Signed tokens for browser logins and share links: HS256 JWT access tokens (15 min by default)
  * with rotating refresh tokens, and their revocation, persisted in the data dir. Provides the
@@ -20,15 +18,12 @@ export default definePlugin({
   provides: [Authenticator, AuthTokens],
   config: AuthJwtConfig,
   register(reg, config) {
-    const service = new JwtTokenService(config);
-    services.set(config, service);
-    reg.provide(AuthTokens, { create: () => service });
-    reg.provide(Authenticator, { create: () => new JwtAuthenticator(service) });
+    reg.provide(AuthTokens, { create: () => new JwtTokenService(config) });
+    reg.provide(Authenticator, { deps: { tokens: AuthTokens }, create: ({ tokens }) => new JwtAuthenticator(tokens as JwtTokenService) });
   },
   async activate(ctx) {
-    await services.get(ctx.config)?.open(ctx.agent.dataDir, ctx.log, () => ctx.clock.now());
-  },
-  deactivate(ctx) {
-    services.get(ctx.config)?.close();
+    const service = ctx.get(AuthTokens) as JwtTokenService;
+    ctx.onDispose(() => service.close());
+    await service.open(ctx.agent.dataDir, ctx.log, () => ctx.clock.now());
   },
 });

@@ -1,4 +1,4 @@
-import { definePlugin, HttpRoutes, type Disposable } from '../../plugin-api';
+import { definePlugin, HttpRoutes } from '../../plugin-api';
 import { AuthTokens } from '../shared/auth-tokens';
 import { PasswordLogin } from '../shared/password-login';
 import { addLoginRoute } from './add-login-route';
@@ -9,8 +9,6 @@ import { LoginThrottle } from './login-throttle';
 import { PasswordDirectory } from './password-directory';
 
 /** Per-agent state, keyed by the agent's copy of this plugin's config (the plugin object is shared). */
-const agents = new WeakMap<object, { directory: PasswordDirectory; route?: Disposable }>();
-
 /** Password checks allowed to wait for a free slot; more are answered 429 at once. */
 const MAX_QUEUED_CHECKS = 16;
 
@@ -26,33 +24,26 @@ export default definePlugin({
   provides: [PasswordLogin],
   requires: [HttpRoutes, AuthTokens],
   config: AuthPasswordConfig,
-  register(reg, config) {
-    const directory = new PasswordDirectory();
-    agents.set(config, { directory });
-    reg.provide(PasswordLogin, { create: () => directory });
+  register(reg) {
+    reg.provide(PasswordLogin, { create: () => new PasswordDirectory() });
   },
   async activate(ctx) {
-    const agent = agents.get(ctx.config)!;
+    const directory = ctx.get(PasswordLogin) as PasswordDirectory;
     const url = (ctx.agent.localUrl() ?? `http://${ctx.agent.host}:${ctx.agent.port}`) + '/';
-    agent.directory.setUsers(await loadPasswordUsers(ctx.config, ctx.agent.dataDir, url, ctx.log));
+    directory.setUsers(await loadPasswordUsers(ctx.config, ctx.agent.dataDir, url, ctx.log));
     const tokens = ctx.get(AuthTokens);
     // A user removed from the config, or whose role or password changed, keeps no login session.
     const ended = await tokens.endSessionsWhere((user) => {
-      const current = agent.directory.get(user.id);
+      const current = directory.get(user.id);
       return current === undefined || current.role !== user.role || current.version !== user.version;
     });
     if (ended > 0) ctx.log.info('ended login sessions of users who were removed or whose role or password changed', { sessions: ended });
-    agent.route = addLoginRoute(ctx.get(HttpRoutes), {
-      directory: agent.directory,
+    ctx.onDispose(addLoginRoute(ctx.get(HttpRoutes), {
+      directory,
       throttle: new LoginThrottle(ctx.config.rateLimit, () => ctx.clock.now()),
       limiter: new ConcurrencyLimiter(ctx.config.maxConcurrentChecks, MAX_QUEUED_CHECKS),
       tokens,
       log: ctx.log,
-    });
-  },
-  deactivate(ctx) {
-    const agent = agents.get(ctx.config);
-    agent?.route?.dispose();
-    if (agent) agent.route = undefined;
+    }));
   },
 });

@@ -5,8 +5,6 @@ import { ApiTokenFile } from './api-token-file';
 import { ApiTokenRegistry } from './api-token-registry';
 
 /** One registry per agent, keyed by the agent's copy of this plugin's config (the plugin object is shared). */
-const registries = new WeakMap<object, ApiTokenRegistry>();
-
 /**
  * Long-lived API tokens (`tft_<id>_<secret>`) for desktop clients and scripts, each with a name, a
  * role and an optional expiry, stored hashed in `<dataDir>/api-tokens.json`. Managed with
@@ -17,18 +15,15 @@ export default definePlugin({
   apiVersion: 1,
   description: 'API tokens (hashed in the data dir; tunnelforge token create|ls|revoke)',
   provides: [Authenticator, ApiTokens],
-  // No options; the schema still gives each agent its own config object to key state by.
   config: z.strictObject({}),
-  register(reg, config) {
-    const registry = new ApiTokenRegistry();
-    registries.set(config, registry);
-    reg.provide(ApiTokens, { create: () => registry });
-    reg.provide(Authenticator, { create: () => new ApiTokenAuthenticator(registry) });
+  register(reg) {
+    reg.provide(ApiTokens, { create: () => new ApiTokenRegistry() });
+    reg.provide(Authenticator, { deps: { tokens: ApiTokens }, create: ({ tokens }) => new ApiTokenAuthenticator(tokens as ApiTokenRegistry) });
   },
   async activate(ctx) {
-    await registries.get(ctx.config)?.open(new ApiTokenFile(ctx.agent.dataDir), ctx.log, () => ctx.clock.now());
-  },
-  deactivate(ctx) {
-    registries.get(ctx.config)?.close();
+    // The registry this plugin provided (one per agent): open its file for this activation.
+    const registry = ctx.get(ApiTokens) as ApiTokenRegistry;
+    ctx.onDispose(() => registry.close());
+    await registry.open(new ApiTokenFile(ctx.agent.dataDir), ctx.log, () => ctx.clock.now());
   },
 });

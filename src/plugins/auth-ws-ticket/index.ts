@@ -3,8 +3,6 @@ import { WsTickets } from '../shared/ws-tickets';
 import { TicketAuthenticator } from './ticket-authenticator';
 import { TicketStore } from './ticket-store';
 
-const stores = new WeakMap<object, TicketStore>();
-
 const configSchema = z.strictObject({
   /** Ticket lifetime: long enough to open a socket right after asking, short enough to be useless if copied. */
   ttlSeconds: z.number().int().min(1).max(300).default(30),
@@ -24,15 +22,12 @@ export default definePlugin({
   provides: [Authenticator, WsTickets],
   config: configSchema,
   register(reg, config) {
-    const store = new TicketStore(config.ttlSeconds * 1000, config.maxOutstanding);
-    stores.set(config, store);
-    reg.provide(WsTickets, { create: () => store });
-    reg.provide(Authenticator, { create: () => new TicketAuthenticator(store) });
+    reg.provide(WsTickets, { create: () => new TicketStore(config.ttlSeconds * 1000, config.maxOutstanding) });
+    reg.provide(Authenticator, { deps: { tickets: WsTickets }, create: ({ tickets }) => new TicketAuthenticator(tickets as TicketStore) });
   },
   activate(ctx) {
-    stores.get(ctx.config)?.open(() => ctx.clock.now());
-  },
-  deactivate(ctx) {
-    stores.get(ctx.config)?.close();
+    const store = ctx.get(WsTickets) as TicketStore;
+    ctx.onDispose(() => store.close());
+    store.open(() => ctx.clock.now());
   },
 });

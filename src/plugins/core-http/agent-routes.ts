@@ -2,15 +2,33 @@ import { z } from 'zod';
 import type { AgentInfo, Disposable, HttpRequest, HttpRoutes, PlatformInfo } from '../../plugin-api';
 import { buildOpenApiDocument } from './openapi-document';
 
-/** `GET /api/health` (public liveness), `GET /api/info`, `GET /api/plugins` and `GET /api/openapi.json`. */
+/** What `GET /api/health` answers: public, nothing secret (the instance id tells a restart apart). */
+const healthSchema = z.object({
+  status: z.enum(['ok', 'starting', 'stopping']),
+  version: z.string(),
+  instanceId: z.string().describe('random per run of the agent: a new value means the agent restarted'),
+  startedAt: z.string().describe('ISO time this run started'),
+});
+
+/** `GET /api/health` (public readiness), `GET /api/info`, `GET /api/plugins` and `GET /api/openapi.json`. */
 export function registerAgentRoutes(http: HttpRoutes, agent: AgentInfo, platform: PlatformInfo): Disposable {
   const routes = [
     http.add({
       method: 'GET',
       path: '/api/health',
       access: 'public',
-      doc: { summary: 'Liveness', tags: ['agent'], response: z.object({ status: z.literal('ok') }) },
-      handler: () => ({ json: { status: 'ok' } }),
+      doc: {
+        summary: 'Readiness: 200 once every plugin has activated and started, 503 while starting or stopping',
+        tags: ['agent'],
+        response: healthSchema,
+        errors: { 503: 'Starting or stopping: `{ "status": "starting" | "stopping", ... }` (no `error` envelope)' },
+      },
+      handler: () => {
+        const { state, version, instanceId, startedAt } = agent;
+        const status = state === 'ready' ? 'ok' : state === 'starting' ? 'starting' : 'stopping';
+        const json = { status, version, instanceId, startedAt };
+        return status === 'ok' ? { json } : { status: 503, json, headers: { 'retry-after': '1' } };
+      },
     }),
     http.add({
       method: 'GET',

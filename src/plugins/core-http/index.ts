@@ -1,16 +1,14 @@
-import { AgentInfo, Authenticator, definePlugin, HttpRoutes, Logger, PlatformInfo, WebSocketRoutes, type Disposable } from '../../plugin-api';
-import { SERVER_LISTENING_EVENT } from '../../kernel/agent-info';
+import { AgentInfo, Authenticator, definePlugin, HttpRoutes, Logger, PlatformInfo, ServerListening, WebSocketRoutes } from '../../plugin-api';
 import { TransportConfig } from '../../transport/transport-config';
 import { UwsServer } from '../../transport/uws-server';
 import { registerAgentRoutes } from './agent-routes';
 import { trustTunnelOrigins } from './trust-tunnel-origins';
 
-/** Keeps per-server state that the plugin object (a constant) cannot hold. */
-const routesOf = new WeakMap<UwsServer, Disposable>();
-
 /**
  * The agent's HTTP + WebSocket server (uWebSockets.js) on the configured host and port. Provides
  * `HttpRoutes` and `WebSocketRoutes` to other plugins; every route sits behind the Authenticator chain.
+ * It listens in its `start`, after every plugin has activated (and added its routes), so no client
+ * ever sees the agent half-built.
  */
 export default definePlugin({
   id: 'core-http',
@@ -29,18 +27,16 @@ export default definePlugin({
     // One server behind both capabilities.
     reg.provide(WebSocketRoutes, { deps: { http: HttpRoutes }, create: ({ http }) => http as UwsServer });
   },
-  async activate(ctx) {
+  activate(ctx) {
     const server = ctx.get(HttpRoutes) as UwsServer;
-    const routes = registerAgentRoutes(server, ctx.agent, ctx.get(PlatformInfo));
-    const origins = trustTunnelOrigins(server, ctx.events);
-    routesOf.set(server, { dispose: () => (routes.dispose(), origins.dispose()) });
-    const { url } = await server.listen();
-    ctx.events.publish(SERVER_LISTENING_EVENT, { url });
+    // Closed last (steps run newest first): routes and origin grants go before the server.
+    ctx.onDispose(() => server.close());
+    ctx.onDispose(registerAgentRoutes(server, ctx.agent, ctx.get(PlatformInfo)));
+    ctx.onDispose(trustTunnelOrigins(server, ctx.events));
   },
-  async deactivate(ctx) {
-    const server = ctx.tryGet(HttpRoutes) as UwsServer | undefined;
-    if (!server) return;
-    routesOf.get(server)?.dispose();
-    await server.close();
+  async start(ctx) {
+    const server = ctx.get(HttpRoutes) as UwsServer;
+    const { url } = await server.listen();
+    ctx.events.publish(ServerListening, { url });
   },
 });

@@ -1,9 +1,7 @@
-import { Clock, definePlugin, EventBus, HttpRoutes, Logger, SessionManager, WebSocketRoutes, type Disposable } from '../../plugin-api';
-import { createSessionsCore, type SessionsCore } from '../../sessions/create-sessions-core';
+import { Clock, definePlugin, EventBus, HttpRoutes, Logger, SessionManager, WebSocketRoutes } from '../../plugin-api';
+import { createSessionsCore } from '../../sessions/create-sessions-core';
+import { PtySessionManager } from '../../sessions/pty-session-manager';
 import { SessionsConfig } from '../../sessions/sessions-config';
-
-/** The core behind each manager, and its route registration (the plugin object is shared). */
-const cores = new WeakMap<object, { core: SessionsCore; routes?: Disposable }>();
 
 /**
  * Terminal sessions: PTYs, the output ring and streaming engine, the sessions HTTP API, `GET /api/events`
@@ -20,22 +18,14 @@ export default definePlugin({
   register(reg, config) {
     reg.provide(SessionManager, {
       deps: { events: EventBus, log: Logger, clock: Clock },
-      create: ({ events, log, clock }) => {
-        const core = createSessionsCore({ config, events, log, clock });
-        cores.set(core.manager, { core });
-        return core.manager;
-      },
+      create: ({ events, log, clock }) => new PtySessionManager(config, events, log, clock),
     });
   },
   activate(ctx) {
-    const entry = cores.get(ctx.get(SessionManager));
-    if (entry) entry.routes = entry.core.registerRoutes(ctx.get(HttpRoutes), ctx.get(WebSocketRoutes));
-  },
-  async deactivate(ctx) {
-    const manager = ctx.tryGet(SessionManager);
-    const entry = manager && cores.get(manager);
-    if (!entry) return;
-    entry.routes?.dispose();
-    await entry.core.dispose();
+    // The manager this plugin provided (register built it); the core adds routes and owns shutdown.
+    const manager = ctx.get(SessionManager) as PtySessionManager;
+    const core = createSessionsCore({ config: ctx.config, events: ctx.events, log: ctx.log, clock: ctx.clock, manager });
+    ctx.onDispose(() => core.dispose());
+    ctx.onDispose(core.registerRoutes(ctx.get(HttpRoutes), ctx.get(WebSocketRoutes)));
   },
 });

@@ -2,9 +2,6 @@ import { Clock, definePlugin, Monitor, PlatformInfo, SessionManager } from '../.
 import { monitorSystemConfigSchema } from './monitor-system-config';
 import { SystemMonitor } from './system-monitor';
 
-/** Monitors this plugin created, so activate/deactivate touch exactly their own. */
-const created = new WeakSet<Monitor>();
-
 /**
  * Host, session and agent metrics as the `system` Monitor, read with systeminformation (static
  * facts once, cheap calls per sample, expensive ones rarely) and /proc on Linux.
@@ -19,17 +16,14 @@ export default definePlugin({
   register(reg, config) {
     reg.provide(Monitor, {
       deps: { platform: PlatformInfo, clock: Clock, sessions: SessionManager },
-      create: ({ platform, clock, sessions }) => {
-        const monitor = new SystemMonitor({ platform: platform.platform, clock, config, sessions: sessions as SessionManager | undefined });
-        created.add(monitor);
-        return monitor;
-      },
+      create: ({ platform, clock, sessions }) => new SystemMonitor({ platform: platform.platform, clock, config, sessions: sessions as SessionManager | undefined }),
     });
   },
   async activate(ctx) {
-    for (const monitor of ctx.getAll(Monitor)) if (created.has(monitor)) await (monitor as SystemMonitor).init();
-  },
-  deactivate(ctx) {
-    for (const monitor of ctx.getAll(Monitor)) if (created.has(monitor)) (monitor as SystemMonitor).close();
+    // Its own monitor among every plugin's (Monitor is a multiple capability).
+    const monitor = ctx.getAll(Monitor).find((m): m is SystemMonitor => m instanceof SystemMonitor);
+    if (!monitor) return;
+    ctx.onDispose(() => monitor.close());
+    await monitor.init();
   },
 });

@@ -1,10 +1,7 @@
-import { definePlugin, HttpRoutes, TunnelProvider, TunnelStatusChanged, type Disposable } from '../../plugin-api';
+import { definePlugin, HttpRoutes, TunnelProvider, TunnelStatusChanged } from '../../plugin-api';
 import { addTunnelRoutes } from './add-tunnel-routes';
 import { autostartTunnels } from './autostart-tunnels';
 import { tunnelsApiConfigSchema } from './tunnels-api-config';
-
-/** Subscriptions and routes of an active tunnels-api, per kernel (keyed by the plugin's context). */
-const running = new WeakMap<object, Disposable[]>();
 
 /**
  * The REST surface and events of every active TunnelProvider: `GET /api/tunnels`,
@@ -19,16 +16,13 @@ export default definePlugin({
   config: tunnelsApiConfigSchema,
   activate(ctx) {
     const providers = ctx.getAll(TunnelProvider);
-    const disposables: Disposable[] = [];
-    running.set(ctx, disposables);
-    for (const provider of providers) disposables.push(provider.onStatus((status) => ctx.events.publish(TunnelStatusChanged, status)));
+    for (const provider of providers) ctx.onDispose(provider.onStatus((status) => ctx.events.publish(TunnelStatusChanged, status)));
     const routes = ctx.tryGet(HttpRoutes);
-    if (routes) disposables.push(...addTunnelRoutes(routes, providers, ctx.agent));
+    if (routes) for (const route of addTunnelRoutes(routes, providers, ctx.agent)) ctx.onDispose(route);
     else ctx.log.debug('no HttpRoutes provider: /api/tunnels is not served');
-    disposables.push(autostartTunnels(ctx.config.autostart, providers, ctx.agent, ctx.events, ctx.log));
   },
-  deactivate(ctx) {
-    for (const disposable of (running.get(ctx) ?? []).reverse()) disposable.dispose();
-    running.delete(ctx);
+  // The agent listens by now, so the tunnels have a local URL to forward to.
+  start(ctx) {
+    autostartTunnels(ctx.config.autostart, ctx.getAll(TunnelProvider), ctx.agent.localUrl(), ctx.log);
   },
 });

@@ -1,14 +1,12 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { definePlugin, HttpRoutes, type Disposable } from '../../plugin-api';
+import { definePlugin, HttpRoutes } from '../../plugin-api';
 import { defaultWebDir } from './default-web-dir';
 import { readWebAssets } from './read-web-assets';
 import { serveWebAsset } from './serve-web-asset';
 import { webUiConfigSchema, type WebUiConfig } from './web-ui-config';
 
 /** The routes of an active web-ui, per server. */
-const routesOf = new WeakMap<object, Disposable[]>();
-
 function webDir(config: WebUiConfig): string {
   return config.dir !== undefined ? path.resolve(config.dir) : defaultWebDir();
 }
@@ -32,18 +30,14 @@ export default definePlugin({
     const dir = webDir(ctx.config);
     const assets = await readWebAssets(dir);
     const http = ctx.get(HttpRoutes);
-    routesOf.set(http, assets.map((asset) => http.add({
-      method: 'GET',
-      path: asset.urlPath,
-      access: 'public',
-      handler: (request) => serveWebAsset(asset, request),
-    })));
+    for (const asset of assets) {
+      ctx.onDispose(http.add({
+        method: 'GET',
+        path: asset.urlPath,
+        access: 'public',
+        handler: (request) => serveWebAsset(asset, request),
+      }));
+    }
     ctx.log.debug('web client served', { dir, files: assets.length });
-  },
-  deactivate(ctx) {
-    const http = ctx.tryGet(HttpRoutes);
-    if (!http) return;
-    for (const route of routesOf.get(http) ?? []) route.dispose();
-    routesOf.delete(http);
   },
 });
