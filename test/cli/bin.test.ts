@@ -35,9 +35,9 @@ describe('bin/tunnelforge.js (real process, needs npm run build)', () => {
     child.stderr.on('data', (d) => (err += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const deadline = Date.now() + 15000;
-    while (!out.includes('running') && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (!out.includes(' ready') && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(err).toBe('');
-    expect(out).toContain('running');
+    expect(out).toContain(' ready');
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(out).toContain('"msg":"stopping"');
