@@ -8,6 +8,7 @@ import { HttpExchange, isJsonContentType, parseJsonBody, readBody, snapshotReque
 import { errorResponse, securityHeaders, sendResponse, toErrorResponse } from './http-response';
 import { invokeSafely, reportLastResort } from './invoke-safely';
 import { checkHttpOrigin, corsHeaders } from './origin-policy';
+import { validateRequest } from './request-validation';
 import type { RouteTable } from './route-table';
 import { UwsSseStream } from './sse-stream';
 import type { TransportConfig } from './transport-config';
@@ -128,7 +129,11 @@ export class HttpDispatcher {
         }
         parsed = parseJsonBody(bytes);
       }
-      const request: HttpRequest = { method, path, params, query: new URLSearchParams(query), headers, body: parsed, principal: auth.principal, remoteAddress };
+      const searchParams = new URLSearchParams(query);
+      // Validated after auth: an unauthenticated caller learns nothing of a route's schema.
+      const input = await validateRequest(entry.kind === 'route' ? entry.definition.schema : undefined, { params, searchParams, body: parsed });
+      // The handler's types come from the same schemas (RouteRequest), so this cast is checked where the route is written.
+      const request = { method, path, params: input.params, query: input.query, searchParams, headers, body: input.body, principal: auth.principal, remoteAddress } as HttpRequest;
       if (entry.kind === 'sse') return this.openStream(exchange, snapshot, started, entry, request, cors);
       const response = await entry.definition.handler(request);
       this.finish(exchange, snapshot, started, response, cors);

@@ -3,7 +3,7 @@ import type { Logger } from '../plugin-api/core-services';
 import type { HttpResponse } from '../plugin-api/http-routes';
 import type { HttpExchange } from './http-exchange';
 
-/** The one error shape of the HTTP API: `{ "error": { "code": "TF_ERR_...", "message": "..." } }`. */
+/** The one error shape of the HTTP API: `{ "error": { "code": "TF_ERR_...", "message": "...", "details"?: ... } }`. */
 export function errorResponse(status: number, code: string, message: string, extra: { details?: unknown; headers?: Record<string, string> } = {}): HttpResponse {
   const error: { code: string; message: string; details?: unknown } = { code, message };
   if (extra.details !== undefined) error.details = extra.details;
@@ -16,9 +16,11 @@ export function errorResponse(status: number, code: string, message: string, ext
  * 500 that leaks no internals.
  */
 export function toErrorResponse(error: unknown, log: Logger, context: Record<string, unknown>): HttpResponse {
-  const e = error as { status?: unknown; code?: unknown; message?: unknown; details?: unknown } | null;
+  const e = error as { status?: unknown; code?: unknown; message?: unknown; details?: unknown; headers?: unknown } | null;
   if (typeof e === 'object' && e !== null && typeof e.code === 'string' && typeof e.status === 'number' && Number.isInteger(e.status) && e.status >= 400 && e.status <= 599) {
-    return errorResponse(e.status, e.code, typeof e.message === 'string' ? e.message : e.code, { details: e.details });
+    // Headers are sanitised on the way out like a handler's own.
+    const headers = typeof e.headers === 'object' && e.headers !== null ? (e.headers as Record<string, string>) : undefined;
+    return errorResponse(e.status, e.code, typeof e.message === 'string' ? e.message : e.code, { details: e.details, headers });
   }
   log.error('request handler failed', { ...context, error: (error as Error)?.message, stack: (error as Error)?.stack });
   return errorResponse(500, 'TF_ERR_INTERNAL', 'Internal server error');

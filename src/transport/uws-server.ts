@@ -8,6 +8,7 @@ import type {
   HttpRoutes,
   RouteDefinition,
   RouteInfo,
+  RouteSchema,
   WebSocketRouteDefinition,
   WebSocketRoutes,
 } from '../plugin-api/http-routes';
@@ -84,10 +85,11 @@ export class UwsServer implements HttpRoutes, WebSocketRoutes {
   }
 
   /** Registers an HTTP route (`RouteDefinition`) or a WebSocket endpoint (`WebSocketRouteDefinition`). */
-  add(route: RouteDefinition): Disposable;
+  add<S extends RouteSchema = {}>(route: RouteDefinition<S>): Disposable;
   add(route: WebSocketRouteDefinition): Disposable;
-  add(route: RouteDefinition | WebSocketRouteDefinition): Disposable {
-    return 'method' in route ? this.addRoute(route) : this.addWebSocket(route);
+  add(route: RouteDefinition<RouteSchema> | WebSocketRouteDefinition): Disposable {
+    // Stored type-erased: the handler's types were checked against the schemas where the route was written.
+    return 'method' in route ? this.addRoute(route as RouteDefinition) : this.addWebSocket(route);
   }
 
   addEventStream(definition: EventStreamDefinition): Disposable {
@@ -119,6 +121,7 @@ export class UwsServer implements HttpRoutes, WebSocketRoutes {
       path,
       access: value.definition.access,
       doc: value.definition.doc,
+      ...(value.kind === 'route' && value.definition.schema !== undefined ? { schema: value.definition.schema } : {}),
     }));
     const ws = this.wsRoutes.entries().map(({ path, value }): RouteInfo => ({ kind: 'ws', method: 'GET', path, access: value.definition.access, doc: value.definition.doc }));
     return [...http, ...ws];
@@ -181,6 +184,7 @@ export class UwsServer implements HttpRoutes, WebSocketRoutes {
     checkAccess(route.access, route.path);
     if (typeof route.handler !== 'function') throw new TypeError(`route ${route.method} ${route.path}: handler must be a function`);
     checkLimit(route.maxBodyBytes, `route ${route.method} ${route.path}: maxBodyBytes`);
+    checkSchema(route.schema, `route ${route.method} ${route.path}`);
     return once(this.httpRoutes.add(route.method, route.path, { kind: 'route', definition: route }));
   }
 
@@ -207,6 +211,16 @@ export class UwsServer implements HttpRoutes, WebSocketRoutes {
 
 function checkAccess(access: unknown, path: string): void {
   if (!ACCESS.has(access as string)) throw new TypeError(`${path}: access must be one of public, viewer, writer, admin`);
+}
+
+/** Registration-time check that `schema` holds only zod schemas, so a typo fails at start, not on a request. */
+function checkSchema(schema: RouteSchema | undefined, what: string): void {
+  if (schema === undefined) return;
+  if (typeof schema !== 'object' || schema === null) throw new TypeError(`${what}: schema must be an object`);
+  for (const [key, value] of Object.entries(schema)) {
+    if (!['params', 'query', 'body', 'response'].includes(key)) throw new TypeError(`${what}: unknown schema part "${key}" (use params, query, body, response)`);
+    if (value !== undefined && typeof (value as { safeParseAsync?: unknown }).safeParseAsync !== 'function') throw new TypeError(`${what}: schema.${key} must be a zod schema`);
+  }
 }
 
 function checkLimit(value: number | undefined, what: string): void {

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import type { AgentInfo, Disposable, HttpRequest, HttpRoutes, PlatformInfo } from '../../plugin-api';
+import { z, type AgentInfo, type Disposable, type HttpRoutes, type PlatformInfo } from '../../plugin-api';
+import { agentInfoSchema, openApiDocumentSchema, pluginSummarySchema } from './agent-schemas';
 import { buildOpenApiDocument } from './openapi-document';
 
 /** `GET /api/health` (public liveness), `GET /api/info`, `GET /api/plugins` and `GET /api/openapi.json`. */
@@ -9,28 +9,30 @@ export function registerAgentRoutes(http: HttpRoutes, agent: AgentInfo, platform
       method: 'GET',
       path: '/api/health',
       access: 'public',
-      doc: { summary: 'Liveness', tags: ['agent'], response: z.object({ status: z.literal('ok') }) },
-      handler: () => ({ json: { status: 'ok' } }),
+      schema: { response: z.object({ status: z.literal('ok') }) },
+      doc: { summary: 'Liveness', tags: ['agent'] },
+      handler: () => ({ json: { status: 'ok' as const } }),
     }),
     http.add({
       method: 'GET',
       path: '/api/info',
       access: 'viewer',
+      schema: { response: agentInfoSchema },
       doc: { summary: 'Version, platform, capabilities, active plugins and the WebSocket URL', tags: ['agent'] },
       handler: (request) => {
         const plugins = agent.plugins();
         const active = plugins.filter((p) => p.state === 'active');
         return {
           json: {
-            name: 'tunnelforge',
+            name: 'tunnelforge' as const,
             version: agent.version,
-            protocol: 1,
+            protocol: 1 as const,
             platform: { os: platform.platform, arch: platform.arch, release: platform.release, hostname: platform.hostname },
             capabilities: [...new Set(active.flatMap((p) => p.provides))].sort(),
             plugins: active.map((p) => ({ id: p.id, version: p.version })),
             degraded: plugins.some((p) => p.state === 'failed'),
             websocketUrl: websocketUrl(request, agent),
-            principal: request.principal,
+            principal: request.principal!, // a viewer route: never null
           },
         };
       },
@@ -39,6 +41,7 @@ export function registerAgentRoutes(http: HttpRoutes, agent: AgentInfo, platform
       method: 'GET',
       path: '/api/plugins',
       access: 'admin',
+      schema: { response: z.array(pluginSummarySchema) },
       doc: { summary: 'Every plugin with its state and reason (live `plugins ls`)', tags: ['agent'] },
       handler: () => ({ json: agent.plugins() }),
     }),
@@ -46,6 +49,7 @@ export function registerAgentRoutes(http: HttpRoutes, agent: AgentInfo, platform
       method: 'GET',
       path: '/api/openapi.json',
       access: 'viewer',
+      schema: { response: openApiDocumentSchema },
       doc: { summary: 'This OpenAPI 3.1 description, built from the registered routes', tags: ['agent'] },
       handler: () => ({ json: buildOpenApiDocument(http.routes(), agent.version) }),
     }),
@@ -54,7 +58,7 @@ export function registerAgentRoutes(http: HttpRoutes, agent: AgentInfo, platform
 }
 
 /** The WebSocket URL as the caller reaches us (its Host header), so it also works behind a tunnel. */
-function websocketUrl(request: HttpRequest, agent: AgentInfo): string {
+function websocketUrl(request: { headers: Readonly<Record<string, string>> }, agent: AgentInfo): string {
   const host = request.headers['host'];
   const local = agent.localUrl();
   if (host && /^[\w.:\[\]-]+$/.test(host)) {

@@ -36,6 +36,8 @@ export default definePlugin({
       method: 'GET',
       path: asset.urlPath,
       access: 'public',
+      // Static files, not API operations: served, but left out of the OpenAPI description.
+      doc: false,
       handler: (request) => serveWebAsset(asset, request),
     })));
     ctx.log.debug('web client served', { dir, files: assets.length });
