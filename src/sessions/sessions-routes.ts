@@ -17,7 +17,8 @@ const createBody = z.strictObject({
   cols: z.number().optional(),
   rows: z.number().optional(),
 }).default({});
-const renameBody = z.strictObject({ name: z.string().min(1).max(200) });
+// Trimmed as the manager trims, so a blank name is a field error (body.name) like any other.
+const renameBody = z.strictObject({ name: z.string().trim().min(1).max(200) });
 const inputBody = z.union([
   z.strictObject({ text: z.string().min(1).max(1_048_576) }),
   z.strictObject({ key: z.enum(Object.keys(specialKeyBytes) as [SpecialKey, ...SpecialKey[]]) }),

@@ -135,6 +135,7 @@ export class HttpDispatcher {
       // The handler's types come from the same schemas (RouteRequest), so this cast is checked where the route is written.
       const request = { method, path, params: input.params, query: input.query, searchParams, headers, body: input.body, principal: auth.principal, remoteAddress } as HttpRequest;
       if (entry.kind === 'sse') return this.openStream(exchange, snapshot, started, entry, request, cors);
+      // `schema.response` is not checked here: a per-response parse on the hot path to catch a server bug (see RouteSchema).
       const response = await entry.definition.handler(request);
       this.finish(exchange, snapshot, started, response, cors);
     } catch (error) {
