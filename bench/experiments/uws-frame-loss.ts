@@ -11,7 +11,7 @@
  * No agent code is involved.
  *
  * `--uncorked` sends outside `cork()`; `--fragmented` sends every message over 15 KiB as WebSocket
- * fragments the way src/transport/uws-ws-connection.ts does. Measured on 2026-11-28 (50 clients per
+ * fragments the way src/transport/ws-connection.ts does. Measured on 2026-11-28 (50 clients per
  * round, 64 KiB messages): uncorked 12 of 300 and 5 of 150 clients incomplete; corked 0 of 300 that
  * day (the agent's corked 64 KiB sends had lost payload in an earlier fan-out run); fragmented 0 of
  * 900 (corked, uncorked, and 256 KiB messages).

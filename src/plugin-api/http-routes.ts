@@ -6,43 +6,96 @@ import type { Principal, Role } from './authenticator';
 /** Who may call a route: a minimum role, or `public` (no credentials; use sparingly). */
 export type Access = Role | 'public';
 
-/** A parsed HTTP request as handlers see it. All data is copied: safe to use after `await`. */
-export interface HttpRequest {
+/**
+ * The query string as an object, before a route's `query` schema sees it: a key given once is a
+ * string, a key given more than once an array of its values in order. A key whose schema is an array
+ * (also inside `.optional()`/`.default()`) is always an array, so `?tag=a` and `?tag=a&tag=b` read alike.
+ */
+export type QueryValues = Record<string, string | string[]>;
+
+/**
+ * A parsed HTTP request as handlers see it. All data is copied: safe to use after `await`.
+ * `params`, `query` and `body` are the validated outputs of the route's {@link RouteSchema} (with
+ * zod's coercions and defaults applied); without a schema they are the raw values.
+ */
+export interface HttpRequest<Params = Record<string, string>, Query = QueryValues, Body = unknown> {
   method: string;
   path: string;
-  /** `:name` segments of the route pattern. */
-  params: Record<string, string>;
-  query: URLSearchParams;
+  /** `:name` segments of the route pattern (percent-decoded), validated by `schema.params`. */
+  params: Params;
+  /** The query string as an object ({@link QueryValues}), validated by `schema.query`. */
+  query: Query;
+  /** The raw query string, for routes that need order or repetition beyond {@link QueryValues}. */
+  searchParams: URLSearchParams;
   /** Lower-case header names. */
   headers: Readonly<Record<string, string>>;
-  /** Parsed JSON body (`undefined` when there is none). Malformed JSON never reaches a handler. */
-  body: unknown;
+  /**
+   * The JSON body, validated by `schema.body` (`undefined` when none was sent and the route has no
+   * body schema). Malformed JSON and bodies that fail the schema never reach a handler.
+   */
+  body: Body;
   /** The authenticated caller (`null` only on `public` routes). */
   principal: Principal | null;
   remoteAddress: string;
 }
 
-/** What a handler returns. `json` and `text` are exclusive; default status 200. */
-export interface HttpResponse {
+/** What a handler returns. `json`, `text` and `body` are exclusive; default status 200. */
+export interface HttpResponse<Json = unknown> {
   status?: number;
-  json?: unknown;
+  /** A JSON body; on a route with `schema.response`, checked against it by the compiler. */
+  json?: Json;
   text?: string;
   /** Raw body with its own `content-type` header. */
   body?: Uint8Array;
   headers?: Record<string, string>;
 }
 
-/** OpenAPI documentation of a route, rendered at `GET /api/openapi.json`. */
+/**
+ * The zod schemas of one route: one declaration validates the request, types the handler and
+ * documents the route in `GET /api/openapi.json`.
+ *
+ * The transport validates `params`, `query` and `body` once, before the handler runs, and answers
+ * a failure with 400 `TF_ERR_BAD_REQUEST` whose `details` name each bad field
+ * (`[{ "path": "body.cols", "message": "..." }]`). `response` is not checked at run time (the hot
+ * path stays free of it; a test walks the routes instead): it types the handler's `json` and
+ * documents the success body.
+ */
+export interface RouteSchema {
+  /** The `:name` path segments: an object of strings before validation (use `z.coerce` for numbers). */
+  params?: z.ZodType;
+  /** The query string as {@link QueryValues}. */
+  query?: z.ZodType;
+  /**
+   * The JSON body. When the client sends none, the schema sees `undefined`: make an optional body
+   * `.optional()` or `.default({})`. OpenAPI marks the body required unless the schema accepts `undefined`.
+   */
+  body?: z.ZodType;
+  /** The success response's `json` (the status in `doc.status`, default 200). */
+  response?: z.ZodType;
+}
+
+/** What schema `K` of `S` produces after validation, or `Fallback` when the route has none. */
+export type SchemaOutput<S extends RouteSchema, K extends keyof RouteSchema, Fallback> = S extends { [P in K]: infer T extends z.ZodType } ? z.output<T> : Fallback;
+/** What schema `K` of `S` accepts, or `Fallback` when the route has none. */
+export type SchemaInput<S extends RouteSchema, K extends keyof RouteSchema, Fallback> = S extends { [P in K]: infer T extends z.ZodType } ? z.input<T> : Fallback;
+
+/** The request a handler of a route with schemas `S` receives. */
+export type RouteRequest<S extends RouteSchema> = HttpRequest<
+  SchemaOutput<S, 'params', Record<string, string>>,
+  SchemaOutput<S, 'query', QueryValues>,
+  SchemaOutput<S, 'body', unknown>
+>;
+
+/** The response a handler of a route with schemas `S` may return: its `json` fits `schema.response`. */
+export type RouteResponse<S extends RouteSchema> = HttpResponse<SchemaInput<S, 'response', unknown>>;
+
+/** OpenAPI documentation of a route, rendered at `GET /api/openapi.json` (schemas come from {@link RouteSchema}). */
 export interface RouteDoc {
   summary: string;
   description?: string;
-  /** Grouping in the OpenAPI document (default: the plugin's area, e.g. `sessions`). */
+  /** Grouping in the OpenAPI document (default: the second path segment, e.g. `sessions`). */
   tags?: string[];
-  /** Schema of the JSON request body. */
-  request?: z.ZodType;
-  /** Schema of the success response body. */
-  response?: z.ZodType;
-  /** Content type of the success response (default `application/json`). */
+  /** Content type of the success response (default `application/json`); `text/*` bodies are documented as strings. */
   responseType?: string;
   /** Success status (default 200). */
   status?: number;
@@ -50,17 +103,51 @@ export interface RouteDoc {
   errors?: Record<number, string>;
 }
 
-/** One HTTP route. */
-export interface RouteDefinition {
+/**
+ * One HTTP route. Declare its inputs and output in `schema`; the handler's request and response are
+ * typed from it (write routes inline in `HttpRoutes.add({...})`, or with {@link defineRoute}).
+ */
+export interface RouteDefinition<S extends RouteSchema = RouteSchema> {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path pattern with `:param` segments, e.g. `/api/tunnels/:id/start`. */
   path: string;
   access: Access;
   /** Largest accepted body in bytes (default: the server's `maxBodyBytes`). */
   maxBodyBytes?: number;
-  /** Documentation for the OpenAPI description. */
-  doc?: RouteDoc;
-  handler(request: HttpRequest): HttpResponse | Promise<HttpResponse>;
+  /** Schemas of the path parameters, query, JSON body and success response. */
+  schema?: S;
+  /**
+   * Documentation for the OpenAPI description, or `false` for a route that is not an API operation
+   * (static files such as the web client's assets): it is served, but not listed.
+   */
+  doc?: RouteDoc | false;
+  handler(request: RouteRequest<S>): RouteResponse<S> | Promise<RouteResponse<S>>;
+}
+
+/**
+ * Returns `route` as it is, typed: the handler's `request.params`, `.query` and `.body` are the
+ * outputs of `route.schema`'s schemas, and its `json` must fit `schema.response`. Useful to define a
+ * route apart from the `HttpRoutes.add` call (which infers the same types inline).
+ *
+ * @example
+ * ```ts
+ * const resize = defineRoute({
+ *   method: 'POST',
+ *   path: '/api/things/:id/resize',
+ *   access: 'writer',
+ *   schema: {
+ *     params: z.object({ id: z.string() }),
+ *     body: z.strictObject({ cols: z.number().int(), rows: z.number().int() }),
+ *     response: z.object({ id: z.string(), cols: z.number(), rows: z.number() }),
+ *   },
+ *   doc: { summary: 'Resize a thing', errors: { 404: 'No such thing' } },
+ *   handler: ({ params, body }) => ({ json: { id: params.id, cols: body.cols, rows: body.rows } }),
+ * });
+ * http.add(resize);
+ * ```
+ */
+export function defineRoute<S extends RouteSchema = {}>(route: RouteDefinition<S>): RouteDefinition<S> {
+  return route;
 }
 
 /** A server-sent-events stream to one client. */
@@ -81,11 +168,22 @@ export interface EventStreamDefinition {
 }
 
 /**
- * An error a handler throws to answer with `{ "error": { "code", "message" } }` and `status`.
+ * An error a handler throws to answer with `status` and the one error shape of the API,
+ * `{ "error": { "code": "TF_ERR_...", "message": "...", "details"?: ... } }`.
  * Recognised by shape (`status` + `code`), so any object of this shape works.
  */
 export class HttpError extends Error {
-  constructor(public readonly status: number, public readonly code: string, message: string, public readonly details?: unknown) {
+  /**
+   * @param details - goes to `error.details` (e.g. the field issues of a 400)
+   * @param headers - extra response headers (e.g. `retry-after` on a 429, `cache-control`)
+   */
+  constructor(
+    public readonly status: number,
+    public readonly code: string,
+    message: string,
+    public readonly details?: unknown,
+    public readonly headers?: Record<string, string>,
+  ) {
     super(message);
     this.name = 'HttpError';
   }
@@ -97,7 +195,10 @@ export interface RouteInfo {
   method: string;
   path: string;
   access: Access;
-  doc?: RouteDoc;
+  /** `false`: served, but not an API operation (left out of OpenAPI). */
+  doc?: RouteDoc | false;
+  /** The route's schemas (HTTP routes only). */
+  schema?: RouteSchema;
 }
 
 /**
@@ -108,7 +209,8 @@ export interface RouteInfo {
  * `deactivate`. A path+method registered twice is an error.
  */
 export interface HttpRoutes {
-  add(route: RouteDefinition): Disposable;
+  /** Adds a route; the handler's types are inferred from `route.schema`. */
+  add<S extends RouteSchema = {}>(route: RouteDefinition<S>): Disposable;
   addEventStream(definition: EventStreamDefinition): Disposable;
   /** Every route and WebSocket endpoint registered right now, with its access level. */
   routes(): RouteInfo[];

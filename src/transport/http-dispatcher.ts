@@ -2,26 +2,21 @@ import { performance } from 'node:perf_hooks';
 import type * as uWS from 'uWebSockets.js';
 import type { Authenticator } from '../plugin-api/authenticator';
 import type { Logger } from '../plugin-api/core-services';
-import type { HttpRequest, HttpResponse } from '../plugin-api/http-routes';
-import { authorize } from './authorize';
-import { checkHttpOrigin } from './check-http-origin';
-import { corsHeaders } from './cors-headers';
-import { errorResponse } from './error-response';
-import { HttpExchange } from './http-exchange';
-import type { HttpRouteEntry } from './http-route-entry';
-import { invokeSafely } from './invoke-safely';
-import { isJsonContentType } from './is-json-content-type';
-import { parseJsonBody } from './parse-json-body';
-import { readBody } from './read-body';
-import { reportLastResort } from './report-last-resort';
-import type { RequestSnapshot } from './request-snapshot';
+import type { EventStreamDefinition, HttpRequest, HttpResponse, RouteDefinition } from '../plugin-api/http-routes';
+import { authorize } from './auth-chain';
+import { HttpExchange, isJsonContentType, parseJsonBody, readBody, snapshotRequest, type RequestSnapshot } from './http-exchange';
+import { errorResponse, securityHeaders, sendResponse, toErrorResponse } from './http-response';
+import { invokeSafely, reportLastResort } from './invoke-safely';
+import { checkHttpOrigin, corsHeaders } from './origin-policy';
+import { validateRequest } from './request-validation';
 import type { RouteTable } from './route-table';
-import { securityHeaders } from './security-headers';
-import { sendResponse } from './send-response';
-import { snapshotRequest } from './snapshot-request';
-import { toErrorResponse } from './to-error-response';
+import { UwsSseStream } from './sse-stream';
 import type { TransportConfig } from './transport-config';
-import { UwsSseStream } from './uws-sse-stream';
+
+/** What the HTTP route table holds: a plain route, or an SSE endpoint with its open streams. */
+export type HttpRouteEntry =
+  | { readonly kind: 'route'; readonly definition: RouteDefinition }
+  | { readonly kind: 'sse'; readonly definition: EventStreamDefinition; readonly streams: Set<UwsSseStream> };
 
 const PREFLIGHT_ALLOWED_HEADERS = 'authorization, content-type';
 
@@ -134,8 +129,13 @@ export class HttpDispatcher {
         }
         parsed = parseJsonBody(bytes);
       }
-      const request: HttpRequest = { method, path, params, query: new URLSearchParams(query), headers, body: parsed, principal: auth.principal, remoteAddress };
+      const searchParams = new URLSearchParams(query);
+      // Validated after auth: an unauthenticated caller learns nothing of a route's schema.
+      const input = await validateRequest(entry.kind === 'route' ? entry.definition.schema : undefined, { params, searchParams, body: parsed });
+      // The handler's types come from the same schemas (RouteRequest), so this cast is checked where the route is written.
+      const request = { method, path, params: input.params, query: input.query, searchParams, headers, body: input.body, principal: auth.principal, remoteAddress } as HttpRequest;
       if (entry.kind === 'sse') return this.openStream(exchange, snapshot, started, entry, request, cors);
+      // `schema.response` is not checked here: a per-response parse on the hot path to catch a server bug (see RouteSchema).
       const response = await entry.definition.handler(request);
       this.finish(exchange, snapshot, started, response, cors);
     } catch (error) {

@@ -1,5 +1,51 @@
+// The request side of one HTTP exchange: the copied request, the guarded uWS response, the body and its JSON.
+import { STATUS_CODES } from 'node:http';
 import type * as uWS from 'uWebSockets.js';
-import { statusLine } from './status-line';
+import { HttpError } from '../plugin-api/http-routes';
+
+/**
+ * Everything the transport needs from a uWS request, copied out while the request is still valid:
+ * uWS's `HttpRequest` lives on the C++ stack and is gone after the first `await`.
+ */
+export interface RequestSnapshot {
+  /** As sent (methods are case-sensitive), e.g. `GET`. */
+  readonly method: string;
+  /** Path without the query string, as sent (not decoded). */
+  readonly path: string;
+  /** Raw query string without `?`. */
+  readonly query: string;
+  /** Lower-case names; repeated headers joined with `, `. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly remoteAddress: string;
+}
+
+/**
+ * Copies a uWS request. Must run synchronously at the top of a uWS handler, before any `await`.
+ * With `trustProxy` the remote address is the last `X-Forwarded-For` hop: the one our own proxy
+ * appended (earlier entries are whatever the client sent).
+ */
+export function snapshotRequest(req: uWS.HttpRequest, res: uWS.HttpResponse, trustProxy: boolean): RequestSnapshot {
+  const collected = new Map<string, string>();
+  req.forEach((name, value) => {
+    const key = name.toLowerCase();
+    const previous = collected.get(key);
+    collected.set(key, previous === undefined ? value : `${previous}, ${value}`);
+  });
+  // fromEntries defines own properties, so a header named `__proto__` stays a plain string field.
+  const headers = Object.freeze(Object.fromEntries(collected)) as Readonly<Record<string, string>>;
+  let remoteAddress = Buffer.from(res.getRemoteAddressAsText()).toString('latin1');
+  if (trustProxy) {
+    const hops = (headers['x-forwarded-for'] ?? '').split(',').map((hop) => hop.trim()).filter((hop) => hop !== '');
+    if (hops.length > 0) remoteAddress = hops[hops.length - 1];
+  }
+  return {
+    method: req.getCaseSensitiveMethod(),
+    path: req.getUrl(),
+    query: req.getQuery() ?? '',
+    headers,
+    remoteAddress,
+  };
+}
 
 /**
  * One uWS response, guarded. uWS crashes the process on any use of a response after it was
@@ -115,3 +161,65 @@ export class HttpExchange {
     return true;
   }
 }
+
+/**
+ * Reads a request body into memory, never more than `limit` bytes: the moment the total passes the
+ * limit `onTooLarge` runs (to answer 413 and close the connection) and reading stops. Resolves with
+ * the body, or `null` when it was too large or the client went away. Must be called synchronously
+ * inside the uWS handler: uWS drops data that arrives before `onData` is attached.
+ */
+export function readBody(exchange: HttpExchange, limit: number, onTooLarge: () => void): Promise<Buffer | null> {
+  exchange.bodyPending = true;
+  return new Promise((resolve) => {
+    let chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    exchange.onAbort(() => {
+      if (done) return;
+      done = true;
+      chunks = [];
+      resolve(null);
+    });
+    exchange.onData((chunk, isLast) => {
+      if (done) return;
+      size += chunk.byteLength;
+      if (size > limit) {
+        done = true;
+        chunks = [];
+        onTooLarge();
+        resolve(null);
+        return;
+      }
+      // Copy: uWS neuters the ArrayBuffer when this callback returns.
+      if (chunk.byteLength > 0) chunks.push(Buffer.from(new Uint8Array(chunk)));
+      if (isLast) {
+        done = true;
+        exchange.bodyPending = false;
+        resolve(Buffer.concat(chunks, size));
+      }
+    });
+  });
+}
+
+/** `application/json` or `application/<something>+json`, with or without parameters. */
+export function isJsonContentType(value: string | undefined): boolean {
+  if (value === undefined) return false;
+  const type = value.split(';')[0].trim().toLowerCase();
+  return type === 'application/json' || /^application\/[\w.-]+\+json$/.test(type);
+}
+
+/** An empty body is `undefined`; anything else must be valid UTF-8 JSON or the request is a 400. */
+export function parseJsonBody(body: Buffer): unknown {
+  if (body.length === 0) return undefined;
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+  } catch {
+    throw new HttpError(400, 'TF_ERR_BAD_JSON', 'Request body is not valid JSON');
+  }
+}
+
+/** `404` → `404 Not Found`: uWS writes the status line verbatim. */
+function statusLine(status: number): string {
+  return `${status} ${STATUS_CODES[status] ?? 'Unknown'}`;
+}
+

@@ -1,4 +1,6 @@
 import * as uWS from 'uWebSockets.js';
+import type { z } from 'zod';
+import type { Authenticator } from '../plugin-api/authenticator';
 import type { Disposable } from '../plugin-api/disposable';
 import type { Logger } from '../plugin-api/core-services';
 import type {
@@ -6,21 +8,37 @@ import type {
   HttpRoutes,
   RouteDefinition,
   RouteInfo,
+  RouteSchema,
   WebSocketRouteDefinition,
   WebSocketRoutes,
 } from '../plugin-api/http-routes';
-import { assertNativeUws } from './assert-native-uws';
-import { normalizeOrigin } from './normalize-origin';
-import { HttpDispatcher } from './http-dispatcher';
-import type { HttpRouteEntry } from './http-route-entry';
-import type { ListenAddress } from './listen-address';
+import { HttpDispatcher, type HttpRouteEntry } from './http-dispatcher';
+import { normalizeOrigin } from './origin-policy';
 import { RouteTable } from './route-table';
 import { TransportConfig } from './transport-config';
 import { TransportError } from './transport-error';
-import type { UwsServerOptions } from './uws-server-options';
-import { WsDispatcher } from './ws-dispatcher';
-import type { WsRouteEntry } from './ws-route-entry';
-import type { WsUserData } from './ws-user-data';
+import { WsDispatcher, type WsRouteEntry, type WsUserData } from './ws-dispatcher';
+
+/** Where the server listens once `listen()` resolved. */
+export interface ListenAddress {
+  host: string;
+  /** The real port (also when 0 was asked for). */
+  port: number;
+  /** `http://host:port`, with IPv6 hosts in brackets. */
+  url: string;
+}
+
+/** Constructor options of {@link UwsServer}. */
+export interface UwsServerOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  log: Logger;
+  /** The current auth chain, in order; read on every request so plugins may come and go. */
+  authenticators: () => readonly Authenticator[];
+  /** Transport settings; every field has a default. */
+  options?: z.input<typeof TransportConfig>;
+}
 
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 const ACCESS = new Set(['public', 'viewer', 'writer', 'admin']);
@@ -67,10 +85,11 @@ export class UwsServer implements HttpRoutes, WebSocketRoutes {
   }
 
   /** Registers an HTTP route (`RouteDefinition`) or a WebSocket endpoint (`WebSocketRouteDefinition`). */
-  add(route: RouteDefinition): Disposable;
+  add<S extends RouteSchema = {}>(route: RouteDefinition<S>): Disposable;
   add(route: WebSocketRouteDefinition): Disposable;
-  add(route: RouteDefinition | WebSocketRouteDefinition): Disposable {
-    return 'method' in route ? this.addRoute(route) : this.addWebSocket(route);
+  add(route: RouteDefinition<RouteSchema> | WebSocketRouteDefinition): Disposable {
+    // Stored type-erased: the handler's types were checked against the schemas where the route was written.
+    return 'method' in route ? this.addRoute(route as RouteDefinition) : this.addWebSocket(route);
   }
 
   addEventStream(definition: EventStreamDefinition): Disposable {
@@ -102,6 +121,7 @@ export class UwsServer implements HttpRoutes, WebSocketRoutes {
       path,
       access: value.definition.access,
       doc: value.definition.doc,
+      ...(value.kind === 'route' && value.definition.schema !== undefined ? { schema: value.definition.schema } : {}),
     }));
     const ws = this.wsRoutes.entries().map(({ path, value }): RouteInfo => ({ kind: 'ws', method: 'GET', path, access: value.definition.access, doc: value.definition.doc }));
     return [...http, ...ws];
@@ -164,6 +184,7 @@ export class UwsServer implements HttpRoutes, WebSocketRoutes {
     checkAccess(route.access, route.path);
     if (typeof route.handler !== 'function') throw new TypeError(`route ${route.method} ${route.path}: handler must be a function`);
     checkLimit(route.maxBodyBytes, `route ${route.method} ${route.path}: maxBodyBytes`);
+    checkSchema(route.schema, `route ${route.method} ${route.path}`);
     return once(this.httpRoutes.add(route.method, route.path, { kind: 'route', definition: route }));
   }
 
@@ -192,6 +213,16 @@ function checkAccess(access: unknown, path: string): void {
   if (!ACCESS.has(access as string)) throw new TypeError(`${path}: access must be one of public, viewer, writer, admin`);
 }
 
+/** Registration-time check that `schema` holds only zod schemas, so a typo fails at start, not on a request. */
+function checkSchema(schema: RouteSchema | undefined, what: string): void {
+  if (schema === undefined) return;
+  if (typeof schema !== 'object' || schema === null) throw new TypeError(`${what}: schema must be an object`);
+  for (const [key, value] of Object.entries(schema)) {
+    if (!['params', 'query', 'body', 'response'].includes(key)) throw new TypeError(`${what}: unknown schema part "${key}" (use params, query, body, response)`);
+    if (value !== undefined && typeof (value as { safeParseAsync?: unknown }).safeParseAsync !== 'function') throw new TypeError(`${what}: schema.${key} must be a zod schema`);
+  }
+}
+
 function checkLimit(value: number | undefined, what: string): void {
   if (value !== undefined && !(Number.isInteger(value) && value > 0)) throw new TypeError(`${what} must be a positive integer`);
 }
@@ -210,4 +241,22 @@ function once(fn: () => void): Disposable {
 /** `App.close()` (closes every socket of the app) exists in the binary but not in the typings. */
 function closeApp(app: uWS.TemplatedApp): void {
   (app as unknown as { close?: () => void }).close?.();
+}
+
+/**
+ * Throws unless the loaded uWebSockets.js is the native binary. On an unsupported Node ABI the
+ * package silently swaps in a pure-JS shim over `ws` whose custom `upgrade`, `getUserData`,
+ * `onWritable` and remote addresses throw "not implemented" (see deps.md §1.4): better to refuse to
+ * start than to fail on the first client. Native functions stringify as `[native code]`.
+ */
+export function assertNativeUws(uws: { App: unknown }): void {
+  const source = typeof uws.App === 'function' ? Function.prototype.toString.call(uws.App) : '';
+  if (!/\[native code\]/.test(source)) {
+    throw new TransportError(
+      'TF_ERR_UWS_NOT_NATIVE',
+      `uWebSockets.js loaded its JavaScript fallback instead of the native binary (Node ${process.version}, ` +
+        `ABI ${process.versions.modules}, ${process.platform}-${process.arch}). TunnelForge needs the native ` +
+        'build: run on Node 20 (ABI 115) on a supported platform, and do not set UWS_USE_FALLBACK.',
+    );
+  }
 }

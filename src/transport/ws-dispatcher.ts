@@ -2,23 +2,49 @@ import { performance } from 'node:perf_hooks';
 import * as uWS from 'uWebSockets.js';
 import type { Authenticator, Principal } from '../plugin-api/authenticator';
 import type { Logger } from '../plugin-api/core-services';
-import type { HttpResponse } from '../plugin-api/http-routes';
-import type { AuthOutcome } from './auth-outcome';
-import { authorize } from './authorize';
-import { checkWebSocketOrigin } from './check-websocket-origin';
-import { chooseSubprotocol } from './choose-subprotocol';
-import { errorResponse } from './error-response';
-import { HttpExchange } from './http-exchange';
-import { invokeSafely } from './invoke-safely';
-import { reportLastResort } from './report-last-resort';
-import type { RequestSnapshot } from './request-snapshot';
+import type { HttpResponse, WebSocketRouteDefinition } from '../plugin-api/http-routes';
+import { authorize, type AuthOutcome } from './auth-chain';
+import { HttpExchange, snapshotRequest, type RequestSnapshot } from './http-exchange';
+import { errorResponse, sendResponse } from './http-response';
+import { invokeSafely, reportLastResort } from './invoke-safely';
+import { checkWebSocketOrigin } from './origin-policy';
 import type { RouteTable } from './route-table';
-import { sendResponse } from './send-response';
-import { snapshotRequest } from './snapshot-request';
 import type { TransportConfig } from './transport-config';
-import { UwsWsConnection } from './uws-ws-connection';
-import type { WsRouteEntry } from './ws-route-entry';
-import type { WsUserData } from './ws-user-data';
+import { UwsWsConnection } from './ws-connection';
+
+/** A registered WebSocket endpoint and the sockets it currently has open. */
+export interface WsRouteEntry {
+  readonly definition: WebSocketRouteDefinition;
+  /** Frames above this close the socket with 1009. */
+  readonly maxPayloadBytes: number;
+  readonly connections: Set<UwsWsConnection>;
+  /** Disposed: late upgrades are refused, late opens closed. */
+  removed: boolean;
+}
+
+/** What the upgrade hands to uWS and gets back on every socket event. */
+export interface WsUserData {
+  readonly route: WsRouteEntry;
+  readonly principal: Principal;
+  readonly remoteAddress: string;
+  readonly path: string;
+  /** Set in `open`. */
+  connection: UwsWsConnection | null;
+}
+
+/** Subprotocol entries that carry a credential (`tunnelforge.bearer.<token>`, `tunnelforge.ticket.<ticket>`). */
+const CREDENTIAL = /^tunnelforge\.(?:bearer|ticket)\./i;
+
+/**
+ * The subprotocol to confirm on an upgrade: the first one offered that is not a credential. Clients
+ * list their application protocol first (`['tunnelforge.v1', 'tunnelforge.ticket.<t>']`); echoing
+ * the whole list would be invalid and makes clients drop the connection, and echoing a credential
+ * would copy it into a response header that proxies may log.
+ */
+export function chooseSubprotocol(offered: string | undefined): string {
+  const entries = (offered ?? '').split(',').map((entry) => entry.trim());
+  return entries.find((entry) => entry !== '' && !CREDENTIAL.test(entry)) ?? '';
+}
 
 /** Who a connection on a `public` WebSocket endpoint acts as: the weakest role, flagged by `via`. */
 const ANONYMOUS: Principal = Object.freeze({ id: 'anonymous', role: 'viewer', via: 'public' });

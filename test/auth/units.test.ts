@@ -11,8 +11,8 @@ import { parseApiToken } from '../../src/plugins/auth-token/api-token-format';
 import { ensureSecretFile } from '../../src/plugins/shared/ensure-secret-file';
 import { parseDuration } from '../../src/plugins/shared/parse-duration';
 import { sessionScopeAllows } from '../../src/plugins/shared/session-scope-allows';
-import { checkHttpOrigin } from '../../src/transport/check-http-origin';
-import { chooseSubprotocol } from '../../src/transport/choose-subprotocol';
+import { checkHttpOrigin } from '../../src/transport/origin-policy';
+import { chooseSubprotocol } from '../../src/transport/ws-dispatcher';
 
 describe('transport pieces', () => {
   test('chooseSubprotocol confirms the first offered protocol that is not a credential', () => {

@@ -1,6 +1,7 @@
 import type {
-  Disposable, EventStreamDefinition, HttpRequest, HttpResponse, HttpRoutes, Principal, RouteDefinition, RouteInfo, SseStream,
+  Disposable, EventStreamDefinition, HttpRequest, HttpResponse, HttpRoutes, Principal, RouteDefinition, RouteInfo, RouteSchema, SseStream,
 } from '../../src/plugin-api';
+import { validateRequest } from '../../src/transport/request-validation';
 
 /** One recorded server-sent event. */
 export interface SentEvent {
@@ -35,21 +36,23 @@ export const VIEWER: Principal = { id: 'viewer', role: 'viewer', via: 'test' };
 
 /**
  * `HttpRoutes` without a server: records routes and calls handlers the way the transport would
- * (pattern match, params; a thrown HttpError becomes its status and `{ error: { code, message } }`).
+ * (pattern match, params, the route's schemas; a thrown HttpError becomes its status and
+ * `{ error: { code, message, details } }`).
  * Access levels are recorded, not enforced (that is the transport's job).
  */
 export class FakeHttpRoutes implements HttpRoutes {
   readonly definitions: RouteDefinition[] = [];
   readonly streams: EventStreamDefinition[] = [];
 
-  add(route: RouteDefinition): Disposable {
+  add<S extends RouteSchema = {}>(typed: RouteDefinition<S>): Disposable {
+    const route = typed as RouteDefinition;
     this.definitions.push(route);
     return { dispose: () => void this.definitions.splice(this.definitions.indexOf(route) >>> 0, 1) };
   }
 
   routes(): RouteInfo[] {
     return [
-      ...this.definitions.map((r): RouteInfo => ({ kind: 'http', method: r.method, path: r.path, access: r.access, doc: r.doc })),
+      ...this.definitions.map((r): RouteInfo => ({ kind: 'http', method: r.method, path: r.path, access: r.access, doc: r.doc, schema: r.schema })),
       ...this.streams.map((d): RouteInfo => ({ kind: 'sse', method: 'GET', path: d.path, access: d.access, doc: d.doc })),
     ];
   }
@@ -76,11 +79,14 @@ export class FakeHttpRoutes implements HttpRoutes {
   async call(method: string, path: string, options: { body?: unknown; principal?: Principal } = {}): Promise<HttpResponse & { status: number }> {
     const found = this.route(method, path);
     if (!found) return { status: 404, json: { error: { code: 'TF_ERR_NO_ROUTE' } } };
-    const request: HttpRequest = {
-      method, path, params: found.params, query: new URLSearchParams(), headers: {}, body: options.body,
-      principal: options.principal ?? WRITER, remoteAddress: '127.0.0.1',
-    };
     try {
+      // The transport's own validation, so handlers see exactly what they would behind the server.
+      const searchParams = new URLSearchParams();
+      const input = await validateRequest(found.route.schema, { params: found.params, searchParams, body: options.body });
+      const request = {
+        method, path, params: input.params, query: input.query, searchParams, headers: {}, body: input.body,
+        principal: options.principal ?? WRITER, remoteAddress: '127.0.0.1',
+      } as HttpRequest;
       const response = await found.route.handler(request);
       return { ...response, status: response.status ?? 200 };
     } catch (error) {
@@ -97,7 +103,7 @@ export class FakeHttpRoutes implements HttpRoutes {
     if (!definition) throw new Error(`no stream at ${path}`);
     const stream = new FakeSseStream();
     definition.open({
-      method: 'GET', path, params: {}, query: new URLSearchParams(), headers: {}, body: undefined, principal, remoteAddress: '127.0.0.1',
+      method: 'GET', path, params: {}, query: {}, searchParams: new URLSearchParams(), headers: {}, body: undefined, principal, remoteAddress: '127.0.0.1',
     }, stream);
     return stream;
   }

@@ -60,6 +60,8 @@ describe('sessions HTTP API', () => {
     expect((list.json as { sessions: SessionInfo[] }).sessions.map((s) => s.id)).toContain(info.id);
     expect((await http.call('GET', `/api/sessions/${info.id}`)).json).toMatchObject({ id: info.id });
     expect((await http.call('PATCH', `/api/sessions/${info.id}`, { body: { name: 'renamed' } })).json).toMatchObject({ name: 'renamed' });
+    const blank = await http.call('PATCH', `/api/sessions/${info.id}`, { body: { name: '   ' } });
+    expect([blank.status, blank.json]).toEqual([400, { error: { code: 'TF_ERR_BAD_REQUEST', message: expect.any(String), details: [{ path: 'body.name', message: expect.any(String) }] } }]);
     expect((await http.call('POST', `/api/sessions/${info.id}/resize`, { body: { cols: 100, rows: 30 } })).json).toMatchObject({ cols: 100, rows: 30 });
     const badResize = await http.call('POST', `/api/sessions/${info.id}/resize`, { body: { cols: 0, rows: 30 } });
     expect([badResize.status, errorCode(badResize)]).toEqual([400, 'TF_ERR_BAD_SIZE']);

@@ -7,7 +7,7 @@ describe('UwsServer HTTP routing', () => {
   let s: Started;
   beforeAll(async () => {
     s = await startServer();
-    s.server.add({ method: 'GET', path: '/api/items/:id', access: 'viewer', handler: (req) => ({ json: { id: req.params.id, q: req.query.get('q') } }) });
+    s.server.add({ method: 'GET', path: '/api/items/:id', access: 'viewer', handler: (req) => ({ json: { id: req.params.id, q: req.query.q } }) });
     s.server.add({ method: 'GET', path: '/api/items/new', access: 'viewer', handler: () => ({ json: { special: true } }) });
     s.server.add({ method: 'POST', path: '/api/items/:id/tags/:tag', access: 'writer', handler: (req) => ({ status: 201, json: { params: req.params } }) });
     s.server.add({ method: 'GET', path: '/api/text', access: 'public', handler: () => ({ text: 'hello' }) });
@@ -114,7 +114,7 @@ describe('UwsServer HTTP routing', () => {
       handler: async (req) => {
         await new Promise((resolve) => setTimeout(resolve, 50));
         seen = req;
-        return { json: { name: req.params.name, header: req.headers['x-thing'], q: req.query.get('a'), method: req.method, path: req.path, who: req.principal?.id, from: req.remoteAddress } };
+        return { json: { name: req.params.name, header: req.headers['x-thing'], q: req.searchParams.get('a'), method: req.method, path: req.path, who: req.principal?.id, from: req.remoteAddress } };
       },
     });
     const results = await Promise.all(

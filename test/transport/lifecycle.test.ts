@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:net';
-import { assertNativeUws } from '../../src/transport/assert-native-uws';
 import { TransportConfig } from '../../src/transport/transport-config';
-import { UwsServer } from '../../src/transport/uws-server';
+import { assertNativeUws, UwsServer } from '../../src/transport/uws-server';
 import { memoryLogger } from './transport-test-kit';
 
 const make = (port: number, options?: ConstructorParameters<typeof UwsServer>[0]['options']) =>

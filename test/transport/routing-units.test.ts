@@ -1,7 +1,6 @@
-import { checkWebSocketOrigin } from '../../src/transport/check-websocket-origin';
-import { PathPattern } from '../../src/transport/path-pattern';
-import { roleAllows } from '../../src/transport/role-allows';
-import { RouteTable } from '../../src/transport/route-table';
+import { checkWebSocketOrigin } from '../../src/transport/origin-policy';
+import { roleAllows } from '../../src/transport/auth-chain';
+import { PathPattern, RouteTable } from '../../src/transport/route-table';
 
 describe('PathPattern', () => {
   test('matches segment by segment and decodes parameters', () => {

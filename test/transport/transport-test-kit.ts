@@ -2,8 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import WebSocket from 'ws';
 import type { AuthRequest, AuthResult, Authenticator, Role } from '../../src/plugin-api/authenticator';
 import type { Logger } from '../../src/plugin-api/core-services';
-import { UwsServer } from '../../src/transport/uws-server';
-import type { UwsServerOptions } from '../../src/transport/uws-server-options';
+import { UwsServer, type UwsServerOptions } from '../../src/transport/uws-server';
 
 export interface LogLine {
   level: string;

@@ -1,6 +1,7 @@
-import { HttpError, z, type AgentInfo, type Disposable, type HttpRoutes } from '../../plugin-api';
+import { z, type AgentInfo, type Disposable, type HttpRoutes } from '../../plugin-api';
 import type { AuthTokens } from '../shared/auth-tokens';
 import { bearerToken } from '../shared/bearer-token';
+import { issuedSessionSchema } from '../shared/issued-session-schema';
 import type { PasswordLogin } from '../shared/password-login';
 import { authMethods } from './auth-methods';
 import { NO_STORE } from './no-store';
@@ -12,13 +13,6 @@ const principalSchema = z.object({
   via: z.string(),
   sessionId: z.string().optional(),
   expiresAt: z.string().optional(),
-});
-const issuedSchema = z.object({
-  token: z.string(),
-  expiresAt: z.string(),
-  refreshToken: z.string(),
-  refreshExpiresAt: z.string(),
-  user: z.object({ id: z.string(), role: z.enum(['admin', 'writer', 'viewer']) }),
 });
 
 export interface SessionRouteDeps {
@@ -38,19 +32,17 @@ export function addSessionRoutes(http: HttpRoutes, { agent, tokens, password }: 
       method: 'GET',
       path: '/api/auth/config',
       access: 'public',
-      doc: {
-        summary: 'How to log in: the active methods and whether a user name is needed',
-        tags: ['auth'],
-        response: z.object({ methods: z.array(z.string()), usernameRequired: z.boolean() }),
-      },
+      schema: { response: z.object({ methods: z.array(z.string()), usernameRequired: z.boolean() }) },
+      doc: { summary: 'How to log in: the active methods and whether a user name is needed', tags: ['auth'] },
       handler: () => ({ json: { methods: authMethods(agent.plugins()), usernameRequired: password()?.usernameRequired ?? false } }),
     }),
     http.add({
       method: 'GET',
       path: '/api/auth/me',
       access: 'viewer',
-      doc: { summary: 'The caller as the agent sees it (id, role, how it authenticated, session limit, expiry)', tags: ['auth'], response: principalSchema },
-      handler: (request) => ({ json: request.principal }),
+      schema: { response: principalSchema },
+      doc: { summary: 'The caller as the agent sees it (id, role, how it authenticated, session limit, expiry)', tags: ['auth'] },
+      handler: (request) => ({ json: request.principal! }), // a viewer route: never null
     }),
   ];
   if (tokens !== undefined) {
@@ -60,17 +52,14 @@ export function addSessionRoutes(http: HttpRoutes, { agent, tokens, password }: 
         path: '/api/auth/refresh',
         access: 'public',
         maxBodyBytes: 4096,
+        schema: { body: refreshBody, response: issuedSessionSchema },
         doc: {
           summary: 'Swap a refresh token for a new access token and refresh token (the old refresh token is used up; using it again ends the login session)',
           tags: ['auth'],
-          request: refreshBody,
-          response: issuedSchema,
           errors: { 401: 'Unknown, expired, revoked or reused refresh token (TF_ERR_BAD_TOKEN, TF_ERR_TOKEN_REUSED)' },
         },
         async handler(request) {
-          const parsed = refreshBody.safeParse(request.body ?? {});
-          if (!parsed.success) throw new HttpError(400, 'TF_ERR_BAD_REQUEST', 'Send {"refreshToken"} as JSON');
-          return { json: await tokens.refresh(parsed.data.refreshToken), headers: NO_STORE };
+          return { json: await tokens.refresh(request.body.refreshToken), headers: NO_STORE };
         },
       }),
       http.add({

@@ -18,30 +18,32 @@ export interface ShareRouteDeps {
  * that session, valid for `expiresInMinutes`; `DELETE /api/shares/:id` revokes it.
  */
 export function addShareRoutes(http: HttpRoutes, deps: ShareRouteDeps): Disposable {
-  const shareBody = z.object({ expiresInMinutes: z.number().int().min(1).max(deps.maxMinutes).optional() });
+  // `.default({})`: a bare POST makes a link with the default lifetime.
+  const shareBody = z.object({ expiresInMinutes: z.number().int().min(1).max(deps.maxMinutes).optional() }).default({});
   const routes = [
     http.add({
       method: 'POST',
       path: '/api/sessions/:id/share',
       access: 'writer',
       maxBodyBytes: 4096,
+      schema: {
+        params: z.object({ id: z.string().describe('Session id') }),
+        body: shareBody,
+        response: z.object({ id: z.string(), token: z.string(), url: z.string(), expiresAt: z.string(), sessionId: z.string() }),
+      },
       doc: {
         summary: 'A read-only share link for one session: a viewer token limited to it, in the URL fragment',
         tags: ['auth', 'sessions'],
-        request: shareBody,
-        response: z.object({ id: z.string(), token: z.string(), url: z.string(), expiresAt: z.string(), sessionId: z.string() }),
         status: 201,
         errors: { 404: 'No such session (TF_ERR_SESSION_NOT_FOUND)' },
       },
       async handler(request) {
-        const sessionId = request.params.id ?? '';
+        const sessionId = request.params.id;
         const principal = request.principal!;
         // Same answer as for a session that does not exist: a limited credential learns nothing of others.
         const visible = principal.sessionId === undefined || principal.sessionId === sessionId;
         if (!visible || deps.sessions.get(sessionId) === undefined) throw new HttpError(404, 'TF_ERR_SESSION_NOT_FOUND', `no session ${JSON.stringify(sessionId.slice(0, 64))}`);
-        const parsed = shareBody.safeParse(request.body ?? {});
-        if (!parsed.success) throw new HttpError(400, 'TF_ERR_BAD_REQUEST', `expiresInMinutes must be a whole number from 1 to ${deps.maxMinutes}`);
-        const minutes = parsed.data.expiresInMinutes ?? deps.defaultMinutes;
+        const minutes = request.body.expiresInMinutes ?? deps.defaultMinutes;
         const share = await deps.tokens.issueShare(sessionId, principal.id, minutes * 60_000);
         return {
           status: 201,
@@ -54,9 +56,10 @@ export function addShareRoutes(http: HttpRoutes, deps: ShareRouteDeps): Disposab
       method: 'DELETE',
       path: '/api/shares/:id',
       access: 'writer',
+      schema: { params: z.object({ id: z.string().describe('Share id') }) },
       doc: { summary: 'Revoke a share link', tags: ['auth', 'sessions'], status: 204, errors: { 404: 'No such share (TF_ERR_NOT_FOUND)' } },
       async handler(request) {
-        if (!(await deps.tokens.revokeShare(request.params.id ?? ''))) throw new HttpError(404, 'TF_ERR_NOT_FOUND', 'No such share link');
+        if (!(await deps.tokens.revokeShare(request.params.id))) throw new HttpError(404, 'TF_ERR_NOT_FOUND', 'No such share link');
         return { status: 204 };
       },
     }),

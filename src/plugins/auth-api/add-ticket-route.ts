@@ -2,7 +2,8 @@ import { HttpError, z, type Disposable, type HttpRoutes } from '../../plugin-api
 import type { WsTickets } from '../shared/ws-tickets';
 import { NO_STORE } from './no-store';
 
-const ticketBody = z.object({ sessionId: z.string().min(1).max(200).optional() });
+// `.default({})`: a bare POST asks for a ticket as wide as the caller.
+const ticketBody = z.object({ sessionId: z.string().min(1).max(200).optional() }).default({});
 
 /**
  * `POST /api/auth/ws-ticket` (viewer): a single-use WebSocket ticket for the caller, narrowed to one
@@ -14,17 +15,11 @@ export function addTicketRoute(http: HttpRoutes, tickets: WsTickets): Disposable
     path: '/api/auth/ws-ticket',
     access: 'viewer',
     maxBodyBytes: 4096,
-    doc: {
-      summary: 'A single-use WebSocket ticket (30 s) for the subprotocol tunnelforge.ticket.<ticket>',
-      tags: ['auth'],
-      request: ticketBody,
-      response: z.object({ ticket: z.string(), expiresAt: z.string() }),
-    },
+    schema: { body: ticketBody, response: z.object({ ticket: z.string(), expiresAt: z.string() }) },
+    doc: { summary: 'A single-use WebSocket ticket (30 s) for the subprotocol tunnelforge.ticket.<ticket>', tags: ['auth'] },
     handler(request) {
-      const parsed = ticketBody.safeParse(request.body ?? {});
-      if (!parsed.success) throw new HttpError(400, 'TF_ERR_BAD_REQUEST', 'Send {"sessionId"?} as JSON');
       const principal = request.principal!;
-      const wanted = parsed.data.sessionId;
+      const wanted = request.body.sessionId;
       if (wanted !== undefined && principal.sessionId !== undefined && wanted !== principal.sessionId) {
         throw new HttpError(403, 'TF_ERR_FORBIDDEN', 'This credential is limited to another session');
       }

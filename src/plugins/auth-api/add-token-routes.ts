@@ -19,7 +19,8 @@ export function addTokenRoutes(http: HttpRoutes, tokens: ApiTokens, now: () => n
       method: 'GET',
       path: '/api/tokens',
       access: 'admin',
-      doc: { summary: 'List API tokens (never their secrets)', tags: ['auth'], response: z.object({ tokens: z.array(tokenInfo) }) },
+      schema: { response: z.object({ tokens: z.array(tokenInfo) }) },
+      doc: { summary: 'List API tokens (never their secrets)', tags: ['auth'] },
       handler: async () => ({ json: { tokens: await tokens.list() } }),
     }),
     http.add({
@@ -27,17 +28,10 @@ export function addTokenRoutes(http: HttpRoutes, tokens: ApiTokens, now: () => n
       path: '/api/tokens',
       access: 'admin',
       maxBodyBytes: 4096,
-      doc: {
-        summary: 'Create an API token; the token is in this answer only',
-        tags: ['auth'],
-        request: createBody,
-        response: tokenInfo.extend({ token: z.string() }),
-        status: 201,
-      },
+      schema: { body: createBody, response: tokenInfo.extend({ token: z.string() }) },
+      doc: { summary: 'Create an API token; the token is in this answer only', tags: ['auth'], status: 201 },
       async handler(request) {
-        const parsed = createBody.safeParse(request.body ?? {});
-        if (!parsed.success) throw new HttpError(400, 'TF_ERR_BAD_REQUEST', `invalid body: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}`);
-        const { name, role: tokenRole, expiresIn } = parsed.data;
+        const { name, role: tokenRole, expiresIn } = request.body;
         let expiresAt: Date | null = null;
         if (expiresIn !== undefined && expiresIn !== null) {
           const ms = parseDuration(expiresIn);
@@ -52,9 +46,10 @@ export function addTokenRoutes(http: HttpRoutes, tokens: ApiTokens, now: () => n
       method: 'DELETE',
       path: '/api/tokens/:id',
       access: 'admin',
+      schema: { params: z.object({ id: z.string().describe('Token id') }) },
       doc: { summary: 'Revoke an API token', tags: ['auth'], status: 204, errors: { 404: 'No such token (TF_ERR_NOT_FOUND)' } },
       async handler(request) {
-        if (!(await tokens.revoke(request.params.id ?? ''))) throw new HttpError(404, 'TF_ERR_NOT_FOUND', 'No such API token');
+        if (!(await tokens.revoke(request.params.id))) throw new HttpError(404, 'TF_ERR_NOT_FOUND', 'No such API token');
         return { status: 204 };
       },
     }),

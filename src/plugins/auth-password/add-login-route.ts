@@ -1,5 +1,6 @@
-import { z, type Disposable, type HttpResponse, type HttpRoutes, type Logger } from '../../plugin-api';
+import { HttpError, z, type Disposable, type HttpRoutes, type Logger } from '../../plugin-api';
 import type { AuthTokens } from '../shared/auth-tokens';
+import { issuedSessionSchema } from '../shared/issued-session-schema';
 import { clientKey } from './client-key';
 import type { ConcurrencyLimiter } from './concurrency-limiter';
 import type { AttemptOutcome, LoginThrottle } from './login-throttle';
@@ -13,11 +14,11 @@ const loginBody = z.object({
 
 const NO_STORE = { 'cache-control': 'no-store' };
 
-function error(status: number, code: string, message: string, headers: Record<string, string> = {}): HttpResponse {
-  return { status, json: { error: { code, message } }, headers: { ...NO_STORE, ...headers } };
+function error(status: number, code: string, message: string, headers: Record<string, string> = {}, details?: unknown): HttpError {
+  return new HttpError(status, code, message, details, { ...NO_STORE, ...headers });
 }
 
-function rateLimited(retryAfterMs: number): HttpResponse {
+function rateLimited(retryAfterMs: number): HttpError {
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
   return error(429, 'TF_ERR_RATE_LIMITED', `Too many login attempts; try again in ${seconds} s`, { 'retry-after': String(seconds) });
 }
@@ -32,8 +33,8 @@ export interface LoginRouteDeps {
 
 /**
  * `POST /api/auth/login` (public): `{ username?, password }` → an access token and a refresh token.
- * Order matters: the throttle answers first (a locked-out address never costs a hash), then the
- * body is checked, then the password (asynchronously, through the limiter). An unknown user and a
+ * Order matters: the body schema is checked first (by the transport: a malformed request costs
+ * nothing and counts for nothing), then the throttle (a locked-out address never costs a hash), then the password (asynchronously, through the limiter). An unknown user and a
  * wrong password get the same answer after the same work.
  */
 export function addLoginRoute(http: HttpRoutes, { directory, throttle, limiter, tokens, log }: LoginRouteDeps): Disposable {
@@ -42,31 +43,32 @@ export function addLoginRoute(http: HttpRoutes, { directory, throttle, limiter, 
     path: '/api/auth/login',
     access: 'public',
     maxBodyBytes: 4096,
+    schema: { body: loginBody, response: issuedSessionSchema },
     doc: {
       summary: 'Log in with a password; answers an access token (JWT) and a refresh token',
       tags: ['auth'],
-      request: loginBody,
       errors: { 401: 'Wrong user name or password (TF_ERR_BAD_CREDENTIALS)', 429: 'Too many attempts from this address (TF_ERR_RATE_LIMITED, Retry-After)' },
     },
     async handler(request) {
       const key = clientKey(request.remoteAddress);
       const verdict = throttle.begin(key);
-      if (!verdict.ok) return rateLimited(verdict.retryAfterMs);
+      if (!verdict.ok) throw rateLimited(verdict.retryAfterMs);
       let outcome: AttemptOutcome = 'ignored';
       try {
-        const parsed = loginBody.safeParse(request.body ?? {});
-        if (!parsed.success) return error(400, 'TF_ERR_BAD_REQUEST', 'Send {"username"?, "password"} as JSON');
-        const { username, password } = parsed.data;
+        const { username, password } = request.body;
         const target = directory.lookup(username);
-        if (target === 'username-required') return error(400, 'TF_ERR_BAD_REQUEST', 'This agent has several users: send "username" too');
+        if (target === 'username-required') {
+          // The same shape as a schema failure: the field is required here, though optional in general.
+          throw error(400, 'TF_ERR_BAD_REQUEST', 'This agent has several users: send "username" too', {}, [{ path: 'body.username', message: 'Required: this agent has several users' }]);
+        }
         const check = limiter.tryRun(() => verifyPassword(password, target.hash));
-        if (check === null) return rateLimited(1000);
+        if (check === null) throw rateLimited(1000);
         const matches = await check;
         if (!matches || target.user === null) {
           outcome = 'failure';
           // The address only: the "user name" may be a password typed into the wrong field.
           log.info('login failed', { address: request.remoteAddress });
-          return error(401, 'TF_ERR_BAD_CREDENTIALS', 'Wrong user name or password');
+          throw error(401, 'TF_ERR_BAD_CREDENTIALS', 'Wrong user name or password');
         }
         outcome = 'success';
         const issued = await tokens.issueSession({ id: target.user.username, role: target.user.role, version: target.user.version });

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import type { AgentInfo, Disposable, HttpRequest, HttpRoutes, PlatformInfo } from '../../plugin-api';
+import { z, type AgentInfo, type Disposable, type HttpRoutes, type PlatformInfo } from '../../plugin-api';
+import { agentInfoSchema, openApiDocumentSchema, pluginSummarySchema } from './agent-schemas';
 import { buildOpenApiDocument } from './openapi-document';
 
 /** What `GET /api/health` answers: public, nothing secret (the instance id tells a restart apart). */
@@ -17,15 +17,15 @@ export function registerAgentRoutes(http: HttpRoutes, agent: AgentInfo, platform
       method: 'GET',
       path: '/api/health',
       access: 'public',
+      schema: { response: healthSchema },
       doc: {
         summary: 'Readiness: 200 once every plugin has activated and started, 503 while starting or stopping',
         tags: ['agent'],
-        response: healthSchema,
         errors: { 503: 'Starting or stopping: `{ "status": "starting" | "stopping", ... }` (no `error` envelope)' },
       },
       handler: () => {
         const { state, version, instanceId, startedAt } = agent;
-        const status = state === 'ready' ? 'ok' : state === 'starting' ? 'starting' : 'stopping';
+        const status = state === 'ready' ? ('ok' as const) : state === 'starting' ? ('starting' as const) : ('stopping' as const);
         const json = { status, version, instanceId, startedAt };
         return status === 'ok' ? { json } : { status: 503, json, headers: { 'retry-after': '1' } };
       },
@@ -34,21 +34,22 @@ export function registerAgentRoutes(http: HttpRoutes, agent: AgentInfo, platform
       method: 'GET',
       path: '/api/info',
       access: 'viewer',
+      schema: { response: agentInfoSchema },
       doc: { summary: 'Version, platform, capabilities, active plugins and the WebSocket URL', tags: ['agent'] },
       handler: (request) => {
         const plugins = agent.plugins();
         const active = plugins.filter((p) => p.state === 'active');
         return {
           json: {
-            name: 'tunnelforge',
+            name: 'tunnelforge' as const,
             version: agent.version,
-            protocol: 1,
+            protocol: 1 as const,
             platform: { os: platform.platform, arch: platform.arch, release: platform.release, hostname: platform.hostname },
             capabilities: [...new Set(active.flatMap((p) => p.provides))].sort(),
             plugins: active.map((p) => ({ id: p.id, version: p.version })),
             degraded: plugins.some((p) => p.state === 'failed'),
             websocketUrl: websocketUrl(request, agent),
-            principal: request.principal,
+            principal: request.principal!, // a viewer route: never null
           },
         };
       },
@@ -57,6 +58,7 @@ export function registerAgentRoutes(http: HttpRoutes, agent: AgentInfo, platform
       method: 'GET',
       path: '/api/plugins',
       access: 'admin',
+      schema: { response: z.array(pluginSummarySchema) },
       doc: { summary: 'Every plugin with its state and reason (live `plugins ls`)', tags: ['agent'] },
       handler: () => ({ json: agent.plugins() }),
     }),
@@ -64,6 +66,7 @@ export function registerAgentRoutes(http: HttpRoutes, agent: AgentInfo, platform
       method: 'GET',
       path: '/api/openapi.json',
       access: 'viewer',
+      schema: { response: openApiDocumentSchema },
       doc: { summary: 'This OpenAPI 3.1 description, built from the registered routes', tags: ['agent'] },
       handler: () => ({ json: buildOpenApiDocument(http.routes(), agent.version) }),
     }),
@@ -72,7 +75,7 @@ export function registerAgentRoutes(http: HttpRoutes, agent: AgentInfo, platform
 }
 
 /** The WebSocket URL as the caller reaches us (its Host header), so it also works behind a tunnel. */
-function websocketUrl(request: HttpRequest, agent: AgentInfo): string {
+function websocketUrl(request: { headers: Readonly<Record<string, string>> }, agent: AgentInfo): string {
   const host = request.headers['host'];
   const local = agent.localUrl();
   if (host && /^[\w.:\[\]-]+$/.test(host)) {

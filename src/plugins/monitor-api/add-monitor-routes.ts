@@ -14,7 +14,8 @@ export function addMonitorRoutes(routes: HttpRoutes, hub: MonitorHub, intervalMs
       method: 'GET',
       path: '/api/monitor',
       access: 'viewer',
-      doc: { summary: 'Latest sample of every monitor (host, sessions, agent)', tags: ['monitoring'], response: z.object({ intervalMs: z.number().int(), samples: z.array(sampleSchema) }) },
+      schema: { response: z.object({ intervalMs: z.number().int(), samples: z.array(sampleSchema) }) },
+      doc: { summary: 'Latest sample of every monitor (host, sessions, agent)', tags: ['monitoring'] },
       handler: () => ({ json: { intervalMs, samples: hub.samples() } }),
     }),
     routes.addEventStream({

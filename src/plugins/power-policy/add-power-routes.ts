@@ -1,4 +1,4 @@
-import { HttpError, z, type Disposable, type HttpRoutes } from '../../plugin-api';
+import { z, type Disposable, type HttpRoutes } from '../../plugin-api';
 import type { PowerPolicyController } from './power-policy-controller';
 import { powerViewSchema } from '../../plugin-api';
 
@@ -17,7 +17,8 @@ export function addPowerRoutes(routes: HttpRoutes, controller: PowerPolicyContro
       method: 'GET',
       path: '/api/power',
       access: 'viewer',
-      doc: { summary: 'Power state: held or released, backend, reasons, since, policy', tags: ['power'], response: powerViewSchema },
+      schema: { response: powerViewSchema },
+      doc: { summary: 'Power state: held or released, backend, reasons, since, policy', tags: ['power'] },
       handler: () => ({ json: controller.view() }),
     }),
     routes.add({
@@ -25,22 +26,16 @@ export function addPowerRoutes(routes: HttpRoutes, controller: PowerPolicyContro
       path: '/api/power',
       access: 'admin',
       maxBodyBytes: 4096,
+      schema: { body: holdBody, response: powerViewSchema },
       doc: {
         summary: 'Take or drop the manual hold (keeps the machine awake regardless of the policy)',
         description: 'Dropping the manual hold never releases the policy\'s own hold; set the policy to never for that.',
         tags: ['power'],
-        request: holdBody,
-        response: powerViewSchema,
       },
       async handler(request) {
-        const parsed = holdBody.safeParse(request.body);
-        if (!parsed.success) {
-          const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
-          throw new HttpError(400, 'TF_ERR_BAD_REQUEST', `expected {"hold": true|false, "reason"?: string} (${detail})`);
-        }
         const who = request.principal?.id ?? 'unknown';
-        const reason = parsed.data.reason ? `${parsed.data.reason} (by ${who})` : `requested by ${who}`;
-        return { json: await controller.setManual(parsed.data.hold, reason) };
+        const reason = request.body.reason ? `${request.body.reason} (by ${who})` : `requested by ${who}`;
+        return { json: await controller.setManual(request.body.hold, reason) };
       },
     }),
   ];

@@ -2,6 +2,7 @@ import { HttpError, z, type AgentInfo, type Disposable, type HttpRoutes, type Tu
 import { tunnelStatusSchema } from './tunnel-status-schema';
 
 const one = z.object({ tunnel: tunnelStatusSchema });
+const idParams = z.object({ id: z.string().describe('Tunnel provider id, e.g. cloudflare') });
 
 function find(providers: readonly TunnelProvider[], id: string): TunnelProvider {
   const provider = providers.find((p) => p.id === id);
@@ -19,17 +20,18 @@ export function addTunnelRoutes(routes: HttpRoutes, providers: readonly TunnelPr
       method: 'GET',
       path: '/api/tunnels',
       access: 'viewer',
-      doc: { summary: 'Status of every tunnel provider', tags: ['tunnels'], response: z.object({ tunnels: z.array(tunnelStatusSchema) }) },
+      schema: { response: z.object({ tunnels: z.array(tunnelStatusSchema) }) },
+      doc: { summary: 'Status of every tunnel provider', tags: ['tunnels'] },
       handler: () => ({ json: { tunnels: providers.map((p) => p.status()) } }),
     }),
     routes.add({
       method: 'POST',
       path: '/api/tunnels/:id/start',
       access: 'admin',
+      schema: { params: idParams, response: one },
       doc: {
         summary: 'Start a tunnel to the agent; answers once its public URL is known',
         tags: ['tunnels'],
-        response: one,
         errors: { 404: 'No such provider (TF_ERR_TUNNEL_NOT_FOUND)', 409: 'The agent is not listening yet (TF_ERR_NOT_LISTENING)', 502: 'The tunnel failed to start (TF_ERR_TUNNEL_FAILED)' },
       },
       async handler(request) {
@@ -47,7 +49,8 @@ export function addTunnelRoutes(routes: HttpRoutes, providers: readonly TunnelPr
       method: 'POST',
       path: '/api/tunnels/:id/stop',
       access: 'admin',
-      doc: { summary: 'Stop a tunnel (idempotent; cancels a start in progress)', tags: ['tunnels'], response: one, errors: { 404: 'No such provider (TF_ERR_TUNNEL_NOT_FOUND)' } },
+      schema: { params: idParams, response: one },
+      doc: { summary: 'Stop a tunnel (idempotent; cancels a start in progress)', tags: ['tunnels'], errors: { 404: 'No such provider (TF_ERR_TUNNEL_NOT_FOUND)' } },
       async handler(request) {
         const provider = find(providers, request.params.id);
         await provider.stop();

@@ -35,6 +35,8 @@ export default definePlugin({
         method: 'GET',
         path: asset.urlPath,
         access: 'public',
+        // Static files, not API operations: served, but left out of the OpenAPI description.
+        doc: false,
         handler: (request) => serveWebAsset(asset, request),
       }));
     }

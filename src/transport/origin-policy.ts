@@ -1,4 +1,18 @@
-import { normalizeOrigin } from './normalize-origin';
+// Which browser origins may call the agent (HTTP and WebSocket Origin rules) and the CORS headers that follow from it.
+/**
+ * `scheme://host[:port]` the way browsers serialise an Origin (lower case, default port dropped), or
+ * `null` for anything else, including the opaque origin `null`.
+ */
+export function normalizeOrigin(value: string | undefined): string | null {
+  if (value === undefined || value === '' || value === 'null') return null;
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+    return url.origin;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * The Origin rule for WebSocket upgrades (browsers do not apply CORS to WebSockets, so without this
@@ -43,3 +57,28 @@ function lastHop(value: string | undefined): string | undefined {
   const hop = value?.split(',').pop()?.trim();
   return hop === undefined || hop === '' ? undefined : hop;
 }
+
+/**
+ * The Origin rule for plain HTTP requests and event streams. A request without Origin passes
+ * (browsers omit it on same-origin GETs; other clients never send it). A request with one must come
+ * from the server's own origin or a configured one (`allowedOrigins`, `cors.origins`); `null` never
+ * passes. The API authenticates with headers rather than cookies, so this is defence in depth: a
+ * foreign page is refused before any handler, login attempt or credential check runs.
+ */
+export function checkHttpOrigin(headers: Readonly<Record<string, string>>, allowedOrigins: readonly string[], trustProxy: boolean): { ok: true } | { ok: false; message: string } {
+  if (headers['origin'] === undefined) return { ok: true };
+  return checkWebSocketOrigin(headers, allowedOrigins, trustProxy);
+}
+
+/**
+ * CORS response headers: none at all unless `allowedOrigins` is configured, and then an
+ * `Access-Control-Allow-Origin` only for a listed origin (echoed, never `*`). No
+ * `Allow-Credentials`: the API authenticates with headers, not cookies.
+ */
+export function corsHeaders(origin: string | undefined, allowedOrigins: readonly string[]): Record<string, string> {
+  if (allowedOrigins.length === 0) return {};
+  const normalized = normalizeOrigin(origin);
+  if (normalized === null || !allowedOrigins.includes(normalized)) return { vary: 'origin' };
+  return { vary: 'origin', 'access-control-allow-origin': normalized };
+}
+

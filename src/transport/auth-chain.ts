@@ -1,6 +1,34 @@
-import type { AuthRequest, Authenticator, Principal } from '../plugin-api/authenticator';
+// Authentication and authorization of every route, stream and upgrade: the authenticator chain, then the role check.
+import type { Access } from '../plugin-api/http-routes';
+import type { AuthRequest, Authenticator, Principal, Role } from '../plugin-api/authenticator';
 import type { Logger } from '../plugin-api/core-services';
-import type { AuthOutcome } from './auth-outcome';
+
+/** The transport's decision on one request: go ahead as `principal`, or answer with this error. */
+export type AuthOutcome =
+  | { ok: true; principal: Principal | null }
+  | { ok: false; status: number; code: string; message: string; headers: Record<string, string> };
+
+/**
+ * The one gate in front of every route, SSE stream and WebSocket upgrade: `public` skips the chain
+ * (principal `null`); anything else needs an authenticated principal whose role reaches `access`.
+ */
+export async function authorize(access: Access, chain: () => readonly Authenticator[], request: AuthRequest, log: Logger): Promise<AuthOutcome> {
+  if (access === 'public') return { ok: true, principal: null };
+  const outcome = await runAuthChain(chain, request, log);
+  if (!outcome.ok || outcome.principal === null) return outcome;
+  if (!roleAllows(outcome.principal.role, access)) {
+    return { ok: false, status: 403, code: 'TF_ERR_FORBIDDEN', message: `This needs the ${access} role`, headers: {} };
+  }
+  return outcome;
+}
+
+const RANK: Readonly<Record<Role, number>> = { viewer: 1, writer: 2, admin: 3 };
+
+/** admin > writer > viewer. An unknown role (a buggy authenticator) allows nothing. */
+export function roleAllows(role: unknown, required: Role): boolean {
+  const rank = typeof role === 'string' && Object.hasOwn(RANK, role) ? RANK[role as Role] : 0;
+  return rank > 0 && rank >= RANK[required];
+}
 
 const CHALLENGE = { 'www-authenticate': 'Bearer realm="tunnelforge"' };
 const DENY_STATUSES = new Set([401, 403, 429]);
@@ -59,3 +87,4 @@ export async function runAuthChain(chain: () => readonly Authenticator[], reques
   }
   return unauthenticated('Authentication required');
 }
+
