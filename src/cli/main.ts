@@ -4,6 +4,7 @@ import type { CliContext } from './cli-context';
 import type { CliIo } from './cli-io';
 import { registerConfigCheckCommand } from './config-check-command';
 import { registerConfigSchemaCommand } from './config-schema-command';
+import { registerPluginNewCommand } from './plugin-new-command';
 import { registerPluginsLsCommand } from './plugins-ls-command';
 import { VERSION } from '../agent/version';
 import { reportError } from './report-error';
@@ -28,8 +29,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .version(VERSION, '-V, --version', 'print the version');
 
   registerStartCommand(program, ctx);
-  const plugins = program.command('plugins').description('inspect plugins');
+  // `plugin new` reads better than `plugins new`; both spellings reach the same commands.
+  const plugins = program.command('plugins').alias('plugin').description('inspect plugins, or create a new plugin package');
   registerPluginsLsCommand(plugins, ctx);
+  registerPluginNewCommand(plugins, ctx);
   const config = program.command('config').description('validate the config or print its schema');
   registerConfigCheckCommand(config, ctx);
   registerConfigSchemaCommand(config, ctx);
@@ -38,7 +41,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerTokenCommands(program, ctx);
 
   const first = argv[0];
-  if (first !== undefined && !first.startsWith('-') && first !== 'help' && !program.commands.some((c) => c.name() === first)) {
+  if (first !== undefined && !first.startsWith('-') && first !== 'help' && !program.commands.some((c) => c.name() === first || c.aliases().includes(first))) {
     // Without this, an unknown word would reach the default command as "too many arguments for 'start'".
     io.stderr.write(`error: unknown command '${first}'\n(run tunnelforge --help for usage)\n`);
     return 2;
