@@ -96,6 +96,11 @@ export function loadPluginPackage(name: string, req: NodeRequire): LoadResult {
   } catch (error) {
     const err = error as NodeJS.ErrnoException;
     if (err.code === 'MODULE_NOT_FOUND' && String(err.message).includes(`'${name}'`)) {
+      // Node says "Cannot find module" both when the package is absent and when it has no entry point.
+      const installedAt = installedPackageDir(name, req);
+      if (installedAt !== null) {
+        return { code: BootCodes.pluginInvalid, message: `plugin package "${name}" (at ${installedAt}) has no entry point: set "main" or "exports" in its package.json, or build it` };
+      }
       return { code: BootCodes.pluginNotFound, message: `plugin package "${name}" is not installed (npm install ${name})` };
     }
     return { code: BootCodes.pluginInvalid, message: `plugin package "${name}" failed to load: ${err.message}` };
@@ -104,6 +109,14 @@ export function loadPluginPackage(name: string, req: NodeRequire): LoadResult {
   const problem = definitionProblem(candidate);
   if (problem) return { code: BootCodes.pluginInvalid, message: `plugin package "${name}" ${problem}` };
   return { definition: candidate as PluginDefinition<unknown> };
+}
+
+/** The directory of an installed package as `req` would find it, or null when it is not installed. */
+function installedPackageDir(name: string, req: NodeRequire): string | null {
+  for (const dir of req.resolve.paths(name) ?? []) {
+    if (existsSync(path.join(dir, name, 'package.json'))) return path.join(dir, name);
+  }
+  return null;
 }
 
 /** Why a value is not a plugin definition, or null when it is one. */

@@ -27,12 +27,14 @@ describe('third-party plugin packages', () => {
     await on.stop();
   });
 
-  it('reports a listed package that is not installed, and one that is not a plugin', async () => {
-    const err = await startTestKernel({ plugins: [], appRoot, config: { packages: ['tunnelforge-plugin-missing', 'not-a-plugin'] } }).catch((e) => e);
+  it('reports a listed package that is not installed, one that is not a plugin, and one with no entry point', async () => {
+    const err = await startTestKernel({ plugins: [], appRoot, config: { packages: ['tunnelforge-plugin-missing', 'not-a-plugin', 'tunnelforge-plugin-unbuilt'] } }).catch((e) => e);
     expect(err).toBeInstanceOf(BootError);
     expect(err.problems).toEqual([
-      expect.objectContaining({ code: 'TF_ERR_PLUGIN_NOT_FOUND', plugin: 'tunnelforge-plugin-missing' }),
+      expect.objectContaining({ code: 'TF_ERR_PLUGIN_NOT_FOUND', plugin: 'tunnelforge-plugin-missing', message: expect.stringContaining('is not installed') }),
       expect.objectContaining({ code: 'TF_ERR_PLUGIN_INVALID', plugin: 'not-a-plugin', message: expect.stringContaining('must never be loaded') }),
+      // Installed but unbuilt: Node's own error ("Cannot find module") would read as "not installed".
+      expect.objectContaining({ code: 'TF_ERR_PLUGIN_INVALID', plugin: 'tunnelforge-plugin-unbuilt', message: expect.stringMatching(/has no entry point: set "main" or "exports"/) }),
     ]);
   });
 });
