@@ -8,7 +8,6 @@ import { loadPasswordUsers } from './load-password-users';
 import { LoginThrottle } from './login-throttle';
 import { PasswordDirectory } from './password-directory';
 
-/** Per-agent state, keyed by the agent's copy of this plugin's config (the plugin object is shared). */
 /** Password checks allowed to wait for a free slot; more are answered 429 at once. */
 const MAX_QUEUED_CHECKS = 16;
 
@@ -29,8 +28,8 @@ export default definePlugin({
   },
   async activate(ctx) {
     const directory = ctx.get(PasswordLogin) as PasswordDirectory;
-    const url = (ctx.agent.localUrl() ?? `http://${ctx.agent.host}:${ctx.agent.port}`) + '/';
-    directory.setUsers(await loadPasswordUsers(ctx.config, ctx.agent.dataDir, url, ctx.log));
+    const loaded = await loadPasswordUsers(ctx.config, ctx.agent.dataDir);
+    directory.setUsers(loaded.users, loaded.announce);
     const tokens = ctx.get(AuthTokens);
     // A user removed from the config, or whose role or password changed, keeps no login session.
     const ended = await tokens.endSessionsWhere((user) => {
@@ -45,5 +44,10 @@ export default definePlugin({
       tokens,
       log: ctx.log,
     }));
+  },
+  start(ctx) {
+    // Said in start, not activate: only now is the real URL known (the port may have been 0).
+    const directory = ctx.get(PasswordLogin) as PasswordDirectory;
+    directory.announce(ctx.log, (ctx.agent.localUrl() ?? `http://${ctx.agent.host}:${ctx.agent.port}`) + '/');
   },
 });

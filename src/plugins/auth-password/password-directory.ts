@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Logger } from '../../plugin-api';
 import type { PasswordLogin } from '../shared/password-login';
 import { DEFAULT_SCRYPT_PARAMS, type ParsedPasswordHash } from './password-hash';
 import type { PasswordUser } from './password-user';
@@ -9,9 +10,18 @@ export class PasswordDirectory implements PasswordLogin {
   /** Checked for unknown user names, so they cost as much as a wrong password and look the same. */
   private decoy: ParsedPasswordHash = decoyFor(undefined);
 
-  setUsers(users: readonly PasswordUser[]): void {
+  /** Tells a person how to log in; set with the users, said once the agent's URL is known. */
+  private announcer: (log: Logger, loginUrl: string) => void = () => {};
+
+  setUsers(users: readonly PasswordUser[], announce?: (log: Logger, loginUrl: string) => void): void {
     this.users = new Map(users.map((user) => [user.username, user]));
     this.decoy = decoyFor(users[0]?.hash);
+    if (announce) this.announcer = announce;
+  }
+
+  /** Logs where the users came from and how to log in at `loginUrl` (never a password). */
+  announce(log: Logger, loginUrl: string): void {
+    this.announcer(log, loginUrl);
   }
 
   /** The user with this name, if any. */
