@@ -8,6 +8,7 @@ import { HttpExchange, isJsonContentType, parseJsonBody, readBody, snapshotReque
 import { errorResponse, securityHeaders, sendResponse, toErrorResponse } from './http-response';
 import { invokeSafely, reportLastResort } from './invoke-safely';
 import { checkHttpOrigin, corsHeaders } from './origin-policy';
+import type { GateHolder } from './request-gate';
 import { validateRequest } from './request-validation';
 import type { RouteTable } from './route-table';
 import { UwsSseStream } from './sse-stream';
@@ -38,6 +39,7 @@ export class HttpDispatcher {
     private readonly log: Logger,
     /** Origins allowed at run time (a tunnel's public URL while it is up). */
     private readonly extraOrigins: ReadonlySet<string> = new Set(),
+    private readonly gate: GateHolder = { current: null },
   ) {
     this.configured = [...new Set([...config.allowedOrigins, ...config.cors.origins])];
   }
@@ -64,6 +66,11 @@ export class HttpDispatcher {
     if (request.method === 'OPTIONS' && 'access-control-allow-origin' in cors && this.preflight(exchange, request, started, cors)) return;
     // HEAD is answered like GET without the body (a body here would corrupt a keep-alive connection).
     exchange.headOnly = request.method === 'HEAD';
+    const gated = this.gate.current?.(request.path) ?? null;
+    if (gated !== null) {
+      exchange.bodyPending = hasBody(request.headers);
+      return this.finish(exchange, request, started, gated, cors);
+    }
     const lookup = this.routes.lookup(exchange.headOnly ? 'GET' : request.method, request.path);
     if (lookup.kind === 'not-found') {
       return this.finish(exchange, request, started, errorResponse(404, 'TF_ERR_NOT_FOUND', 'No such route'), cors);

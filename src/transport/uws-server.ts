@@ -14,6 +14,7 @@ import type {
 } from '../plugin-api/http-routes';
 import { HttpDispatcher, type HttpRouteEntry } from './http-dispatcher';
 import { normalizeOrigin } from './origin-policy';
+import type { GateHolder, RequestGate } from './request-gate';
 import { RouteTable } from './route-table';
 import { TransportConfig } from './transport-config';
 import { TransportError } from './transport-error';
@@ -68,6 +69,7 @@ export class UwsServer implements HttpRoutes, WebSocketRoutes {
   private wsPayloadLimit = 0;
   private bound: ListenAddress | null = null;
   private readonly extraOrigins = new Set<string>();
+  private readonly gate: GateHolder = { current: null };
 
   constructor(private readonly options: UwsServerOptions) {
     assertNativeUws(uWS);
@@ -75,8 +77,8 @@ export class UwsServer implements HttpRoutes, WebSocketRoutes {
     if (!parsed.success) throw new TransportError('TF_ERR_CONFIG', `invalid transport options: ${parsed.error.message}`);
     this.config = parsed.data;
     this.log = options.log;
-    this.http = new HttpDispatcher(this.httpRoutes, this.config, options.authenticators, this.log, this.extraOrigins);
-    this.ws = new WsDispatcher(this.wsRoutes, this.config, options.authenticators, this.log, this.extraOrigins);
+    this.http = new HttpDispatcher(this.httpRoutes, this.config, options.authenticators, this.log, this.extraOrigins, this.gate);
+    this.ws = new WsDispatcher(this.wsRoutes, this.config, options.authenticators, this.log, this.extraOrigins, this.gate);
   }
 
   /** The bound address, or `null` before `listen` resolved and after `close`. */
@@ -100,6 +102,17 @@ export class UwsServer implements HttpRoutes, WebSocketRoutes {
     return once(() => {
       remove();
       for (const stream of [...entry.streams]) stream.close();
+    });
+  }
+
+  /**
+   * Put a gate in front of every HTTP request and WebSocket upgrade (see {@link RequestGate}); the
+   * agent answers 503 through it while it starts or stops. Disposing removes it.
+   */
+  setGate(gate: RequestGate): Disposable {
+    this.gate.current = gate;
+    return once(() => {
+      if (this.gate.current === gate) this.gate.current = null;
     });
   }
 

@@ -8,6 +8,7 @@ import { HttpExchange, snapshotRequest, type RequestSnapshot } from './http-exch
 import { errorResponse, sendResponse } from './http-response';
 import { invokeSafely, reportLastResort } from './invoke-safely';
 import { checkWebSocketOrigin } from './origin-policy';
+import type { GateHolder } from './request-gate';
 import type { RouteTable } from './route-table';
 import type { TransportConfig } from './transport-config';
 import { UwsWsConnection } from './ws-connection';
@@ -66,6 +67,7 @@ export class WsDispatcher {
     private readonly log: Logger,
     /** Origins allowed at run time (a tunnel's public URL while it is up). */
     private readonly extraOrigins: ReadonlySet<string> = new Set(),
+    private readonly gate: GateHolder = { current: null },
   ) {}
 
   behavior(maxPayloadLength: number): uWS.WebSocketBehavior<WsUserData> {
@@ -101,6 +103,8 @@ export class WsDispatcher {
 
   /** The synchronous half of the upgrade: route, then Origin, both before any credential is looked at. */
   private checkUpgrade(exchange: HttpExchange, request: RequestSnapshot, started: number, context: uWS.us_socket_context_t): void {
+    const gated = this.gate.current?.(request.path) ?? null;
+    if (gated !== null) return this.reject(exchange, request, started, gated);
     const lookup = this.routes.lookup('GET', request.path);
     if (lookup.kind !== 'found' || lookup.value.removed) {
       return this.reject(exchange, request, started, errorResponse(404, 'TF_ERR_NOT_FOUND', 'No such WebSocket endpoint'));

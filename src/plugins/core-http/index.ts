@@ -2,6 +2,7 @@ import { AgentInfo, Authenticator, definePlugin, HttpRoutes, Logger, PlatformInf
 import { TransportConfig } from '../../transport/transport-config';
 import { UwsServer } from '../../transport/uws-server';
 import { registerAgentRoutes } from './agent-routes';
+import { readinessGate } from './readiness-gate';
 import { trustTunnelOrigins } from './trust-tunnel-origins';
 
 /**
@@ -31,6 +32,7 @@ export default definePlugin({
     const server = ctx.get(HttpRoutes) as UwsServer;
     // Closed last (steps run newest first): routes and origin grants go before the server.
     ctx.onDispose(() => server.close());
+    ctx.onDispose(server.setGate(readinessGate(ctx.agent)));
     ctx.onDispose(registerAgentRoutes(server, ctx.agent, ctx.get(PlatformInfo)));
     ctx.onDispose(trustTunnelOrigins(server, ctx.events));
   },

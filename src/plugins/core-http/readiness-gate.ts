@@ -1,0 +1,23 @@
+import type { AgentInfo, HttpResponse } from '../../plugin-api';
+import type { RequestGate } from '../../transport/request-gate';
+
+/** Always served: it is how a client learns that the agent is starting or stopping. */
+const HEALTH_PATH = '/api/health';
+
+/**
+ * 503 on every route but health until the agent is ready, and again once it stops: a client never
+ * sees a half-built agent (a 404 from a route whose plugin has not started, a login that fails).
+ */
+export function readinessGate(agent: AgentInfo): RequestGate {
+  return (path) => {
+    const state = agent.state;
+    if (state === 'ready' || path === HEALTH_PATH) return null;
+    const status = state === 'starting' ? 'starting' : 'stopping';
+    const response: HttpResponse = {
+      status: 503,
+      json: { status, error: { code: 'TF_ERR_UNAVAILABLE', message: `The agent is ${status}; try again in a moment` } },
+      headers: { 'retry-after': '1' },
+    };
+    return response;
+  };
+}
