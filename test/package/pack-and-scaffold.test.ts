@@ -93,34 +93,35 @@ it('ships what an installed agent and a plugin author need, and no sources or te
   expect(manifest.dependencies.ws).toBeDefined();
 });
 
-it('installs into an empty directory, where `npx tunnelforge start --port 0` answers /api/health', async () => {
+it('installs into an empty directory, where `npx tunnelforge start --port 0 --ready-file F` is ready when F appears', async () => {
   const app = path.join(tmp, 'app');
   await mustRun('mkdir', ['-p', app], tmp);
   await mustRun('npm', ['init', '-y'], app);
   allowNodePty(app, JSON.parse(readFileSync(path.join(app, 'package.json'), 'utf8')) as Record<string, unknown>);
   await timed('install agent', () => mustRun('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], app));
 
-  const agent = spawn('npx', ['tunnelforge', 'start', '--port', '0', '--data-dir', path.join(app, 'data')], { cwd: app, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const readyFile = path.join(app, 'ready.json');
+  const agent = spawn('npx', ['tunnelforge', 'start', '--port', '0', '--data-dir', path.join(app, 'data'), '--ready-file', readyFile], { cwd: app, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let log = '';
   agent.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
   agent.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => agent.on('close', resolve));
   try {
     const started = Date.now();
-    let url: string | undefined;
-    // The URL of the "listening" log line (the port is only known once the agent bound it).
-    while ((url = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(log)?.[1]) === undefined) {
-      if (Date.now() - started > 60_000 || agent.exitCode !== null) throw new Error(`the installed agent did not report its URL:\n${log}`);
+    // The ready file is how a program that starts the agent on port 0 learns its URL: no log parsing.
+    while (!existsSync(readyFile)) {
+      if (Date.now() - started > 60_000 || agent.exitCode !== null) throw new Error(`the installed agent never wrote its ready file:\n${log}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    let health: Response | undefined;
-    while (Date.now() - started < 60_000) {
-      health = await fetch(`${url}/api/health`).catch(() => undefined);
-      if (health?.status === 200) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(health?.status).toBe(200);
-    expect(await health!.json()).toMatchObject({ status: expect.any(String) });
+    const ready = JSON.parse(readFileSync(readyFile, 'utf8')) as { url: string; pid: number; instanceId: string };
+    expect(ready.url).toMatch(/^http:\/\/127\.0\.0\.1:[1-9]\d*$/);
+    // Ready means ready: the first health check answers 200 with the same run's id, and every
+    // built-in plugin that the default config runs is active already.
+    const health = await fetch(`${ready.url}/api/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', instanceId: ready.instanceId });
+    const readyLine = log.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { ready?: boolean; active?: string[] }).find((line) => line.ready === true);
+    expect(readyLine?.active).toEqual(expect.arrayContaining(['core-http', 'core-sessions', 'auth-password', 'auth-api', 'web-ui']));
   } finally {
     // npx runs the agent as its child: signal the whole process group.
     process.kill(-agent.pid!, 'SIGTERM');
@@ -128,6 +129,7 @@ it('installs into an empty directory, where `npx tunnelforge start --port 0` ans
     await exited;
     clearTimeout(timer);
   }
+  expect(existsSync(readyFile)).toBe(false); // removed at shutdown: a stale file never names a dead agent
 }, 3 * STEP_MS);
 
 it('scaffolds a plugin with `tunnelforge plugin new demo` whose generated tests pass against the tarball', async () => {
