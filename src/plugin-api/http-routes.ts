@@ -99,7 +99,14 @@ export interface RouteDoc {
   responseType?: string;
   /** Success status (default 200). */
   status?: number;
-  /** Error statuses worth documenting beyond the usual 400/401/403, e.g. `{ 404: 'no such session' }`. */
+  /** Other success statuses, answered without a body, e.g. `{ 204: 'already removed' }`. */
+  also?: Record<number, string>;
+  /**
+   * Error statuses worth documenting beyond what the transport adds (400 for schema failures,
+   * 401/403 for access, 413/415 for bodies, 403 Origin, 500, 503), e.g.
+   * `{ 404: 'No such note (NOTES_ERR_NOT_FOUND)' }`. Codes written in the text (`…_ERR_…` words)
+   * become the `code` enum of that response in the OpenAPI document.
+   */
   errors?: Record<number, string>;
 }
 

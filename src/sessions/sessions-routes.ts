@@ -8,15 +8,19 @@ import type { PtySessionManager } from './pty-session-manager';
 import { SessionErrors } from './session-errors';
 import { specialKeyBytes } from './special-key-bytes';
 
+// Range checks are the manager's (TF_ERR_BAD_SIZE, as on every other path); the document states the range.
+const size = (what: string) =>
+  z.number().meta({ type: 'integer', minimum: 1, maximum: 1000, description: `${what}, an integer 1..1000 (else 400 TF_ERR_BAD_SIZE)` });
 // `.default({})`: a bare POST creates the default shell session.
 const createBody = z.strictObject({
-  command: z.array(z.string().min(1).max(4096)).min(1).max(1024).optional(),
-  cwd: z.string().min(1).max(4096).optional(),
-  env: z.record(z.string().min(1).max(1024), z.string().max(65_536)).optional(),
-  name: z.string().min(1).max(200).optional(),
-  // Range checks are the manager's (TF_ERR_BAD_SIZE, as on every other path).
-  cols: z.number().optional(),
-  rows: z.number().optional(),
+  command: z.array(z.string().min(1).max(4096)).min(1).max(1024).optional()
+    .describe('argv, run directly (no shell); a name without a slash is looked up in PATH. Default: the agent user\'s login shell ($SHELL, else /bin/sh)'),
+  cwd: z.string().min(1).max(4096).optional().describe('Absolute path of an existing directory. Default: the agent user\'s home directory'),
+  env: z.record(z.string().min(1).max(1024), z.string().max(65_536)).optional()
+    .describe('Set over the agent\'s own environment (which the session inherits, minus TMUX, TMUX_PANE, STY, WINDOW, WINDOWID, TERMCAP, COLUMNS, LINES); TERM=xterm-256color and TUNNELFORGE_SESSION_ID=<id> are always set last'),
+  name: z.string().min(1).max(200).optional().describe('Display name, made unique with a suffix. Default: from the command and cwd'),
+  cols: size('Columns (default 80)').optional(),
+  rows: size('Rows (default 24)').optional(),
 }).default({});
 // Trimmed as the manager trims, so a blank name is a field error (body.name) like any other.
 const renameBody = z.strictObject({ name: z.string().trim().min(1).max(200) });
@@ -24,7 +28,7 @@ const inputBody = z.union([
   z.strictObject({ text: z.string().min(1).max(1_048_576) }),
   z.strictObject({ key: z.enum(Object.keys(specialKeyBytes) as [SpecialKey, ...SpecialKey[]]) }),
 ]);
-const resizeBody = z.strictObject({ cols: z.number(), rows: z.number() });
+const resizeBody = z.strictObject({ cols: size('Columns'), rows: size('Rows') });
 const idParams = z.object({ id: z.string().describe('Session id') });
 
 /** A principal bound to one session (a share link) sees only that one. */
@@ -65,7 +69,17 @@ export function registerSessionsRoutes(http: HttpRoutes, manager: PtySessionMana
     path: '/api/sessions',
     access: 'writer',
     schema: { body: createBody, response: sessionInfoSchema },
-    doc: { summary: 'Create a session (command defaults to the login shell)', status: 201, errors: { 409: 'Too many sessions (TF_ERR_SESSION_LIMIT)' } },
+    doc: {
+      summary: 'Create a session (command defaults to the login shell)',
+      status: 201,
+      errors: {
+        400: 'Size out of range (TF_ERR_BAD_SIZE), cwd missing or not a directory (TF_ERR_BAD_CWD), command not found (TF_ERR_COMMAND_NOT_FOUND), bad environment name (TF_ERR_BAD_REQUEST)',
+        403: 'A credential limited to one session cannot create sessions (TF_ERR_FORBIDDEN)',
+        409: 'Too many sessions (TF_ERR_SESSION_LIMIT)',
+        500: 'The OS refused to start the process (TF_ERR_SPAWN_FAILED)',
+        503: 'The agent is stopping (TF_ERR_SHUTTING_DOWN)',
+      },
+    },
     handler: async (request) => {
       if (request.principal?.sessionId !== undefined) throw SessionErrors.forbidden('this credential is limited to one session');
       return { status: 201, json: await manager.create(request.body, actorOf(request.principal)) };
@@ -101,6 +115,7 @@ export function registerSessionsRoutes(http: HttpRoutes, manager: PtySessionMana
     schema: { params: idParams, response: sessionInfoSchema },
     doc: {
       summary: 'Kill a running session (SIGTERM, then SIGKILL after the grace period; answers the exited session) or remove an exited one (204)',
+      also: { 204: 'The session had already exited and was removed' },
       errors: notFound,
     },
     handler: async (request) => {
@@ -116,7 +131,11 @@ export function registerSessionsRoutes(http: HttpRoutes, manager: PtySessionMana
     path: '/api/sessions/:id/input',
     access: 'writer',
     schema: { params: idParams, body: inputBody },
-    doc: { summary: 'Type text or a named key into the session', status: 204, errors: { ...notFound, 409: 'The session has exited (TF_ERR_SESSION_EXITED)' } },
+    doc: {
+      summary: 'Type text or a named key into the session',
+      status: 204,
+      errors: { ...notFound, 400: 'Unknown key name (TF_ERR_BAD_KEY)', 403: 'Viewers cannot type (TF_ERR_FORBIDDEN)', 409: 'The session has exited (TF_ERR_SESSION_EXITED)' },
+    },
     handler: (request) => {
       const { id } = visibleSession(manager, request);
       const body = request.body;
@@ -131,7 +150,7 @@ export function registerSessionsRoutes(http: HttpRoutes, manager: PtySessionMana
     path: '/api/sessions/:id/resize',
     access: 'writer',
     schema: { params: idParams, body: resizeBody, response: sessionInfoSchema },
-    doc: { summary: 'Resize the terminal (1..1000 columns and rows)', errors: notFound },
+    doc: { summary: 'Resize the terminal (1..1000 columns and rows)', errors: { ...notFound, 400: 'Size out of range (TF_ERR_BAD_SIZE)', 409: 'The session has exited (TF_ERR_SESSION_EXITED)' } },
     handler: (request) => {
       const { id } = visibleSession(manager, request);
       return { json: manager.resize(id, request.body.cols, request.body.rows, actorOf(request.principal)) };

@@ -10,8 +10,8 @@ import { TestWsClient } from './test-ws-client';
 
 /** Options of {@link startTestAgent}. */
 export interface TestAgentOptions {
-  /** The plugins under test, loaded next to the agent's built-in plugins (as built-ins themselves). */
-  plugins: readonly PluginDefinition<any>[];
+  /** The plugins under test, loaded next to the agent's built-in plugins (as built-ins themselves). Default: none. */
+  plugins?: readonly PluginDefinition<any>[];
   /**
    * Agent config, as in `tunnelforge.config.ts` (`plugins.<id>.options` for your plugin's slice).
    * Defaults that differ from a real start: `port` 0 (a free one), `dataDir` a fresh temp dir
@@ -96,9 +96,9 @@ export interface TestAgent {
  * A `BootError` (a required plugin failed) propagates; an optional plugin that failed or was skipped
  * leaves the agent running: check `plugin(id).state`. Always `await agent.stop()` (in `afterEach`).
  */
-export async function startTestAgent(options: TestAgentOptions): Promise<TestAgent> {
+export async function startTestAgent(options: TestAgentOptions = {}): Promise<TestAgent> {
   const tk = await startTestKernel({
-    plugins: [...builtinPlugins(), ...options.plugins],
+    plugins: [...builtinPlugins(), ...(options.plugins ?? [])],
     config: { port: 0, ...options.config },
     platform: options.platform,
     processes: options.processes,

@@ -21,13 +21,15 @@ export function registerAgentRoutes(http: HttpRoutes, agent: AgentInfo, platform
       doc: {
         summary: 'Readiness: 200 once every plugin has activated and started, 503 while starting or stopping',
         tags: ['agent'],
-        errors: { 503: 'Starting or stopping: `{ "status": "starting" | "stopping", ... }` (no `error` envelope)' },
+        errors: { 503: 'Starting or stopping (TF_ERR_UNAVAILABLE): the same fields with `status` "starting" or "stopping", plus the `error` envelope' },
       },
       handler: () => {
         const { state, version, instanceId, startedAt } = agent;
-        const status = state === 'ready' ? ('ok' as const) : state === 'starting' ? ('starting' as const) : ('stopping' as const);
-        const json = { status, version, instanceId, startedAt };
-        return status === 'ok' ? { json } : { status: 503, json, headers: { 'retry-after': '1' } };
+        if (state === 'ready') return { json: { status: 'ok' as const, version, instanceId, startedAt } };
+        const status = state === 'starting' ? ('starting' as const) : ('stopping' as const);
+        // Both shapes in one: a readiness probe reads `status`, an API client the usual error envelope.
+        const error = { code: 'TF_ERR_UNAVAILABLE', message: `The agent is ${status}; try again in a moment` };
+        return { status: 503, json: { status, version, instanceId, startedAt, error }, headers: { 'retry-after': '1' } };
       },
     }),
     http.add({
@@ -65,7 +67,8 @@ export function registerAgentRoutes(http: HttpRoutes, agent: AgentInfo, platform
     http.add({
       method: 'GET',
       path: '/api/openapi.json',
-      access: 'viewer',
+      // Public: it describes the API and holds nothing secret; a client reads it before it has a credential.
+      access: 'public',
       schema: { response: openApiDocumentSchema },
       doc: { summary: 'This OpenAPI 3.1 description, built from the registered routes', tags: ['agent'] },
       handler: () => ({ json: buildOpenApiDocument(http.routes(), agent.version) }),

@@ -97,21 +97,58 @@ function operation(route: RouteInfo, doc: RouteDoc): Record<string, unknown> {
     const type = doc.responseType ?? 'application/json';
     const body = schema.response ? toSchema(schema.response) : type.startsWith('text/') ? { type: 'string' } : type === 'application/json' ? undefined : { type: 'string', format: 'binary' };
     responses[status] = { description: 'Success', ...(body ? { content: { [type]: { schema: body } } } : {}) };
+    for (const [other, description] of Object.entries(doc.also ?? {})) responses[other] = { description };
   }
-  const errors: Record<number, string> = { ...doc.errors };
-  const validated = (['params', 'query', 'body'] as const).filter((part) => schema[part] !== undefined);
-  if (validated.length > 0) {
-    errors[400] ??= `Invalid ${validated.join(', ')} (TF_ERR_BAD_REQUEST, details name the fields)${schema.body ? '; malformed JSON (TF_ERR_BAD_JSON)' : ''}`;
-  }
-  if (route.access !== 'public') {
-    errors[401] ??= 'No or bad credentials';
-    errors[403] ??= `Role below ${route.access}`;
-  }
-  for (const [code, description] of Object.entries(errors)) {
-    responses[code] = { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+  for (const [code, error] of Object.entries(errorResponses(route, schema, doc))) {
+    responses[code] = {
+      description: error.description,
+      content: { 'application/json': { schema: { allOf: [{ $ref: '#/components/schemas/Error' }, { type: 'object', properties: { error: { type: 'object', properties: { code: { enum: error.codes } } } } }] } } },
+    };
   }
   op.responses = responses;
   return op;
+}
+
+/** Codes every route can answer: a foreign Origin, a server bug, and the agent starting or stopping. */
+const ALWAYS: Record<number, { description: string; codes: string[] }> = {
+  403: { description: 'Foreign Origin (TF_ERR_BAD_ORIGIN)', codes: ['TF_ERR_BAD_ORIGIN'] },
+  500: { description: 'A bug in the agent or a plugin (TF_ERR_INTERNAL)', codes: ['TF_ERR_INTERNAL'] },
+  503: { description: 'The agent is starting or stopping, or a service the route needs is not running (TF_ERR_UNAVAILABLE, Retry-After)', codes: ['TF_ERR_UNAVAILABLE'] },
+};
+const CREDENTIAL_CODES = ['TF_ERR_UNAUTHENTICATED', 'TF_ERR_BAD_TOKEN', 'TF_ERR_TOKEN_EXPIRED', 'TF_ERR_TOKEN_REVOKED'];
+
+/**
+ * Every error status of an operation with the `TF_ERR_*` codes it can carry: the ones the transport
+ * adds (validation, auth, body limits, Origin, readiness) and the ones the route names in
+ * `doc.errors` (codes written in the text), so a client can switch on them exhaustively.
+ */
+function errorResponses(route: RouteInfo, schema: RouteSchema, doc: RouteDoc): Record<number, { description: string; codes: string[] }> {
+  const out: Record<number, { description: string; codes: string[] }> = {};
+  const add = (status: number, description: string, codes: string[]) => {
+    const entry = (out[status] ??= { description, codes: [] });
+    for (const code of codes) if (!entry.codes.includes(code)) entry.codes.push(code);
+  };
+  const validated = (['params', 'query', 'body'] as const).filter((part) => schema[part] !== undefined);
+  if (validated.length > 0) {
+    add(400, `Invalid ${validated.join(', ')} (TF_ERR_BAD_REQUEST, details name the fields)${schema.body ? '; malformed JSON (TF_ERR_BAD_JSON)' : ''}`, schema.body ? ['TF_ERR_BAD_REQUEST', 'TF_ERR_BAD_JSON'] : ['TF_ERR_BAD_REQUEST']);
+  }
+  if (schema.body) {
+    add(413, 'Body too large (TF_ERR_PAYLOAD_TOO_LARGE)', ['TF_ERR_PAYLOAD_TOO_LARGE']);
+    add(415, 'Body is not application/json (TF_ERR_UNSUPPORTED_MEDIA_TYPE)', ['TF_ERR_UNSUPPORTED_MEDIA_TYPE']);
+  }
+  if (route.access !== 'public') {
+    add(401, 'No or bad credentials', route.kind === 'ws' ? [...CREDENTIAL_CODES, 'TF_ERR_BAD_TICKET'] : CREDENTIAL_CODES);
+    add(403, `Role below ${route.access}, or a credential limited to another session (TF_ERR_FORBIDDEN)`, ['TF_ERR_FORBIDDEN']);
+  }
+  for (const [status, entry] of Object.entries(ALWAYS)) add(Number(status), entry.description, entry.codes);
+  for (const [status, description] of Object.entries(doc.errors ?? {})) {
+    const codes = [...description.matchAll(/\b[A-Z][A-Z0-9]*_ERR_[A-Z0-9_]+\b/g)].map((m) => m[0]);
+    const entry = out[Number(status)];
+    // The route's own words first: they say what this operation means by the status.
+    if (entry) entry.description = `${description}; ${entry.description}`;
+    add(Number(status), description, codes);
+  }
+  return out;
 }
 
 /** Every `:name` of the path, with its schema from `params` (a string when there is none). */

@@ -1,0 +1,302 @@
+import * as http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import path from 'node:path';
+import { startTestAgent, type TestAgent, type TestResponse } from 'tunnelforge/testkit';
+import tunnelCloudflare from '../../plugins/tunnel-cloudflare/src';
+import { hashPassword } from '../../src/plugins/auth-password/password-hash';
+import { upgrade } from '../auth/auth-harness';
+import { fakeBin, type FakeBin } from '../capabilities/support/fake-bin';
+import { ResponseValidator, validateOpenApiDocument, type OpenApiDocument } from './openapi-validator';
+
+// The contract a client author builds on: /api/openapi.json, read without a credential, is a valid
+// OpenAPI 3.1 document, and every operation in it answers what it says, success and errors alike.
+// A route added without a case below fails "covers every operation"; one without a response schema
+// fails "documents a body for every JSON success".
+
+type Who = 'anonymous' | 'viewer' | 'writer' | 'admin' | { token: string };
+interface Call {
+  who: Who;
+  /** Concrete path, e.g. `/api/sessions/abc`. */
+  path: string;
+  body?: unknown;
+  /** The status this call must get. */
+  status: number;
+}
+interface Answer {
+  status: number;
+  contentType: string;
+  text: string;
+}
+
+const PASSWORD = 'contract-password';
+let agent: TestAgent;
+let bin: FakeBin;
+let tmp: string;
+let doc: OpenApiDocument;
+let validator: ResponseValidator;
+
+beforeAll(async () => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'tf-contract-'));
+  bin = fakeBin({ cloudflared: {} });
+  const passwordHash = await hashPassword(PASSWORD, { N: 2 ** 14, r: 8, p: 1 });
+  agent = await startTestAgent({
+    plugins: [tunnelCloudflare],
+    platform: bin.platform('linux'),
+    config: { plugins: { 'auth-password': { options: { users: [{ username: 'ada', role: 'admin', passwordHash }] } } } },
+  });
+  const served = await agent.anonymous().get('/api/openapi.json');
+  expect(served.status).toBe(200);
+  doc = served.json as OpenApiDocument;
+  validator = new ResponseValidator(doc);
+}, 60_000);
+
+afterAll(async () => {
+  await agent?.stop();
+  bin?.cleanup();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+async function bearerOf(who: Who): Promise<string | null> {
+  if (who === 'anonymous') return null;
+  if (typeof who === 'object') return who.token;
+  return agent.token(who);
+}
+
+/** One HTTP call; event streams are read up to their first bytes, then closed. */
+async function send(method: string, route: string, who: Who, body?: unknown): Promise<Answer> {
+  const token = await bearerOf(who);
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  if (payload !== undefined) Object.assign(headers, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) });
+  return new Promise((resolve, reject) => {
+    const req = http.request(agent.url + route, { method, headers, agent: false }, (res) => {
+      const contentType = String(res.headers['content-type'] ?? '');
+      const chunks: Buffer[] = [];
+      if (contentType.startsWith('text/event-stream')) {
+        res.once('data', (chunk: Buffer) => {
+          req.destroy();
+          resolve({ status: res.statusCode ?? 0, contentType, text: chunk.toString('utf8') });
+        });
+        return;
+      }
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType, text: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.setTimeout(10_000, () => req.destroy(new Error(`${method} ${route}: no answer in 10 s`)));
+    req.end(payload);
+  });
+}
+
+/** Problems of one answer against the operation's documented responses. */
+function conformance(template: string, method: string, answer: Answer): string[] {
+  const op = doc.paths[template]?.[method];
+  if (!op) return [`${method.toUpperCase()} ${template} is not in the document`];
+  const response = op.responses[String(answer.status)];
+  if (!response) return [`status ${answer.status} is not documented (documented: ${Object.keys(op.responses).join(', ')}): ${answer.text.slice(0, 200)}`];
+  const types = Object.keys(response.content ?? {});
+  if (types.length === 0) return answer.text === '' ? [] : [`status ${answer.status} is documented without a body, got ${answer.text.slice(0, 100)}`];
+  const type = types.find((t) => answer.contentType.startsWith(t));
+  if (!type) return [`content-type ${answer.contentType} is not documented (${types.join(', ')})`];
+  if (type !== 'application/json') return [];
+  let value: unknown;
+  try {
+    value = JSON.parse(answer.text);
+  } catch {
+    return [`not JSON: ${answer.text.slice(0, 100)}`];
+  }
+  return validator.check(['paths', template, method, 'responses', String(answer.status), 'content', type, 'schema'], value);
+}
+
+/** The calls that exercise each operation, keyed as `METHOD /path/{param}`. */
+function cases(fixtures: { session: string; exited: string; share: string; token: string; refresh: string; login: string }): Record<string, Call[]> {
+  const s = fixtures.session;
+  return {
+    'GET /api/auth/config': [{ who: 'anonymous', path: '/api/auth/config', status: 200 }],
+    'POST /api/auth/login': [
+      { who: 'anonymous', path: '/api/auth/login', body: { username: 'ada', password: PASSWORD }, status: 200 },
+      { who: 'anonymous', path: '/api/auth/login', body: { username: 'ada', password: 'wrong' }, status: 401 },
+      { who: 'anonymous', path: '/api/auth/login', body: { user: 'ada' }, status: 400 },
+    ],
+    'POST /api/auth/refresh': [
+      { who: 'anonymous', path: '/api/auth/refresh', body: { refreshToken: fixtures.refresh }, status: 200 },
+      { who: 'anonymous', path: '/api/auth/refresh', body: { refreshToken: 'nope' }, status: 401 },
+    ],
+    'POST /api/auth/logout': [{ who: { token: fixtures.login }, path: '/api/auth/logout', status: 204 }],
+    'GET /api/auth/me': [{ who: 'viewer', path: '/api/auth/me', status: 200 }],
+    'POST /api/auth/ws-ticket': [
+      { who: 'viewer', path: '/api/auth/ws-ticket', body: {}, status: 200 },
+      { who: 'viewer', path: '/api/auth/ws-ticket', body: { sessionId: '' }, status: 400 },
+    ],
+    'GET /api/events': [{ who: 'viewer', path: '/api/events', status: 200 }],
+    'GET /api/health': [{ who: 'anonymous', path: '/api/health', status: 200 }],
+    'GET /api/info': [{ who: 'viewer', path: '/api/info', status: 200 }],
+    'GET /api/monitor': [{ who: 'viewer', path: '/api/monitor', status: 200 }],
+    'GET /api/monitor/stream': [{ who: 'viewer', path: '/api/monitor/stream', status: 200 }],
+    'GET /api/openapi.json': [{ who: 'anonymous', path: '/api/openapi.json', status: 200 }],
+    'GET /api/plugins': [{ who: 'admin', path: '/api/plugins', status: 200 }],
+    'GET /api/power': [{ who: 'viewer', path: '/api/power', status: 200 }],
+    'POST /api/power': [
+      { who: 'admin', path: '/api/power', body: { hold: true, reason: 'contract test' }, status: 200 },
+      { who: 'admin', path: '/api/power', body: { hold: false }, status: 200 },
+      { who: 'admin', path: '/api/power', body: { hold: 'yes' }, status: 400 },
+    ],
+    'GET /api/sessions': [{ who: 'viewer', path: '/api/sessions', status: 200 }],
+    'POST /api/sessions': [
+      { who: 'writer', path: '/api/sessions', body: { command: ['sh', '-c', 'echo contract; sleep 30'], cols: 100, rows: 30 }, status: 201 },
+      { who: 'writer', path: '/api/sessions', body: { cols: 0 }, status: 400 },
+      { who: 'writer', path: '/api/sessions', body: { command: ['no-such-command-here'] }, status: 400 },
+      { who: 'writer', path: '/api/sessions', body: { cwd: '/no/such/dir' }, status: 400 },
+    ],
+    'GET /api/sessions/{id}': [
+      { who: 'viewer', path: `/api/sessions/${s}`, status: 200 },
+      { who: 'viewer', path: '/api/sessions/unknown', status: 404 },
+    ],
+    'PATCH /api/sessions/{id}': [
+      { who: 'writer', path: `/api/sessions/${s}`, body: { name: 'renamed' }, status: 200 },
+      { who: 'writer', path: `/api/sessions/${s}`, body: { name: '   ' }, status: 400 },
+    ],
+    'DELETE /api/sessions/{id}': [
+      { who: 'writer', path: `/api/sessions/${fixtures.exited}`, status: 204 },
+      { who: 'writer', path: '/api/sessions/unknown', status: 404 },
+    ],
+    'POST /api/sessions/{id}/input': [
+      { who: 'writer', path: `/api/sessions/${s}/input`, body: { text: 'x' }, status: 204 },
+      { who: 'writer', path: `/api/sessions/${s}/input`, body: { key: 'enter' }, status: 204 },
+      { who: 'writer', path: `/api/sessions/${s}/input`, body: { key: 'hyper' }, status: 400 },
+    ],
+    'POST /api/sessions/{id}/resize': [
+      { who: 'writer', path: `/api/sessions/${s}/resize`, body: { cols: 90, rows: 20 }, status: 200 },
+      { who: 'writer', path: `/api/sessions/${s}/resize`, body: { cols: 5000, rows: 20 }, status: 400 },
+    ],
+    'POST /api/sessions/{id}/share': [{ who: 'writer', path: `/api/sessions/${s}/share`, body: { expiresInMinutes: 5 }, status: 201 }],
+    'GET /api/sessions/{id}/text': [{ who: 'viewer', path: `/api/sessions/${s}/text`, status: 200 }],
+    'DELETE /api/shares/{id}': [
+      { who: 'writer', path: `/api/shares/${fixtures.share}`, status: 204 },
+      { who: 'writer', path: '/api/shares/unknown', status: 404 },
+    ],
+    'GET /api/tokens': [{ who: 'admin', path: '/api/tokens', status: 200 }],
+    'POST /api/tokens': [
+      { who: 'admin', path: '/api/tokens', body: { name: 'ci', role: 'viewer' }, status: 201 },
+      { who: 'admin', path: '/api/tokens', body: { name: 'ci', role: 'root' }, status: 400 },
+    ],
+    'DELETE /api/tokens/{id}': [
+      { who: 'admin', path: `/api/tokens/${fixtures.token}`, status: 204 },
+      { who: 'admin', path: '/api/tokens/unknown', status: 404 },
+    ],
+    'GET /api/tunnels': [{ who: 'viewer', path: '/api/tunnels', status: 200 }],
+    'POST /api/tunnels/{id}/start': [
+      { who: 'admin', path: '/api/tunnels/cloudflare/start', status: 200 },
+      { who: 'admin', path: '/api/tunnels/nope/start', status: 404 },
+    ],
+    'POST /api/tunnels/{id}/stop': [
+      { who: 'admin', path: '/api/tunnels/cloudflare/stop', status: 200 },
+      { who: 'admin', path: '/api/tunnels/nope/stop', status: 404 },
+    ],
+    'GET /metrics': [{ who: 'viewer', path: '/metrics', status: 200 }],
+    'GET /ws': [], // WebSocket: its own test below
+  };
+}
+
+const operations = () =>
+  Object.entries(doc.paths).flatMap(([template, ops]) => Object.keys(ops).map((method) => ({ key: `${method.toUpperCase()} ${template}`, template, method })));
+
+/** A concrete path for a template: every `{param}` filled with a value that exists or not, as given. */
+const concrete = (template: string, value: string) => template.replace(/\{[^}]+\}/g, value);
+
+describe('the OpenAPI document is the contract', () => {
+  it('is public and valid OpenAPI 3.1 (meta-schema and every JSON schema in it)', async () => {
+    expect(doc.openapi).toBe('3.1.0');
+    expect(await validateOpenApiDocument(doc, path.join(tmp, 'openapi.json'))).toEqual([]);
+    expect(validator.compileAll()).toEqual([]);
+  });
+
+  it('the validator notices a broken document (so the check above can fail)', async () => {
+    const broken = { ...doc, info: { version: '1' } };
+    expect((await validateOpenApiDocument(broken, path.join(tmp, 'broken.json'))).length).toBeGreaterThan(0);
+    const badSchema = JSON.parse(JSON.stringify(doc)) as OpenApiDocument;
+    badSchema.paths['/api/health'].get.responses['200'].content!['application/json'].schema = { type: 'bogus' };
+    expect(new ResponseValidator(badSchema).compileAll()).toEqual([expect.stringContaining('GET /api/health')]);
+  });
+
+  it('documents a body schema for every JSON success, a request schema for every body, and error codes for every error', () => {
+    const problems: string[] = [];
+    for (const { key, template, method } of operations()) {
+      const op = doc.paths[template][method];
+      for (const [status, response] of Object.entries(op.responses)) {
+        const code = Number(status);
+        if (code >= 200 && code < 300 && code !== 204) {
+          const schema = response.content && Object.values(response.content)[0]?.schema;
+          if (!schema) problems.push(`${key} ${status}: no response schema`);
+        }
+        if (code >= 400) {
+          const json = JSON.stringify(response.content?.['application/json']?.schema ?? null);
+          if (!/"enum":\["[A-Z]/.test(json)) problems.push(`${key} ${status}: no error codes`);
+        }
+      }
+      // Actions that take no body: the only writes allowed without a request schema.
+      const bodiless = ['POST /api/auth/logout', 'POST /api/tunnels/{id}/start', 'POST /api/tunnels/{id}/stop'];
+      if (['post', 'put', 'patch'].includes(method) && op.requestBody === undefined && !bodiless.includes(key)) {
+        problems.push(`${key}: no request body schema`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('covers every operation, and every answer matches its documented response', async () => {
+    const admin = agent.as('admin');
+    const writer = agent.as('writer');
+    const created = await writer.post('/api/sessions', { command: ['sh', '-c', 'sleep 60'] });
+    const done = await writer.post('/api/sessions', { command: ['true'] });
+    await agent.waitForEvent('session.exited', (event) => (event.data as { id: string }).id === done.json.id);
+    const share = await writer.post(`/api/sessions/${created.json.id}/share`, {});
+    const token = await admin.post('/api/tokens', { name: 'to revoke', role: 'viewer' });
+    const loginA = (await agent.anonymous().post('/api/auth/login', { username: 'ada', password: PASSWORD })) as TestResponse<{ token: string; refreshToken: string }>;
+    const loginB = (await agent.anonymous().post('/api/auth/login', { username: 'ada', password: PASSWORD })) as TestResponse<{ token: string; refreshToken: string }>;
+    const table = cases({ session: created.json.id, exited: done.json.id, share: share.json.id, token: token.json.id, refresh: loginA.json.refreshToken, login: loginB.json.token });
+
+    expect(operations().map((op) => op.key).filter((key) => !(key in table))).toEqual([]);
+    expect(Object.keys(table).filter((key) => !operations().some((op) => op.key === key))).toEqual([]);
+
+    const problems: string[] = [];
+    for (const { key, template, method } of operations()) {
+      if (key === 'GET /ws') continue;
+      const op = doc.paths[template][method];
+      const calls: Call[] = [...table[key]];
+      // Every protected operation refuses an anonymous caller and a role below its own, as documented.
+      const sample = table[key][0]?.path ?? concrete(template, 'x');
+      const access = op['x-access'];
+      if (access !== 'public') calls.push({ who: 'anonymous', path: sample, status: 401 });
+      if (access === 'writer' || access === 'admin') calls.push({ who: 'viewer', path: sample, status: 403, body: table[key][0]?.body });
+      if (access === 'admin') calls.push({ who: 'writer', path: sample, status: 403, body: table[key][0]?.body });
+      for (const call of calls) {
+        const answer = await send(method.toUpperCase(), call.path, call.who, call.body);
+        const who = typeof call.who === 'object' ? 'token' : call.who;
+        if (answer.status !== call.status) problems.push(`${key} as ${who} (${call.path}): status ${answer.status}, expected ${call.status}: ${answer.text.slice(0, 200)}`);
+        for (const problem of conformance(template, method, answer)) problems.push(`${key} as ${who} (${call.path}) ${answer.status}: ${problem}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('GET /ws: upgrades with each documented credential, refuses without one with a documented error', async () => {
+    const ws = agent.wsUrl;
+    const op = doc.paths['/ws'].get;
+    expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['101', '401']));
+    const bearer = await agent.token('viewer');
+    const viaHeader = await upgrade(ws, { headers: { authorization: `Bearer ${bearer}` } });
+    const viaSubprotocol = await upgrade(ws, { protocols: ['tunnelforge.v1', `tunnelforge.bearer.${bearer}`] });
+    const ticket = (await agent.as('viewer').post('/api/auth/ws-ticket', {})).json.ticket as string;
+    const viaTicket = await upgrade(ws, { protocols: ['tunnelforge.v1', `tunnelforge.ticket.${ticket}`] });
+    for (const result of [viaHeader, viaSubprotocol, viaTicket]) {
+      expect(result.kind).toBe('open');
+      if (result.kind === 'open') result.socket.terminate();
+    }
+    const refused = await upgrade(ws);
+    expect(refused).toEqual({ kind: 'refused', status: 401, code: 'TF_ERR_UNAUTHENTICATED' });
+    const codes = JSON.stringify(op.responses['401'].content?.['application/json']?.schema);
+    expect(codes).toContain('"TF_ERR_UNAUTHENTICATED"');
+    expect(codes).toContain('"TF_ERR_BAD_TICKET"');
+  });
+});
