@@ -35,7 +35,7 @@ describe('read-only share links', () => {
     expect((list.body.sessions as { id: string }[]).map((s) => s.id)).toEqual([shared]);
     expect((await agent.call(`/api/sessions/${shared}`, { token })).status).toBe(200);
     expect((await agent.call(`/api/sessions/${shared}/text`, { token })).status).toBe(200);
-    for (const route of [`/api/sessions/${other}`, '/api/info', '/api/monitor', '/api/tunnels', '/api/power', '/api/openapi.json', '/metrics']) {
+    for (const route of [`/api/sessions/${other}`, '/api/info', '/api/monitor', '/api/tunnels', '/api/power', '/metrics']) {
       expect({ route, status: (await agent.call(route, { token })).status }).toEqual({ route, status: 403 });
     }
     expect((await agent.call(`/api/sessions/${shared}/input`, { method: 'POST', token, body: { text: 'x' } })).status).toBe(403);

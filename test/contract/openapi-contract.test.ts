@@ -2,6 +2,7 @@ import * as http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import path from 'node:path';
+import { HttpRoutes } from 'tunnelforge/plugin';
 import { startTestAgent, type TestAgent, type TestResponse } from 'tunnelforge/testkit';
 import tunnelCloudflare from '../../plugins/tunnel-cloudflare/src';
 import { hashPassword } from '../../src/plugins/auth-password/password-hash';
@@ -242,6 +243,34 @@ describe('the OpenAPI document is the contract', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it('lists every registered API route with its access, and no web asset', () => {
+    const routes = agent.get(HttpRoutes)!.routes();
+    const assets = routes.filter((route) => route.doc === false);
+    expect(assets.map((route) => route.path)).toContain('/');
+    for (const route of assets) expect(doc.paths[route.path]).toBeUndefined();
+    expect(Object.keys(doc.paths).filter((p) => !p.startsWith('/api/'))).toEqual(['/metrics', '/ws']);
+    const missing = routes
+      .filter((route) => route.doc !== false)
+      .filter((route) => doc.paths[route.path.replace(/:(\w+)/g, '{$1}')]?.[route.method.toLowerCase()]?.['x-access'] !== route.access);
+    expect(missing.map((route) => `${route.method} ${route.path}`)).toEqual([]);
+  });
+
+  it('spells out what a client needs: login and info shapes, optional bodies, the error envelope, the /ws credentials', () => {
+    const json = (template: string, method: string, status: string) => doc.paths[template][method].responses[status].content?.['application/json']?.schema as Record<string, any>;
+    expect(doc.paths['/api/auth/login'].post.requestBody).toMatchObject({ required: true, content: { 'application/json': { schema: { required: ['password'] } } } });
+    expect(json('/api/auth/login', 'post', '200')).toMatchObject({ properties: { token: { type: 'string' }, refreshToken: { type: 'string' } } });
+    expect(json('/api/info', 'get', '200')).toMatchObject({ properties: { websocketUrl: { type: 'string' }, protocol: { const: 1 } } });
+    // A bare POST creates the default session: the body is optional; sizes state their range.
+    expect(doc.paths['/api/sessions'].post.requestBody).toMatchObject({ required: false, content: { 'application/json': { schema: { properties: { cols: { type: 'integer', minimum: 1, maximum: 1000 } } } } } });
+    const components = doc.components as { schemas: Record<string, any>; securitySchemes: Record<string, unknown> };
+    expect(components.schemas.Error.properties.error.properties).toHaveProperty('details');
+    expect(components.schemas.FieldIssue).toMatchObject({ required: ['path', 'message'] });
+    const ws = doc.paths['/ws'].get as unknown as { security: unknown; 'x-websocket': boolean };
+    expect(ws['x-websocket']).toBe(true);
+    expect(ws.security).toEqual([{ bearer: [] }, { bearerSubprotocol: [] }, { wsTicket: [] }]);
+    expect(JSON.stringify(components.securitySchemes)).toMatch(/tunnelforge\.bearer\.<token>.*tunnelforge\.ticket\.<ticket>/);
   });
 
   it('covers every operation, and every answer matches its documented response', async () => {
