@@ -24,6 +24,14 @@ export interface SessionInfo {
   clients: number;
   /** Total bytes of output the session has produced (the next output offset). */
   outputBytes: number;
+  /**
+   * Id of the session host that runs the process (it outlives agent restarts), or null when the
+   * process runs inside the agent. Compare with a previous answer to tell an agent restart (same
+   * host id, offsets continue) from a lost host (the session is gone).
+   */
+  hostId: string | null;
+  /** Why the session ended although its process did not exit by itself (its session host died), else null. */
+  lost: string | null;
 }
 
 /** Input for {@link SessionManager.create}. */

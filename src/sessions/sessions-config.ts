@@ -35,6 +35,14 @@ export const SessionsConfig = z.strictObject({
   shell: z.string().min(1).optional(),
   /** Arguments for the shell (a login shell by default). */
   shellArgs: z.array(z.string()).default(['-l']),
+  /**
+   * Where the PTYs live. `host` (default): in the session host, a process of its own per data dir
+   * that outlives the agent, so a restart, upgrade or crash of the agent loses no terminal.
+   * `in-process`: inside the agent; sessions end with it.
+   */
+  mode: z.enum(['host', 'in-process']).default('host'),
+  /** What the agent's shutdown does to sessions in the host: leave them running (`keep`) or end them. */
+  onShutdown: z.enum(['keep', 'kill']).default('keep'),
   /** Consecutive protocol errors before a WebSocket is closed with 4400. */
   maxProtocolErrors: z.number().int().min(1).max(10_000).default(50),
 });
