@@ -8,6 +8,7 @@ import { registerPluginNewCommand } from './plugin-new-command';
 import { registerPluginsLsCommand } from './plugins-ls-command';
 import { VERSION } from '../agent/version';
 import { reportError } from './report-error';
+import { registerSessionsCommands } from './sessions-commands';
 import { registerStartCommand } from './start-command';
 import { registerTokenCommands } from './token-commands';
 
@@ -39,6 +40,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const auth = program.command('auth').description('authentication helpers');
   registerHashPasswordCommand(auth, ctx);
   registerTokenCommands(program, ctx);
+  registerSessionsCommands(program, ctx);
 
   const first = argv[0];
   if (first !== undefined && !first.startsWith('-') && first !== 'help' && !program.commands.some((c) => c.name() === first || c.aliases().includes(first))) {

@@ -1,18 +1,22 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import path from 'node:path';
 import { Terminal } from '@xterm/headless';
+import WebSocket from 'ws';
+import { ProtocolCodec } from '../../src/sessions/protocol-codec';
 import { HOST_PROTOCOL, HostFrame, HostFrameReader, jsonFrame } from '../../src/sessions/host/host-frames';
 import { hostPaths } from '../../src/sessions/host/host-paths';
-import { requireBuild } from '../config/temp-project';
+import { REPO_ROOT, requireBuild } from '../config/temp-project';
 import { startAgentProcess, type AgentProcess } from './agent-process';
 import { StreamRecorder } from './stream-recorder';
 
 // Real processes throughout: `tunnelforge start` as a person runs it (the session host is the
 // default), killed with SIGKILL or stopped with SIGTERM, and a new agent on the same data dir.
 
+const BIN = path.join(REPO_ROOT, 'bin/tunnelforge.js');
 const LINES = 40_000;
 // Prints "line 0".."line N-1" in bursts of 100 every 5 ms, then exits 0: a flood that outlasts a restart.
 const COUNTER = `
@@ -170,6 +174,19 @@ describe('sessions outlive the agent (session host)', () => {
     expect(await a.stop()).toBe(0);
   }, 60_000);
 
+  it('tunnelforge sessions status|stop-host: says which host runs, ends it and its sessions; the agent reports them ended', async () => {
+    const a = await start();
+    const session = (await a.api('POST', '/api/sessions', { command: ['sleep', '60'] })).body;
+    const pid = hostPid()!;
+    const cli = (...args: string[]) => execFileSync(process.execPath, [BIN, 'sessions', ...args, '--data-dir', dataDir], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir }, encoding: 'utf8' });
+    expect(cli('status')).toContain(`session host pid ${pid}`);
+    expect(cli('stop-host')).toBe(`stopped the session host (pid ${pid}) and its sessions\n`);
+    expect(alive(pid)).toBe(false);
+    await until(async () => (await a.api('GET', `/api/sessions/${session.id}`)).body.state === 'exited', 'the agent to report the session ended');
+    expect(cli('status')).toBe(`no session host runs for ${dataDir}\n`);
+    expect(await a.stop()).toBe(0);
+  }, 60_000);
+
   it('(f) a second agent on the same data dir refuses to start, naming the running one', async () => {
     const a = await start();
     const error = await startAgentProcess(dataDir, dir).catch((e: Error & { output: string; exitCode: number }) => e);
@@ -201,8 +218,6 @@ describe('sessions outlive the agent (session host)', () => {
 
 /** A late joiner's view: attach without an offset, apply the SNAPSHOT to a headless xterm, read its rows. */
 async function lateJoinerScreen(agent: AgentProcess, id: string): Promise<string[]> {
-  const { default: WebSocket } = await import('ws');
-  const { ProtocolCodec } = await import('../../src/sessions/protocol-codec');
   const socket = new WebSocket(agent.wsUrl, { headers: { authorization: `Bearer ${agent.token}` } });
   socket.binaryType = 'nodebuffer';
   const snapshot = await new Promise<{ cols: number; rows: number; data: Buffer }>((resolve, reject) => {

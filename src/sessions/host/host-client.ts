@@ -63,8 +63,10 @@ export class HostClient {
     readonly welcome: HostWelcome,
     private readonly options: HostClientOptions,
     reader: HostFrameReader,
+    early: ReadonlyArray<[number, Buffer]>,
   ) {
     reader.onFrame = (type, payload) => this.onFrame(type, payload);
+    for (const [type, payload] of early) this.onFrame(type, payload);
     reader.onError = (message) => {
       options.log.error('the session host sent a broken frame; dropping the link', { reason: message });
       socket.destroy();
@@ -95,7 +97,7 @@ export class HostClient {
       startHost(paths, options);
       link = await waitForHost(paths, options);
     }
-    return new HostClient(link.socket, link.welcome, options, link.reader);
+    return new HostClient(link.socket, link.welcome, options, link.reader, link.early);
   }
 
   /** Receive a session's output and exit (buffered output since create/adopt is delivered first). */
@@ -263,6 +265,8 @@ interface Link {
   socket: net.Socket;
   welcome: HostWelcome;
   reader: HostFrameReader;
+  /** Frames that arrived after WELCOME, before the client took the link over. */
+  early: Array<[number, Buffer]>;
 }
 
 /** The host program in this build (tests run TypeScript sources: use the compiled one). */
@@ -322,7 +326,10 @@ function tryConnect(paths: HostPaths, options: HostClientOptions): Promise<Link>
       clearTimeout(timer);
       if (type === HostFrame.WELCOME) {
         const welcome = JSON.parse(payload.toString('utf8')) as HostWelcome;
-        return resolve({ socket, welcome, reader });
+        // The host streams output right after WELCOME, possibly in the same read: keep it for the client.
+        const early: Array<[number, Buffer]> = [];
+        reader.onFrame = (later, body) => void early.push([later, Buffer.from(body)]);
+        return resolve({ socket, welcome, reader, early });
       }
       if (type === HostFrame.REFUSED) {
         const refusal = JSON.parse(payload.toString('utf8')) as HostRefusal;
