@@ -220,6 +220,29 @@ export class PtySessionManager implements SessionManager {
     return adopted;
   }
 
+  /** The session host this agent uses, for `GET /api/session-host`. */
+  sessionHost(): { mode: 'host' | 'in-process'; running: boolean; hostId: string | null; pid: number | null; version: string | null; startedAt: string | null } {
+    const status = this.host?.status() ?? null;
+    return {
+      mode: this.host ? 'host' : 'in-process',
+      running: status !== null,
+      hostId: status?.hostId ?? null,
+      pid: status?.pid ?? null,
+      version: status?.version ?? null,
+      startedAt: status?.startedAt ?? null,
+    };
+  }
+
+  /** End the session host and every session it runs (they exit with the hang-up). */
+  async stopSessionHost(by: Actor | null): Promise<{ stopped: boolean; sessions: number }> {
+    if (!this.host) return { stopped: false, sessions: 0 };
+    const running = [...this.sessions.values()].filter((session) => session.running && session.info().hostId !== null);
+    for (const session of running) if (by) this.killedBy.set(session.id, by);
+    const stopped = await this.host.stopHost();
+    this.log.info('session host stopped on request', { sessions: running.length, by: by?.id });
+    return { stopped, sessions: running.length };
+  }
+
   /** The session host died: every session it ran ends now, marked lost. */
   hostLost(reason: string): void {
     for (const session of this.sessions.values()) {

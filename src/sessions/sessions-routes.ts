@@ -169,6 +169,31 @@ export function registerSessionsRoutes(http: HttpRoutes, manager: PtySessionMana
     },
   });
 
+  const hostSchema = z.object({
+    mode: z.enum(['host', 'in-process']).describe('host: sessions run in the session host and outlive the agent'),
+    running: z.boolean().describe('A session host is connected'),
+    hostId: z.string().nullable(),
+    pid: z.number().int().nullable(),
+    version: z.string().nullable(),
+    startedAt: z.string().nullable(),
+  });
+  registered.push(http.add({
+    method: 'GET',
+    path: '/api/session-host',
+    access: 'admin',
+    schema: { response: hostSchema },
+    doc: { summary: 'The session host that keeps terminals running across agent restarts', tags: ['sessions'] },
+    handler: () => ({ json: manager.sessionHost() }),
+  }));
+  registered.push(http.add({
+    method: 'POST',
+    path: '/api/session-host/stop',
+    access: 'admin',
+    schema: { response: z.object({ stopped: z.boolean(), sessions: z.number().int().describe('Sessions that were running in it (now ended)') }) },
+    doc: { summary: 'End the session host and every session it runs (the next session starts a new host)', tags: ['sessions'] },
+    handler: async (request) => ({ json: await manager.stopSessionHost(actorOf(request.principal)) }),
+  }));
+
   registered.push(http.addEventStream({
     path: '/api/events',
     access: 'viewer',

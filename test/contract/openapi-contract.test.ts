@@ -143,6 +143,8 @@ function cases(fixtures: { session: string; exited: string; share: string; token
       { who: 'admin', path: '/api/power', body: { hold: false }, status: 200 },
       { who: 'admin', path: '/api/power', body: { hold: 'yes' }, status: 400 },
     ],
+    'GET /api/session-host': [{ who: 'admin', path: '/api/session-host', status: 200 }],
+    'POST /api/session-host/stop': [{ who: 'admin', path: '/api/session-host/stop', status: 200 }],
     'GET /api/sessions': [{ who: 'viewer', path: '/api/sessions', status: 200 }],
     'POST /api/sessions': [
       { who: 'writer', path: '/api/sessions', body: { command: ['sh', '-c', 'echo contract; sleep 30'], cols: 100, rows: 30 }, status: 201 },
@@ -237,7 +239,7 @@ describe('the OpenAPI document is the contract', () => {
         }
       }
       // Actions that take no body: the only writes allowed without a request schema.
-      const bodiless = ['POST /api/auth/logout', 'POST /api/tunnels/{id}/start', 'POST /api/tunnels/{id}/stop'];
+      const bodiless = ['POST /api/auth/logout', 'POST /api/session-host/stop', 'POST /api/tunnels/{id}/start', 'POST /api/tunnels/{id}/stop'];
       if (['post', 'put', 'patch'].includes(method) && op.requestBody === undefined && !bodiless.includes(key)) {
         problems.push(`${key}: no request body schema`);
       }

@@ -187,6 +187,24 @@ describe('sessions outlive the agent (session host)', () => {
     expect(await a.stop()).toBe(0);
   }, 60_000);
 
+  it('GET /api/session-host names the host; POST /api/session-host/stop ends it and its sessions, and the next session starts a new one', async () => {
+    const a = await start();
+    const session = (await a.api('POST', '/api/sessions', { command: ['sleep', '60'] })).body;
+    const host = (await a.api('GET', '/api/session-host')).body;
+    expect(host).toMatchObject({ mode: 'host', running: true, pid: hostPid(), hostId: session.hostId });
+    const info = (await a.api('GET', '/api/info')).body;
+    expect(info.instanceId).toBe(a.instanceId);
+    expect((await a.api('POST', '/api/session-host/stop')).body).toEqual({ stopped: true, sessions: 1 });
+    expect(alive(host.pid)).toBe(false);
+    const ended = (await a.api('GET', `/api/sessions/${session.id}`)).body;
+    expect(ended).toMatchObject({ state: 'exited', lost: null });
+    expect((await a.api('GET', '/api/session-host')).body).toMatchObject({ mode: 'host', running: false, pid: null });
+    const next = await a.api('POST', '/api/sessions', { command: ['sleep', '60'] });
+    expect(next.status).toBe(201);
+    expect(next.body.hostId).not.toBe(session.hostId);
+    expect(await a.stop()).toBe(0);
+  }, 60_000);
+
   it('(f) a second agent on the same data dir refuses to start, naming the running one', async () => {
     const a = await start();
     const error = await startAgentProcess(dataDir, dir).catch((e: Error & { output: string; exitCode: number }) => e);

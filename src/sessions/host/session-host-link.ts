@@ -145,6 +145,24 @@ export class SessionHostLink {
     return this.handles.size;
   }
 
+  /** The connected host, as the agent sees it; null when none is connected. */
+  status(): { hostId: string; pid: number; version: string; startedAt: string } | null {
+    const client = this.client;
+    if (!client?.connected) return null;
+    return { hostId: client.hostId, pid: client.welcome.pid, version: client.welcome.hostVersion, startedAt: client.welcome.startedAt };
+  }
+
+  /** End the host and every session in it (their exits arrive first); the next session starts a new host. */
+  async stopHost(): Promise<boolean> {
+    const client = this.client?.connected ? this.client : this.hostRunning() ? await this.connect() : null;
+    if (client === null) return false;
+    await client.shutdown();
+    await client.close();
+    this.client = null;
+    this.handles.clear();
+    return true;
+  }
+
   /** Leave the host with its sessions (`keep`), or end it when nothing runs there (or `kill` asked for it). */
   async close(endHost: boolean): Promise<void> {
     const client = this.client;
