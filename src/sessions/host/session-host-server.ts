@@ -227,6 +227,14 @@ export class SessionHostServer {
   private onOutput(session: HostSession, chunk: Buffer): void {
     const link = this.agent;
     if (link === null) return; // recorded in the ring; a new agent reads it there
+    if (!link.flushScheduled && link.pending.size === 0) {
+      // Leading edge: the first output of a loop turn (a keystroke's echo) goes out at once; what
+      // follows in the same turn is batched into one frame per session.
+      link.flushScheduled = true;
+      setImmediate(() => this.flush(link));
+      if (!link.socket.write(outputFrame(session.handle, session.ring.end - chunk.length, [chunk], chunk.length))) this.congest(link);
+      return;
+    }
     let batch = link.pending.get(session);
     if (batch === undefined) {
       batch = { offset: session.ring.end - chunk.length, chunks: [], total: 0 };
@@ -248,11 +256,14 @@ export class SessionHostServer {
     for (const [session, batch] of link.pending) ok = link.socket.write(outputFrame(session.handle, batch.offset, batch.chunks, batch.total)) && ok;
     link.pending.clear();
     process.nextTick(() => link.socket.uncork());
-    if (!ok && !link.congested) {
-      // The agent reads slower than the programs write: hold the PTYs (as a slow terminal would).
-      link.congested = true;
-      for (const session of this.sessions.values()) session.pause();
-    }
+    if (!ok) this.congest(link);
+  }
+
+  /** The agent reads slower than the programs write: hold the PTYs (as a slow terminal would). */
+  private congest(link: AgentLink): void {
+    if (link.congested) return;
+    link.congested = true;
+    for (const session of this.sessions.values()) session.pause();
   }
 
   private onExit(session: HostSession): void {
