@@ -195,7 +195,7 @@ describe('sessions outlive the agent (session host)', () => {
     const info = (await a.api('GET', '/api/info')).body;
     expect(info.instanceId).toBe(a.instanceId);
     expect((await a.api('POST', '/api/session-host/stop')).body).toEqual({ stopped: true, sessions: 1 });
-    expect(alive(host.pid)).toBe(false);
+    await until(() => !alive(host.pid), 'the host process to exit', 5000);
     const ended = (await a.api('GET', `/api/sessions/${session.id}`)).body;
     expect(ended).toMatchObject({ state: 'exited', lost: null });
     expect((await a.api('GET', '/api/session-host')).body).toMatchObject({ mode: 'host', running: false, pid: null });
