@@ -37,6 +37,8 @@ export const SessionRemoved = defineEvent<SessionEventData>('session.removed');
 export const SessionAttached = defineEvent<SessionEventData>('session.attached');
 /** A WebSocket client detached from a session. */
 export const SessionDetached = defineEvent<SessionEventData>('session.detached');
+/** A session's recording stopped early (a write failed, e.g. a full disk); the session goes on. */
+export const SessionRecordingStopped = defineEvent<SessionEventData & { reason: string }>('session.recording-stopped');
 
 /** The HTTP server accepts connections at `url` (published by core-http in its `start`). */
 export const ServerListening = defineEvent<{ url: string }>('server.listening');
@@ -55,7 +57,7 @@ export const MonitorSampled = defineEvent<{ time: string; samples: Array<Pick<Mo
 /** Every built-in event type (for catalogues and filters). */
 export const BUILTIN_EVENTS = [
   SessionCreated, SessionRenamed, SessionResized, SessionExited, SessionRemoved, SessionAttached, SessionDetached,
-  ServerListening, AgentReady, AgentStopping, PowerChanged, TunnelStatusChanged, MonitorSampled,
+  SessionRecordingStopped, ServerListening, AgentReady, AgentStopping, PowerChanged, TunnelStatusChanged, MonitorSampled,
 ] as const;
 
 /** Reduce a principal to the {@link Actor} events carry. */

@@ -32,6 +32,8 @@ export interface SessionInfo {
   hostId: string | null;
   /** Why the session ended although its process did not exit by itself (its session host died), else null. */
   lost: string | null;
+  /** Its output is being recorded (`GET /api/sessions/:id/recording`). */
+  recording: boolean;
 }
 
 /** Input for {@link SessionManager.create}. */
@@ -43,6 +45,8 @@ export interface CreateSessionOptions {
   name?: string;
   cols?: number;
   rows?: number;
+  /** Record the session's output (asciicast v2, never input); default: the `recordByDefault` config. */
+  record?: boolean;
 }
 
 /** Named keys accepted by {@link SessionManager.sendKey} and `POST /api/sessions/:id/input`. */

@@ -6,6 +6,8 @@ export interface PtyEvents {
   onData(chunk: Buffer): void;
   /** Once, after every output chunk was delivered. */
   onExit(exit: PtyExit): void;
+  /** Where the PTY runs, its recording stopped early (a write failed). */
+  onRecordingStopped?(message: string): void;
 }
 
 /**

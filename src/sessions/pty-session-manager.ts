@@ -1,11 +1,12 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  SessionAttached, SessionCreated, SessionDetached, SessionExited, SessionRemoved, SessionRenamed, SessionResized,
+  SessionAttached, SessionCreated, SessionDetached, SessionExited, SessionRecordingStopped, SessionRemoved, SessionRenamed, SessionResized,
   type Actor, type Clock, type CreateSessionOptions, type Disposable, type EventBus, type EventType, type Logger,
   type SessionEventData, type SessionInfo, type SessionManager, type SpecialKey,
 } from '../plugin-api';
+import { AsciicastRecorder } from './asciicast-recorder';
 import { HostError } from './host/host-client';
 import type { SessionHostLink } from './host/session-host-link';
 import { resolveExecutable } from './resolve-executable';
@@ -15,7 +16,7 @@ import type { SessionsConfig } from './sessions-config';
 import { SpawnQueue } from './spawn-queue';
 import { specialKeyBytes } from './special-key-bytes';
 import type { StreamClient } from './stream-client';
-import { TerminalSession } from './terminal-session';
+import { TerminalSession, type RecordingSpec } from './terminal-session';
 import { uniqueName } from './unique-name';
 
 const DEFAULT_COLS = 80;
@@ -41,6 +42,8 @@ export class PtySessionManager implements SessionManager {
   private readonly killedBy = new Map<string, Actor>();
   /** Set in `host` mode: PTYs live in the session host and outlive the agent. */
   private host: SessionHostLink | null = null;
+  /** Where recordings go (`recordings/` in the data dir); null: recording is not available. */
+  private recordingsDir: string | null = null;
 
   constructor(
     private readonly config: SessionsConfig,
@@ -83,10 +86,16 @@ export class PtySessionManager implements SessionManager {
       if (file === null) throw SessionErrors.commandNotFound(argv[0]);
       const command = [file, ...argv.slice(1)];
       const name = uniqueName(options.name?.trim() || defaultName(command, cwd), this.names());
+      const record = options.record ?? this.config.recordByDefault;
+      if (record && this.recordingsDir === null) throw SessionErrors.badRequest('recording is not available: the sessions core has no data dir');
+      const recording: RecordingSpec | null = record
+        ? { file: this.recordingFile(id), maxBytes: this.config.maxRecordingBytes, keep: this.config.keepRecordings, elsewhere: this.host !== null }
+        : null;
       const base = {
-        id, name, command, cwd, env, cols, rows,
+        id, name, command, cwd, env, cols, rows, recording,
         config: this.config, clock: this.clock, log: this.log.child({ session: id }),
         onExit: (exited: TerminalSession) => this.onSessionExit(exited),
+        onRecordingStopped: (session: TerminalSession, reason: string) => this.events.publish(SessionRecordingStopped, { ...session.info(), by: null, reason }),
       };
       const session = this.host
         ? await this.spawnHosted(this.host, base)
@@ -211,13 +220,39 @@ export class PtySessionManager implements SessionManager {
         id: state.sessionId, name: uniqueName(state.name, this.names()), command: state.command, cwd: state.cwd, env: {},
         cols: size.cols, rows: size.rows, config: this.config, clock: this.clock, log: this.log.child({ session: state.sessionId }),
         onExit: (exited) => this.onSessionExit(exited),
+        onRecordingStopped: (adopted, reason) => this.events.publish(SessionRecordingStopped, { ...adopted.info(), by: null, reason }),
         spawn: found.spawn, hostId: found.hostId, adopted: past,
+        recording: state.recording ? { file: this.recordingFile(state.sessionId), maxBytes: this.config.maxRecordingBytes, keep: this.config.keepRecordings, elsewhere: true } : null,
       });
       this.sessions.set(session.id, session);
       if (!session.running) this.scheduleRetention(session, past.exitedAt ?? this.clock.now());
       adopted++;
     }
     return adopted;
+  }
+
+  /** Keep recordings in `dir` (the data dir's `recordings/`). */
+  useRecordingsDir(dir: string): void {
+    this.recordingsDir = dir;
+  }
+
+  /**
+   * A session's recording as asciicast v2 text (`previous`: the part rotated out at the size cap).
+   * Throws 404 when there is none.
+   */
+  async recording(id: string, previous = false): Promise<string> {
+    const session = this.require(id);
+    if (this.recordingsDir === null) throw SessionErrors.noRecording(id);
+    const file = previous ? AsciicastRecorder.parts(this.recordingFile(session.id))[0] : this.recordingFile(session.id);
+    try {
+      return await readFile(file, 'utf8');
+    } catch {
+      throw SessionErrors.noRecording(id);
+    }
+  }
+
+  private recordingFile(id: string): string {
+    return path.join(this.recordingsDir ?? os.tmpdir(), `${id}.cast`);
   }
 
   /** The session host this agent uses, for `GET /api/session-host`. */
@@ -344,9 +379,10 @@ export class PtySessionManager implements SessionManager {
     let hosted: Awaited<ReturnType<SessionHostLink['spawn']>>;
     const createdAt = this.clock.now();
     try {
+      const recording = base.recording ? { file: base.recording.file, maxBytes: base.recording.maxBytes, keep: base.recording.keep } : null;
       hosted = await host.spawn({
         sessionId: base.id, name: base.name, command: base.command, cwd: base.cwd, env: base.env,
-        cols: base.cols, rows: base.rows, ringBytes: this.config.ringBytes, createdAt,
+        cols: base.cols, rows: base.rows, ringBytes: this.config.ringBytes, createdAt, recording,
       });
     } catch (error) {
       if (error instanceof HostError && error.code === 'TF_ERR_SPAWN_FAILED') throw SessionErrors.spawnFailed(error.message);

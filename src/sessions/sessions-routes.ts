@@ -21,6 +21,7 @@ const createBody = z.strictObject({
   name: z.string().min(1).max(200).optional().describe('Display name, made unique with a suffix. Default: from the command and cwd'),
   cols: size('Columns (default 80)').optional(),
   rows: size('Rows (default 24)').optional(),
+  record: z.boolean().optional().describe('Record output and resizes (asciicast v2, never input) for GET /api/sessions/:id/recording; default: the recordByDefault config'),
 }).default({});
 // Trimmed as the manager trims, so a blank name is a field error (body.name) like any other.
 const renameBody = z.strictObject({ name: z.string().trim().min(1).max(200) });
@@ -166,6 +167,24 @@ export function registerSessionsRoutes(http: HttpRoutes, manager: PtySessionMana
     handler: async (request) => {
       const { id } = visibleSession(manager, request);
       return { text: await manager.screenText(id), headers: { 'content-type': 'text/plain; charset=utf-8' } };
+    },
+  });
+
+  add({
+    method: 'GET',
+    path: '/api/sessions/:id/recording',
+    access: 'writer',
+    schema: { params: idParams, query: z.object({ part: z.enum(['current', 'previous']).optional().describe('previous: the part rotated out at the size cap') }) },
+    doc: {
+      summary: 'Download the session\'s recording (asciicast v2: output and resizes, never input)',
+      responseType: 'application/x-asciicast',
+      errors: { ...notFound, 404: 'No such session (TF_ERR_SESSION_NOT_FOUND), or it has no recording (TF_ERR_NO_RECORDING)' },
+    },
+    handler: async (request) => {
+      const { id, name } = visibleSession(manager, request);
+      const text = await manager.recording(id, request.query.part === 'previous');
+      const filename = `${name.replace(/[^\w.-]+/g, '_').slice(0, 80) || 'session'}.cast`;
+      return { text, headers: { 'content-type': 'application/x-asciicast; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"` } };
     },
   });
 

@@ -1,5 +1,6 @@
 import type { Clock, Disposable, Logger, SessionInfo } from '../plugin-api';
 import { OutputRing } from './output-ring';
+import { AsciicastRecorder } from './asciicast-recorder';
 import type { PtyFactory, PtyProcess } from './pty-process';
 import { PtySession, type PtyExit } from './pty-session';
 import { ResizeLog } from './resize-log';
@@ -29,8 +30,22 @@ export interface TerminalSessionInit {
   hostId?: string;
   /** When the session was created (ms); default: now. */
   createdAt?: number;
+  /** Record output here (in-process PTY) or note that the session host records it (`elsewhere`). */
+  recording?: RecordingSpec | null;
+  /** The recording stopped early (write error); the session goes on. */
+  onRecordingStopped?(session: TerminalSession, message: string): void;
   /** A session that already ran elsewhere (adopted from the session host): its past. */
   adopted?: AdoptedPast;
+}
+
+/** Where a session's recording goes. */
+export interface RecordingSpec {
+  file: string;
+  maxBytes: number;
+  /** Keep the file when the session is removed. */
+  keep: boolean;
+  /** The session host records (it sees output while no agent runs); this side only reports it. */
+  elsewhere: boolean;
 }
 
 /** What a session brings along when a new agent adopts it from the session host. */
@@ -71,6 +86,8 @@ export class TerminalSession {
   readonly exited: Promise<PtyExit>;
   private readonly pty: PtyProcess;
   private exitInfo: PtyExit | null = null;
+  private recorder: AsciicastRecorder | null = null;
+  private recordingActive = false;
   private exitedAtMs: number | null = null;
   private killTimers: Disposable[] = [];
   private resolveExited!: (exit: PtyExit) => void;
@@ -104,13 +121,24 @@ export class TerminalSession {
       clock,
       init.log,
     );
+    const recording = init.recording ?? null;
+    this.recordingActive = recording !== null;
+    if (recording && !recording.elsewhere && !past) {
+      this.recorder = new AsciicastRecorder({
+        file: recording.file, cols: init.cols, rows: init.rows, command: init.command.join(' '), title: init.name,
+        maxBytes: recording.maxBytes, now: () => clock.now(),
+        onStop: (stop) => this.recordingStopped(stop.message),
+      });
+    }
     const events = {
       onData: (chunk: Buffer) => {
         this.ring.append(chunk);
+        this.recorder?.output(chunk);
         this.screen.noteOutput();
         this.stream.onOutput();
       },
       onExit: (exit: PtyExit) => this.handleExit(exit),
+      onRecordingStopped: (message: string) => this.recordingStopped(message),
     };
     this.pty = (init.spawn ?? localPty(init))(events);
     this.createdAt = past?.createdAt ?? init.createdAt ?? clock.now();
@@ -150,6 +178,7 @@ export class TerminalSession {
       outputBytes: this.ring.end,
       hostId: this.init.hostId ?? null,
       lost: this.lostReason,
+      recording: this.recordingActive,
     };
   }
 
@@ -161,6 +190,7 @@ export class TerminalSession {
     if (!this.pty.resize(cols, rows)) return false;
     this.resizes.prune(this.ring.start);
     this.resizes.record(this.ring.end, cols, rows);
+    this.recorder?.resize(cols, rows);
     this.stream.onResize();
     return true;
   }
@@ -192,6 +222,7 @@ export class TerminalSession {
    * restart: come back and resume), drop the screen model, leave the process alone.
    */
   release(): void {
+    this.recorder?.close();
     this.stream.closeAll(TerminalSession.RESTART_CLOSE_CODE, 'agent restarting; reconnect and resume');
     this.screen.dispose();
     this.cancelKillTimers();
@@ -206,6 +237,8 @@ export class TerminalSession {
 
   /** Close clients (4404), drop the screen model, SIGKILL the process if it still runs. */
   dispose(): void {
+    if (this.init.recording?.keep) this.recorder?.close();
+    else this.recorder?.remove();
     this.stream.closeAll(TerminalSession.REMOVED_CLOSE_CODE, 'session removed');
     this.screen.dispose();
     this.cancelKillTimers();
@@ -216,7 +249,16 @@ export class TerminalSession {
     for (const timer of this.killTimers.splice(0)) timer.dispose();
   }
 
+  private recordingStopped(message: string): void {
+    if (!this.recordingActive) return;
+    this.recordingActive = false;
+    this.init.log.warn('recording stopped; the session goes on', { reason: message });
+    // Later: this may run while the session is still being built (the file could not be opened).
+    queueMicrotask(() => this.init.onRecordingStopped?.(this, message));
+  }
+
   private handleExit(exit: PtyExit): void {
+    this.recorder?.close();
     this.exitInfo = exit;
     this.exitedAtMs = this.init.clock.now();
     this.cancelKillTimers();

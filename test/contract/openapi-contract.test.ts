@@ -111,7 +111,7 @@ function conformance(template: string, method: string, answer: Answer): string[]
 }
 
 /** The calls that exercise each operation, keyed as `METHOD /path/{param}`. */
-function cases(fixtures: { session: string; exited: string; share: string; token: string; refresh: string; login: string }): Record<string, Call[]> {
+function cases(fixtures: { session: string; exited: string; recorded: string; share: string; token: string; refresh: string; login: string }): Record<string, Call[]> {
   const s = fixtures.session;
   return {
     'GET /api/auth/config': [{ who: 'anonymous', path: '/api/auth/config', status: 200 }],
@@ -175,6 +175,11 @@ function cases(fixtures: { session: string; exited: string; share: string; token
     ],
     'POST /api/sessions/{id}/share': [{ who: 'writer', path: `/api/sessions/${s}/share`, body: { expiresInMinutes: 5 }, status: 201 }],
     'GET /api/sessions/{id}/text': [{ who: 'viewer', path: `/api/sessions/${s}/text`, status: 200 }],
+    'GET /api/sessions/{id}/recording': [
+      { who: 'writer', path: `/api/sessions/${fixtures.recorded}/recording`, status: 200 },
+      { who: 'writer', path: `/api/sessions/${s}/recording`, status: 404 },
+      { who: 'writer', path: `/api/sessions/${s}/recording?part=newest`, status: 400 },
+    ],
     'DELETE /api/shares/{id}': [
       { who: 'writer', path: `/api/shares/${fixtures.share}`, status: 204 },
       { who: 'writer', path: '/api/shares/unknown', status: 404 },
@@ -280,12 +285,13 @@ describe('the OpenAPI document is the contract', () => {
     const writer = agent.as('writer');
     const created = await writer.post('/api/sessions', { command: ['sh', '-c', 'sleep 60'] });
     const done = await writer.post('/api/sessions', { command: ['true'] });
+    const recorded = await writer.post('/api/sessions', { command: ['sh', '-c', 'echo recorded; sleep 60'], record: true });
     await agent.waitForEvent('session.exited', (event) => (event.data as { id: string }).id === done.json.id);
     const share = await writer.post(`/api/sessions/${created.json.id}/share`, {});
     const token = await admin.post('/api/tokens', { name: 'to revoke', role: 'viewer' });
     const loginA = (await agent.anonymous().post('/api/auth/login', { username: 'ada', password: PASSWORD })) as TestResponse<{ token: string; refreshToken: string }>;
     const loginB = (await agent.anonymous().post('/api/auth/login', { username: 'ada', password: PASSWORD })) as TestResponse<{ token: string; refreshToken: string }>;
-    const table = cases({ session: created.json.id, exited: done.json.id, share: share.json.id, token: token.json.id, refresh: loginA.json.refreshToken, login: loginB.json.token });
+    const table = cases({ session: created.json.id, exited: done.json.id, recorded: recorded.json.id, share: share.json.id, token: token.json.id, refresh: loginA.json.refreshToken, login: loginB.json.token });
 
     expect(operations().map((op) => op.key).filter((key) => !(key in table))).toEqual([]);
     expect(Object.keys(table).filter((key) => !operations().some((op) => op.key === key))).toEqual([]);

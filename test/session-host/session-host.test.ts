@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import path from 'node:path';
@@ -203,6 +203,26 @@ describe('sessions outlive the agent (session host)', () => {
     expect(next.status).toBe(201);
     expect(next.body.hostId).not.toBe(session.hostId);
     expect(await a.stop()).toBe(0);
+  }, 60_000);
+
+  it('a recording made by the host keeps what the program printed while no agent ran', async () => {
+    const a = await start();
+    const created = await a.api('POST', '/api/sessions', { command: ['sh', '-c', 'echo before; sleep 1; echo while-no-agent-ran; sleep 60'], record: true });
+    expect(created.body.recording).toBe(true);
+    await a.kill9();
+    await new Promise((r) => setTimeout(r, 1500));
+    const b = await start();
+    const session = (await b.api('GET', `/api/sessions/${created.body.id}`)).body;
+    expect(session.recording).toBe(true);
+    const cast = String((await b.api('GET', `/api/sessions/${created.body.id}/recording`)).body);
+    const output = cast.trim().split('\n').slice(1).map((line) => JSON.parse(line) as [number, string, string]).filter((e) => e[1] === 'o').map((e) => e[2]).join('');
+    expect(output).toContain('before');
+    expect(output).toContain('while-no-agent-ran');
+    await b.api('DELETE', `/api/sessions/${created.body.id}`);
+    await until(async () => (await b.api('GET', `/api/sessions/${created.body.id}`)).body.state === 'exited', 'the kill');
+    await b.api('DELETE', `/api/sessions/${created.body.id}`);
+    await until(() => !existsSync(path.join(dataDir, 'recordings', `${created.body.id}.cast`)), 'the recording to be removed with the session', 5000);
+    await b.stop();
   }, 60_000);
 
   it('(f) a second agent on the same data dir refuses to start, naming the running one', async () => {

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { Clock, definePlugin, EventBus, HttpRoutes, Logger, SessionManager, WebSocketRoutes } from '../../plugin-api';
 import { createSessionsCore } from '../../sessions/create-sessions-core';
 import { SessionHostLink } from '../../sessions/host/session-host-link';
@@ -28,6 +29,7 @@ export default definePlugin({
     const manager = ctx.get(SessionManager) as PtySessionManager;
     const core = createSessionsCore({ config: ctx.config, events: ctx.events, log: ctx.log, clock: ctx.clock, manager });
     ctx.onDispose(() => core.dispose());
+    manager.useRecordingsDir(path.join(ctx.agent.dataDir, 'recordings'));
     if (ctx.config.mode === 'host') {
       const link = new SessionHostLink({
         dataDir: ctx.agent.dataDir,

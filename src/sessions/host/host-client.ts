@@ -6,7 +6,7 @@ import type { Logger } from '../../plugin-api';
 import {
   flowFrame, HOST_PROTOCOL, HostFrame, HostFrameReader, inputFrame, jsonFrame, readOffset, resizeFrame,
 } from './host-frames';
-import type { HostCreateSpec, HostExit, HostRefusal, HostReply, HostRequest, HostSessionState, HostWelcome } from './host-messages';
+import type { HostCreateSpec, HostExit, HostNotice, HostRefusal, HostReply, HostRequest, HostSessionState, HostWelcome } from './host-messages';
 import { hostPaths, type HostPaths } from './host-paths';
 
 /** How long the agent waits for a host it started to listen. */
@@ -28,6 +28,7 @@ export class HostError extends Error {
 export interface HostSessionSink {
   onOutput(offset: number, data: Buffer): void;
   onExit(exit: HostExit): void;
+  onRecordingStopped(message: string): void;
 }
 
 export interface HostClientOptions {
@@ -230,6 +231,11 @@ export class HostClient {
         const reply = JSON.parse(payload.toString('utf8')) as HostReply;
         if (reply.ok) this.settle(reply.id, { ok: true, value: reply.result });
         else this.settle(reply.id, { ok: false, error: new HostError(reply.error.code, reply.error.message) });
+        return;
+      }
+      case HostFrame.NOTICE: {
+        const notice = JSON.parse(payload.toString('utf8')) as HostNotice;
+        this.sinks.get(notice.handle)?.onRecordingStopped(notice.recordingStopped);
         return;
       }
       case HostFrame.RING:

@@ -21,6 +21,7 @@ export const HostFrame = {
   OUTPUT: 0x84,
   EXIT: 0x85,
   RING: 0x86,
+  NOTICE: 0x87,
 } as const;
 export type HostFrameType = (typeof HostFrame)[keyof typeof HostFrame];
 

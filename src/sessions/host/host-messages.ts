@@ -37,6 +37,8 @@ export interface HostCreateSpec {
   ringBytes: number;
   /** When the agent created it (ms since the epoch): the host keeps the agent's time. */
   createdAt: number;
+  /** Record output (asciicast v2) to this file; null: no recording. */
+  recording: { file: string; maxBytes: number; keep: boolean } | null;
 }
 
 /** One size change positioned in the output stream. */
@@ -63,6 +65,8 @@ export interface HostSessionState {
   ringBytes: number;
   /** Size changes the ring still covers, the one in effect at `ringStart` first. */
   resizes: HostResize[];
+  /** Its output is being recorded. */
+  recording: boolean;
 }
 
 /** Requests the agent sends (`REQUEST` frames); each is answered by one `REPLY` with the same id. */
@@ -88,4 +92,10 @@ export interface HostExit {
   exitCode: number | null;
   signal: string | null;
   exitedAt: string;
+}
+
+/** NOTICE: something about a session the agent should report (its recording stopped). */
+export interface HostNotice {
+  handle: number;
+  recordingStopped: string;
 }

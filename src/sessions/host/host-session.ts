@@ -1,4 +1,5 @@
 import type { Clock } from '../../plugin-api';
+import { AsciicastRecorder } from '../asciicast-recorder';
 import { OutputRing } from '../output-ring';
 import { PtySession, type PtyExit } from '../pty-session';
 import { ResizeLog } from '../resize-log';
@@ -8,6 +9,7 @@ import type { HostCreateSpec, HostSessionState } from './host-messages';
 export interface HostSessionListener {
   onOutput(session: HostSession, chunk: Buffer): void;
   onExit(session: HostSession): void;
+  onRecordingStopped(session: HostSession, message: string): void;
 }
 
 /**
@@ -25,6 +27,7 @@ export class HostSession {
   /** Paused because the agent asked (its clients are slow); kept apart from socket backpressure. */
   agentPaused = false;
   private readonly pty: PtySession;
+  private readonly recorder: AsciicastRecorder | null = null;
 
   constructor(
     readonly handle: number,
@@ -36,6 +39,13 @@ export class HostSession {
     this.ring = new OutputRing(spec.ringBytes);
     this.resizes = new ResizeLog(spec.cols, spec.rows);
     this.createdAt = Number.isFinite(spec.createdAt) ? spec.createdAt : clock.now();
+    if (spec.recording) {
+      this.recorder = new AsciicastRecorder({
+        file: spec.recording.file, cols: spec.cols, rows: spec.rows, command: spec.command.join(' '), title: spec.name,
+        maxBytes: spec.recording.maxBytes, now: () => clock.now(),
+        onStop: (stop) => listener.onRecordingStopped(this, stop.message),
+      });
+    }
     this.pty = new PtySession({
       file: spec.command[0],
       args: spec.command.slice(1),
@@ -46,9 +56,11 @@ export class HostSession {
       clock,
       onData: (chunk) => {
         this.ring.append(chunk);
+        this.recorder?.output(chunk);
         this.listener.onOutput(this, chunk);
       },
       onExit: (exit) => {
+        this.recorder?.close();
         this.exit = exit;
         this.exitedAt = this.clock.now();
         this.listener.onExit(this);
@@ -74,6 +86,7 @@ export class HostSession {
     if (!this.pty.resize(cols, rows)) return;
     this.resizes.prune(this.ring.start);
     this.resizes.record(this.ring.end, cols, rows);
+    this.recorder?.resize(cols, rows);
   }
 
   pause(): void {
@@ -88,7 +101,10 @@ export class HostSession {
     return this.pty.kill(signal);
   }
 
+  /** The session is removed: end it, and delete its recording unless it is to be kept. */
   dispose(): void {
+    if (this.spec.recording?.keep) this.recorder?.close();
+    else this.recorder?.remove();
     this.pty.dispose();
   }
 
@@ -108,6 +124,7 @@ export class HostSession {
       ringEnd: this.ring.end,
       ringBytes: this.spec.ringBytes,
       resizes: this.resizes.all().map(({ offset, cols, rows }) => ({ offset, cols, rows })),
+      recording: this.recorder?.active === true,
     };
   }
 }

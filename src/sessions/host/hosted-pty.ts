@@ -28,6 +28,7 @@ export class HostedPty implements PtyProcess {
       host.bind(handle, {
         onOutput: (offset, data) => this.deliver(offset, data),
         onExit: (exit) => this.exit(exit.exitCode, exit.signal),
+        onRecordingStopped: (message) => this.events.onRecordingStopped?.(message),
       });
     });
   }

@@ -2,7 +2,7 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type * as net from 'node:net';
 import type { Clock, Logger } from '../../plugin-api';
 import { HOST_PROTOCOL, HostFrame, HostFrameReader, jsonFrame, MAX_HOST_FRAME, outputFrame, ringFrame } from './host-frames';
-import type { HostExit, HostHello, HostRefusal, HostReply, HostRequest, HostWelcome } from './host-messages';
+import type { HostExit, HostHello, HostNotice, HostRefusal, HostReply, HostRequest, HostWelcome } from './host-messages';
 import { HostSession } from './host-session';
 
 /** How long a new connection may take to say HELLO. */
@@ -185,6 +185,10 @@ export class SessionHostServer {
           const created = new HostSession(this.nextHandle++, request.spec, this.options.clock, {
             onOutput: (s, chunk) => this.onOutput(s, chunk),
             onExit: (s) => this.onExit(s),
+            onRecordingStopped: (s, message) => {
+              this.options.log.warn('recording stopped', { session: s.spec.sessionId, reason: message });
+              if (this.agent) this.agent.socket.write(jsonFrame(HostFrame.NOTICE, { handle: s.handle, recordingStopped: message } satisfies HostNotice));
+            },
           });
           this.sessions.set(created.handle, created);
           this.options.log.info('session created', { session: request.spec.sessionId, handle: created.handle, pid: created.pid });
