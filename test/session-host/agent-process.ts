@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../config/temp-project';
+import { callJson } from '../support/call-json';
 
 const BIN = path.join(REPO_ROOT, 'bin/tunnelforge.js');
 
@@ -62,20 +63,6 @@ export async function startAgentProcess(dataDir: string, cwd: string, extraArgs:
       if (child.exitCode === null) child.kill('SIGKILL');
       await exited;
     },
-    async api(method, route, body) {
-      const response = await fetch(ready.url + route, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        /* text */
-      }
-      return { status: response.status, body: parsed };
-    },
+    api: (method, route, body) => callJson(ready.url + route, token, method, body),
   };
 }

@@ -1,22 +1,14 @@
 import { existsSync } from 'node:fs';
-import type { Logger } from '../../plugin-api';
 import type { PtyFactory } from '../pty-process';
 import type { AdoptedPast } from '../terminal-session';
-import { HostClient, HostError } from './host-client';
+import { HostClient, HostError, type HostClientOptions } from './host-client';
 import type { HostCreateSpec, HostSessionState } from './host-messages';
 import { hostPaths } from './host-paths';
 import { HostedPty } from './hosted-pty';
 import { acquireOwnerLock } from './owner-lock';
 
-export interface SessionHostLinkOptions {
-  dataDir: string;
-  log: Logger;
-  agentVersion: string;
-  agentInstanceId: string;
-  /** The host died: every session it held is gone. */
-  onLost(reason: string): void;
-  hostEntry?: string;
-}
+/** The same as the client's: where, who, and what to do when the host dies. */
+export type SessionHostLinkOptions = HostClientOptions;
 
 /** A session the host already runs, ready to be rebuilt in the agent. */
 export interface AdoptableSession {
