@@ -6,10 +6,12 @@
  * on a free loopback port with a temp data dir and home, reads /api/openapi.json with the local
  * token of that data dir, and prints the types with openapi-typescript.
  *
- *   npm run gen:client            build, then write the file
- *   node scripts/generate-client-api.js --check   exit 1 when the checked-in file is stale
+ *   npm run gen:client                              build, then write the file
+ *   node scripts/generate-client-api.js --check     exit 1 when the checked-in file is stale
+ *   node scripts/generate-client-api.js --stdout    print it instead of writing it
  *
- * `generateClientApi()` is also what test/client/api-types-current.test.ts runs, in memory.
+ * test/client/api-types-current.test.ts runs `--stdout` and compares. (A child process: jest cannot
+ * load openapi-typescript, whose CommonJS build requires ESM-only packages; Node 20.19 can.)
  */
 const { spawn } = require('node:child_process');
 const { mkdtemp, readFile, rm, writeFile } = require('node:fs/promises');
@@ -101,6 +103,7 @@ module.exports = { generateClientApi, fetchOpenApiDocument, API_TYPES_FILE };
 if (require.main === module) {
   (async () => {
     const content = await generateClientApi({ bin: process.env.TF_GEN_BIN || undefined });
+    if (process.argv.includes('--stdout')) return void process.stdout.write(content);
     const current = await readFile(API_TYPES_FILE, 'utf8').catch(() => null);
     if (process.argv.includes('--check')) {
       if (current !== content) {

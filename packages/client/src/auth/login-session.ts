@@ -5,7 +5,11 @@ import { TunnelForgeError } from '../http/tunnelforge-error';
 import { Emitter } from '../util/emitter';
 import type { Credentials } from './credentials';
 
-/** Refresh this long before the access token expires (the agent's default lifetime is 15 minutes). */
+/**
+ * Refresh this long before the access token expires (the agent's default lifetime is 15 minutes),
+ * or at half its lifetime when that is shorter, so that a short lifetime does not mean a refresh
+ * for every request.
+ */
 const REFRESH_AHEAD_MS = 60_000;
 
 export type LoginState = 'logged-in' | 'logged-out';
@@ -35,16 +39,24 @@ export interface LoginOptions {
  */
 export class LoginSession extends Emitter<LoginSessionEvents> implements Credentials {
   private current: IssuedSession | null;
+  /** When the current access token is due for a refresh (ms since the epoch). */
+  private refreshAt = 0;
   private refreshing: Promise<boolean> | null = null;
 
+  private readonly fetchFn: FetchFunction | undefined;
+  private readonly now: () => number;
+
+  /** A login from tokens kept earlier (`issued`, e.g. persisted after a `refreshed` event). */
   constructor(
     readonly baseUrl: string,
     issued: IssuedSession,
-    private readonly fetchFn?: FetchFunction,
-    private readonly now: () => number = Date.now,
+    options: { fetch?: FetchFunction; /** The clock (tests). */ now?: () => number } = {},
   ) {
     super();
+    this.fetchFn = options.fetch;
+    this.now = options.now ?? Date.now;
     this.current = issued;
+    this.scheduleRefresh(issued);
   }
 
   /** Log in with a password; throws TunnelForgeError (401 TF_ERR_BAD_CREDENTIALS, 429 TF_ERR_RATE_LIMITED, 400 when a user name is needed). */
@@ -52,7 +64,7 @@ export class LoginSession extends Emitter<LoginSessionEvents> implements Credent
     const api = createApiClient({ baseUrl, fetch: options.fetch });
     const body = options.username === undefined ? { password: options.password } : { username: options.username, password: options.password };
     const { data } = await api.POST('/api/auth/login', { body });
-    return new LoginSession(baseUrl, data!, options.fetch);
+    return new LoginSession(baseUrl, data!, { fetch: options.fetch });
   }
 
   get state(): LoginState {
@@ -67,7 +79,7 @@ export class LoginSession extends Emitter<LoginSessionEvents> implements Credent
   async token(): Promise<string | null> {
     const current = this.current;
     if (current === null) return null;
-    if (Date.parse(current.expiresAt) - this.now() <= REFRESH_AHEAD_MS) await this.renew().catch(() => false);
+    if (this.now() >= this.refreshAt) await this.renew().catch(() => false);
     return this.current?.token ?? null;
   }
 
@@ -100,6 +112,7 @@ export class LoginSession extends Emitter<LoginSessionEvents> implements Credent
       const { data } = await api.POST('/api/auth/refresh', { body: { refreshToken: current.refreshToken } });
       if (this.current !== current) return this.current !== null; // logged out meanwhile
       this.current = data!;
+      this.scheduleRefresh(data!);
       this.emit('refreshed', data!);
       return true;
     } catch (error) {
@@ -108,6 +121,11 @@ export class LoginSession extends Emitter<LoginSessionEvents> implements Credent
       this.end(error);
       return false;
     }
+  }
+
+  private scheduleRefresh(issued: IssuedSession): void {
+    const expiresAt = Date.parse(issued.expiresAt);
+    this.refreshAt = expiresAt - Math.min(REFRESH_AHEAD_MS, (expiresAt - this.now()) / 2);
   }
 
   private end(reason: TunnelForgeError | null): void {
