@@ -116,6 +116,7 @@ export class TerminalConnection extends Emitter<TerminalConnectionEvents> {
    * ends before that. Later drops are handled inside (watch `state`). Calling it again returns the same promise.
    */
   connect(): Promise<AttachedFrame> {
+    if (this.firstAttach === null && this.currentState === 'ended') return Promise.reject(new TunnelForgeError('TF_ERR_CLOSED', 'this connection was closed; make a new one'));
     if (this.firstAttach === null) {
       this.firstAttach = new Promise<AttachedFrame>((resolve, reject) => {
         const offAttached = this.once('attached', (frame) => {
