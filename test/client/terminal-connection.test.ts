@@ -150,6 +150,19 @@ describe('TerminalConnection against a real agent (Node: ws with Authorization)'
     expect(connection.state).toBe('ended');
   });
 
+  it('ends at once, with the agent\'s error, when the upgrade refuses the credential', async () => {
+    const session = await client.sessions.create({ command: ['cat'] });
+    const stranger = new TunnelForgeClient({ baseUrl: agent.url, credentials: bearerToken('tft_not-a-real-token'), webSocket: nodeWebSocket });
+    const connection = stranger.terminal(session.id);
+    open.push(connection);
+    const r = record(connection);
+    const refused = await connection.connect().then(() => null, (error: unknown) => error);
+    expect(refused).toBeInstanceOf(TunnelForgeError);
+    expect(refused).toMatchObject({ status: 401, code: expect.stringMatching(/^TF_ERR_/) });
+    expect(r.seen.ended).toMatchObject({ reason: 'unauthorized' });
+    expect(r.seen.states).toEqual(['connecting', 'ended']); // no reconnect: a refused credential will not get better
+  });
+
   it('gives up reconnecting after giveUpAfterMs and says why', async () => {
     // A port that refuses connections: where an agent was.
     const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });

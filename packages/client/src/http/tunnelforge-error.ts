@@ -19,21 +19,27 @@ export class TunnelForgeError extends Error {
     super(message);
   }
 
-  /** From a failed HTTP answer (reads its body). A body that is not the agent's error shape keeps the status line. */
+  /** From a failed HTTP answer (reads its body). */
   static async fromResponse(response: Response): Promise<TunnelForgeError> {
-    let code = `TF_ERR_HTTP_${response.status}`;
-    let message = response.statusText || `HTTP ${response.status}`;
+    const body = await response.text().catch(() => '');
+    return TunnelForgeError.fromBody(response.status, body, response.statusText, response.headers.get('retry-after'));
+  }
+
+  /** From a failed answer's status and body text (also a refused WebSocket upgrade). A body that is not the agent's error shape keeps the status line. */
+  static fromBody(status: number, body: string, statusText = '', retryAfter: string | null = null): TunnelForgeError {
+    let code = `TF_ERR_HTTP_${status}`;
+    let message = statusText || `HTTP ${status}`;
     let details: unknown;
     try {
-      const body = (await response.json()) as { error?: { code?: unknown; message?: unknown; details?: unknown } };
-      if (typeof body.error?.code === 'string') code = body.error.code;
-      if (typeof body.error?.message === 'string') message = body.error.message;
-      details = body.error?.details;
+      const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown; details?: unknown } };
+      if (typeof parsed.error?.code === 'string') code = parsed.error.code;
+      if (typeof parsed.error?.message === 'string') message = parsed.error.message;
+      details = parsed.error?.details;
     } catch {
       // not JSON: keep the status line
     }
-    const retry = Number(response.headers.get('retry-after'));
-    return new TunnelForgeError(code, message, response.status, details, Number.isFinite(retry) && retry > 0 ? retry : null);
+    const retry = Number(retryAfter);
+    return new TunnelForgeError(code, message, status, details, retryAfter !== null && Number.isFinite(retry) && retry > 0 ? retry : null);
   }
 }
 

@@ -216,6 +216,13 @@ export class TerminalConnection extends Emitter<TerminalConnectionEvents> {
     };
     socket.onclose = (event) => {
       if (this.socket !== socket) return;
+      const refusal = socket.refusal;
+      if (refusal !== undefined) {
+        // The upgrade was answered with an error: a refused credential will not get better by retrying.
+        if (refusal.status === 401 || refusal.status === 403) return this.end('unauthorized', refusal);
+        this.emit('error', refusal);
+        return this.lost(socket, `upgrade refused: ${refusal.status} ${refusal.code}`);
+      }
       if (event.code === SESSION_REMOVED) return this.end('session-gone', new TunnelForgeError('TF_ERR_SESSION_NOT_FOUND', 'the session was removed'));
       if (event.code === TOO_MANY_ERRORS) return this.end('protocol-errors', new TunnelForgeError('TF_ERR_BAD_FRAME', `closed by the agent: ${event.reason || 'too many protocol errors'}`));
       this.lost(socket, `connection lost (${event.code}${event.reason ? ` ${event.reason}` : ''})`);

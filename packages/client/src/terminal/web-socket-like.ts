@@ -1,3 +1,5 @@
+import type { TunnelForgeError } from '../http/tunnelforge-error';
+
 /**
  * The part of the WebSocket API the terminal connection uses: the browser's `WebSocket` and the
  * `ws` package (Node) both have it.
@@ -11,6 +13,11 @@ export interface WebSocketLike {
   onerror: ((event: unknown) => void) | null;
   send(data: Uint8Array): void;
   close(code?: number, reason?: string): void;
+  /**
+   * Set before the close event when the agent refused the upgrade with an HTTP answer
+   * (`nodeWebSocket` reads it; a browser never learns why an upgrade failed).
+   */
+  readonly refusal?: TunnelForgeError;
 }
 
 /** `readyState` of an open socket (the same in every implementation). */
