@@ -1,5 +1,5 @@
+import { TunnelForgeError } from '@tunnelforge/client';
 import { ApiClient } from './api-client';
-import { ApiError } from './api-error';
 import { fetchAuthConfig } from './auth-config';
 import { CredentialStore } from './credential-store';
 import type { DebugHandle } from './debug-handle';
@@ -44,7 +44,7 @@ export class AppController {
       this.principal ??= await whoAmI(this.api);
     } catch (error) {
       if (turn !== this.routing) return;
-      if (error instanceof ApiError && error.status === 401) {
+      if (error instanceof TunnelForgeError && error.status === 401) {
         const stale = this.store.get();
         if (stale !== null) this.store.clear();
         const refused = stale?.kind === 'share' ? 'The share link has expired or was revoked.' : 'Your credential was not accepted. Log in again.';

@@ -4,9 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
+import { ProtocolCodec } from '@tunnelforge/client';
+import type { ServerMessage } from '../../src/testkit/test-ws-client';
 import { HttpRoutes, type RouteInfo } from '../../src/plugin-api';
 import type { AgentConfigInput } from '../../src/kernel/config/agent-config-schema';
-import { ProtocolCodec, type ServerMessage } from '../../src/sessions/protocol-codec';
 import { startAgent, type AgentUnderTest } from '../integration/agent-harness';
 
 /** What an HTTP call came back with. */
@@ -167,7 +168,7 @@ export class Frames {
     socket.on('close', (code) => (this.closed = { code }));
   }
 
-  send(frame: Buffer): void {
+  send(frame: Uint8Array): void {
     this.socket.send(frame, { binary: true });
   }
 

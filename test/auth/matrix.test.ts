@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ProtocolCodec } from '@tunnelforge/client';
 import type { RouteInfo } from '../../src/plugin-api';
-import { ProtocolCodec } from '../../src/sessions/protocol-codec';
 import { sessionScopeAllows } from '../../src/plugins/shared/session-scope-allows';
 import { Frames, mintJwt, startAuthAgent, upgrade, type AuthAgent, type Reply } from './auth-harness';
 

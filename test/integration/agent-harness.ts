@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import WebSocket from 'ws';
+import { ProtocolCodec } from '@tunnelforge/client';
+import type { ServerMessage } from '../../src/testkit/test-ws-client';
 import { builtinPlugins } from '../../src/agent/builtin-plugins';
 import type { AgentConfigInput } from '../../src/kernel/config/agent-config-schema';
-import { ProtocolCodec, type ServerMessage } from '../../src/sessions/protocol-codec';
 import { startTestKernel, type TestKernel } from '../../src/testkit';
 import { callJson } from '../support/call-json';
 
@@ -80,7 +81,7 @@ export class WsClient {
     this.listeners.add(listener);
   }
 
-  send(frame: Buffer): void {
+  send(frame: Uint8Array): void {
     this.socket.send(frame, { binary: true });
   }
 

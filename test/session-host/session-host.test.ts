@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import path from 'node:path';
 import { Terminal } from '@xterm/headless';
 import WebSocket from 'ws';
-import { ProtocolCodec } from '../../src/sessions/protocol-codec';
+import { ProtocolCodec } from '@tunnelforge/client';
 import { HOST_PROTOCOL, HostFrame, HostFrameReader, jsonFrame } from '../../src/sessions/host/host-frames';
 import { hostPaths } from '../../src/sessions/host/host-paths';
 import { REPO_ROOT, requireBuild } from '../config/temp-project';

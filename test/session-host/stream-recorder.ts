@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { ProtocolCodec } from '../../src/sessions/protocol-codec';
+import { ProtocolCodec } from '@tunnelforge/client';
 
 /**
  * A protocol v1 client that records a session's output stream exactly: every OUTPUT must start at

@@ -36,9 +36,10 @@ describe('session recordings', () => {
     await start();
     const writer = agent.as('writer');
     // The program reads a "password" with echo off, then prints: the typed secret must not reach the file.
-    const created = await writer.post('/api/sessions', { command: ['sh', '-c', 'stty -echo; read pw; echo "héllo $((6*7))"; sleep 30'], cols: 90, rows: 20, record: true });
+    const created = await writer.post('/api/sessions', { command: ['sh', '-c', 'stty -echo; echo "password:"; read pw; echo "héllo $((6*7))"; sleep 30'], cols: 90, rows: 20, record: true });
     expect(created.json.recording).toBe(true);
     const id = created.json.id as string;
+    await until(async () => (await writer.get(`/api/sessions/${id}/text`)).text.includes('password:'), 'the prompt (echo is off from then on)');
     await writer.post(`/api/sessions/${id}/input`, { text: 'hunter2-secret\r' });
     await until(async () => (await writer.get(`/api/sessions/${id}/text`)).text.includes('héllo 42'), 'the output');
     await writer.post(`/api/sessions/${id}/resize`, { cols: 100, rows: 30 });
