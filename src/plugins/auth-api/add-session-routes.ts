@@ -42,7 +42,11 @@ export function addSessionRoutes(http: HttpRoutes, { agent, tokens, password }: 
       access: 'viewer',
       schema: { response: principalSchema },
       doc: { summary: 'The caller as the agent sees it (id, role, how it authenticated, session limit, expiry)', tags: ['auth'] },
-      handler: (request) => ({ json: request.principal! }), // a viewer route: never null
+      handler: (request) => {
+        // A viewer route: never null. The credential id is for revocation, not for clients.
+        const { credential: _credential, ...me } = request.principal!;
+        return { json: me };
+      },
     }),
   ];
   if (tokens !== undefined) {
