@@ -22,6 +22,7 @@ export const FIRST_PARTY_PACKAGES = [
   '@tunnelforge/power-windows',
   '@tunnelforge/tunnel-cloudflare',
   '@tunnelforge/tunnel-ngrok',
+  '@tunnelforge/tunnel-tailscale',
 ] as const;
 
 /** Plugins compiled into the agent. They use exactly the public plugin contract. */
