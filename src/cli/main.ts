@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerHashPasswordCommand } from './auth-hash-password-command';
+import { registerLogsCommand } from './logs-command';
 import type { CliContext } from './cli-context';
 import type { CliIo } from './cli-io';
 import { registerConfigCheckCommand } from './config-check-command';
@@ -39,6 +40,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const auth = program.command('auth').description('authentication helpers');
   registerHashPasswordCommand(auth, ctx);
   registerTokenCommands(program, ctx);
+  registerLogsCommand(program, ctx);
 
   const first = argv[0];
   if (first !== undefined && !first.startsWith('-') && first !== 'help' && !program.commands.some((c) => c.name() === first || c.aliases().includes(first))) {
