@@ -10,6 +10,7 @@ import authWsTicket from '../plugins/auth-ws-ticket';
 import coreHttp from '../plugins/core-http';
 import coreSessions from '../plugins/core-sessions';
 import logsApi from '../plugins/logs-api';
+import pairing from '../plugins/pairing';
 import monitorApi from '../plugins/monitor-api';
 import monitorSystem from '../plugins/monitor-system';
 import powerLinux from '../plugins/power-linux';
@@ -29,5 +30,5 @@ export const FIRST_PARTY_PACKAGES = [
 
 /** Plugins compiled into the agent. They use exactly the public plugin contract. */
 export function builtinPlugins(): PluginDefinition<any>[] {
-  return [coreHttp, coreSessions, auditLog, authJwt, authToken, authLocal, authWsTicket, authNone, authPassword, authApi, powerLinux, powerNoop, powerPolicy, tunnelsApi, monitorSystem, monitorApi, logsApi, webUi];
+  return [coreHttp, coreSessions, auditLog, authJwt, authToken, authLocal, authWsTicket, authNone, authPassword, authApi, powerLinux, powerNoop, powerPolicy, tunnelsApi, monitorSystem, monitorApi, logsApi, pairing, webUi];
 }

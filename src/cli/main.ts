@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerHashPasswordCommand } from './auth-hash-password-command';
 import { registerLogsCommand } from './logs-command';
+import { registerPairCommand } from './pair-command';
 import type { CliContext } from './cli-context';
 import type { CliIo } from './cli-io';
 import { registerConfigCheckCommand } from './config-check-command';
@@ -41,6 +42,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerHashPasswordCommand(auth, ctx);
   registerTokenCommands(program, ctx);
   registerLogsCommand(program, ctx);
+  registerPairCommand(program, ctx);
 
   const first = argv[0];
   if (first !== undefined && !first.startsWith('-') && first !== 'help' && !program.commands.some((c) => c.name() === first || c.aliases().includes(first))) {
