@@ -6,6 +6,7 @@ import type { Browser } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { runCli } from '../../src/cli/main';
 import { FakeClock, startTestAgent } from '../../src/testkit';
+import { request } from '../auth/auth-harness';
 import { captureIo } from '../cli/capture-io';
 import { launchChromium, openPage, startWebAgent, type WebAgent } from './web-harness';
 
@@ -128,7 +129,6 @@ describe('device pairing, end to end', () => {
       // Agent-wide: guesses from many addresses (127.0.0.x are all this machine on Linux) reach the
       // global limit, every outstanding code is voided, and the owner must issue a new one.
       const pending = (await admin.post('/api/pairing', {})).json;
-      const { request } = await import('../auth/auth-harness');
       for (let i = 0; i < 6; i++) {
         const reply = await request(`${agent.url}/api/pairing/claim`, { method: 'POST', body: { code: 'YYYY-YYYY', deviceName: 'x' }, localAddress: `127.0.0.${10 + i}` });
         expect(reply.status).toBe(401);
