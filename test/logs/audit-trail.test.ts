@@ -3,6 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { definePlugin, TunnelProvider, type AuditEntry, type TunnelStatus } from 'tunnelforge/plugin';
 import { startTestAgent, type TestAgent } from 'tunnelforge/testkit';
+import { runCli } from '../../src/cli/main';
+import { captureIo } from '../cli/capture-io';
 
 
 /** A tunnel provider that needs no tool: the edge a tunnel test cannot have here (the tunnels API is real). */
@@ -121,6 +123,26 @@ describe('a failing disk never stops an action', () => {
       expect(agent.plugin('audit-log').state).toBe('active');
     } finally {
       await agent.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the command line records its token actions too', () => {
+  test('tunnelforge token create and revoke append token.create and token.revoke as cli:<user>', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tf-audit-cli-'));
+    try {
+      const created = captureIo(dataDir);
+      expect(await runCli(['token', 'create', '--name', 'ci', '--role', 'viewer', '--json', '--data-dir', dataDir], created.io)).toBe(0);
+      const id = JSON.parse(created.stdout()).id as string;
+      expect(await runCli(['token', 'revoke', id, '--data-dir', dataDir], captureIo(dataDir).io)).toBe(0);
+      const lines = readFileSync(path.join(dataDir, 'logs', 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as AuditEntry);
+      const by = { id: `cli:${os.userInfo().username}`, role: 'admin', via: 'cli' };
+      expect(lines).toEqual([
+        expect.objectContaining({ action: 'token.create', outcome: 'success', by, target: id, details: { name: 'ci', role: 'viewer', expiresAt: null } }),
+        expect.objectContaining({ action: 'token.revoke', outcome: 'success', by, target: id }),
+      ]);
+    } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
