@@ -28,7 +28,7 @@ export type AuditRecord = Omit<AuditEntry, 'time' | 'outcome' | 'by'> & {
 /**
  * The audit trail of security actions (provided by the built-in `audit-log` plugin): logins,
  * tokens, share links, pairing, sessions, tunnels. Entries are appended to
- * `<dataDir>/logs/audit.log`, one JSON object a line, and read by admins at `GET /api/audit`.
+ * `<dataDir>/logs/audit.log`, one JSON object a line, and read by admins at `GET /api/logs/audit`.
  *
  * Lifecycle rules: `record` never throws and never waits (writes are queued; a full disk loses
  * entries, said once in the log, and never stops the action). Put no secret in `details`.

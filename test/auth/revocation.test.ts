@@ -78,6 +78,8 @@ describe('revocation reaches open connections', () => {
   test('a token revoked from the CLI (another process writing the token file) closes its connections within 1 s', async () => {
     const store = new ApiTokenFile(agent.dataDir);
     const created = await store.create({ name: 'script', role: 'writer', expiresAt: null });
+    // A token made by another process is picked up when the agent sees the file change: wait for that.
+    for (let i = 0; i < 100 && (await agent.call('/api/auth/me', { token: created.token })).status !== 200; i++) await new Promise((resolve) => setTimeout(resolve, 20));
     const ws = await openSocket(agent, { token: created.token });
     const sse = await openEventStream(agent.url, created.token);
     const revokedAt = Date.now();

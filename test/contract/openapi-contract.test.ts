@@ -199,9 +199,9 @@ function cases(fixtures: { session: string; exited: string; share: string; token
       { who: 'admin', path: '/api/logs?lines=5', status: 200 },
       { who: 'admin', path: '/api/logs?lines=0', status: 400 },
     ],
-    'GET /api/audit': [
-      { who: 'admin', path: '/api/audit?limit=5', status: 200 },
-      { who: 'admin', path: '/api/audit?limit=nope', status: 400 },
+    'GET /api/logs/audit': [
+      { who: 'admin', path: '/api/logs/audit?limit=5', status: 200 },
+      { who: 'admin', path: '/api/logs/audit?limit=nope', status: 400 },
     ],
     'POST /api/pairing': [
       { who: 'admin', path: '/api/pairing', body: { role: 'viewer', name: 'phone' }, status: 201 },

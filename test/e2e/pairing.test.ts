@@ -90,7 +90,7 @@ describe('device pairing, end to end', () => {
       expect((await device.get('/api/auth/me')).status).toBe(401);
 
       // The audit trail has both sides.
-      const audit = (await agent.as('admin').get('/api/audit')).json.entries as Array<{ action: string; outcome: string; by: any; target?: string; details?: any }>;
+      const audit = (await agent.as('admin').get('/api/logs/audit')).json.entries as Array<{ action: string; outcome: string; by: any; target?: string; details?: any }>;
       expect(audit.find((e) => e.action === 'pairing.issue')).toMatchObject({ by: { id: 'local', role: 'admin' }, details: { role: 'writer', name: 'phone' } });
       expect(audit.find((e) => e.action === 'pairing.claim' && e.outcome === 'success')).toMatchObject({ target: claimed.body.id, details: { deviceName: 'phone', role: 'writer', issuedBy: 'local' } });
       expect(audit.find((e) => e.action === 'pairing.claim' && e.outcome === 'failure')).toMatchObject({ details: { reason: 'used' } });

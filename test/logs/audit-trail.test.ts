@@ -51,7 +51,7 @@ describe('the audit trail records security actions with their principal', () => 
   });
 
   const entries = async (): Promise<AuditEntry[]> => {
-    const reply = await agent.as('admin').get('/api/audit', { query: { limit: '1000' } });
+    const reply = await agent.as('admin').get('/api/logs/audit', { query: { limit: '1000' } });
     expect(reply.status).toBe(200);
     return reply.json.entries as AuditEntry[];
   };
@@ -102,9 +102,9 @@ describe('the audit trail records security actions with their principal', () => 
     expect(await find('tunnel.stop', (e) => e.target === 'inert')).toMatchObject({ by: { role: 'admin' } });
   });
 
-  test('GET /api/audit is for admins only', async () => {
-    expect((await agent.as('writer').get('/api/audit')).status).toBe(403);
-    expect((await agent.anonymous().get('/api/audit')).status).toBe(401);
+  test('GET /api/logs/audit is for admins only', async () => {
+    expect((await agent.as('writer').get('/api/logs/audit')).status).toBe(403);
+    expect((await agent.anonymous().get('/api/logs/audit')).status).toBe(401);
   });
 });
 

@@ -6,7 +6,7 @@ import { AuditTrail } from './audit-trail';
 /**
  * The audit trail of security actions (`AuditLog`): logins, API tokens, share links, pairing,
  * sessions and tunnels, each with who did it, appended to `<dataDir>/logs/audit.log` and read by
- * admins at `GET /api/audit` (added by `logs-api`). Requires nothing, so it activates before the
+ * admins at `GET /api/logs/audit` (added by `logs-api`). Requires nothing, so it activates before the
  * plugins that record into it.
  */
 export default definePlugin({

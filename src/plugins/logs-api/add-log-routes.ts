@@ -16,7 +16,7 @@ const auditEntry = z.object({
 
 /**
  * `GET /api/logs` (admin): the tail of the agent's log file, one JSON record per line as pino wrote
- * it (fields redacted as logged). `GET /api/audit` (admin): the newest audit trail entries.
+ * it (fields redacted as logged). `GET /api/logs/audit` (admin): the newest audit trail entries.
  */
 export function addLogRoutes(http: HttpRoutes, deps: { logsDir: string; audit: AuditLog | undefined }): Disposable {
   const routes = [
@@ -47,7 +47,7 @@ export function addLogRoutes(http: HttpRoutes, deps: { logsDir: string; audit: A
     routes.push(
       http.add({
         method: 'GET',
-        path: '/api/audit',
+        path: '/api/logs/audit',
         access: 'admin',
         schema: {
           query: z.object({ limit: z.coerce.number().int().min(1).max(5000).default(200).describe('How many of the newest entries') }),

@@ -4,7 +4,7 @@ import { addLogRoutes } from './add-log-routes';
 
 /**
  * Reading the logs over HTTP, for admins: `GET /api/logs` tails the agent's rotating log file in
- * `<dataDir>/logs` (written by `tunnelforge start`), `GET /api/audit` the audit trail.
+ * `<dataDir>/logs` (written by `tunnelforge start`), `GET /api/logs/audit` the audit trail.
  */
 export default definePlugin({
   id: 'logs-api',
