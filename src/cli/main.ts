@@ -1,5 +1,8 @@
 import { Command } from 'commander';
 import { registerHashPasswordCommand } from './auth-hash-password-command';
+import { registerLogsCommand } from './logs-command';
+import { registerPairCommand } from './pair-command';
+import { registerServiceCommands } from './service-command';
 import type { CliContext } from './cli-context';
 import type { CliIo } from './cli-io';
 import { registerConfigCheckCommand } from './config-check-command';
@@ -41,6 +44,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerHashPasswordCommand(auth, ctx);
   registerTokenCommands(program, ctx);
   registerSessionsCommands(program, ctx);
+  registerLogsCommand(program, ctx);
+  registerPairCommand(program, ctx);
+  registerServiceCommands(program, ctx);
 
   const first = argv[0];
   if (first !== undefined && !first.startsWith('-') && first !== 'help' && !program.commands.some((c) => c.name() === first || c.aliases().includes(first))) {

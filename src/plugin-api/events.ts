@@ -54,10 +54,18 @@ export const TunnelStatusChanged = defineEvent<TunnelStatus>('tunnel.status');
 /** One monitoring round finished (samples without their metric families). */
 export const MonitorSampled = defineEvent<{ time: string; samples: Array<Pick<MonitorSample, 'monitor' | 'time' | 'data'>> }>('monitor.sample');
 
+/**
+ * A credential was revoked (logout, API token or paired device revoked, share link revoked, a reused
+ * refresh token): `credential` is the {@link Principal.credential} id it admitted. Published by the
+ * plugin that owns the credential; core-http closes the WebSockets and event streams opened with it.
+ * Only admins see `auth.*` events on `GET /api/events`.
+ */
+export const CredentialRevoked = defineEvent<{ credential: string; reason: string }>('auth.revoked');
+
 /** Every built-in event type (for catalogues and filters). */
 export const BUILTIN_EVENTS = [
   SessionCreated, SessionRenamed, SessionResized, SessionExited, SessionRemoved, SessionAttached, SessionDetached,
-  SessionRecordingStopped, ServerListening, AgentReady, AgentStopping, PowerChanged, TunnelStatusChanged, MonitorSampled,
+  SessionRecordingStopped, ServerListening, AgentReady, AgentStopping, PowerChanged, TunnelStatusChanged, MonitorSampled, CredentialRevoked,
 ] as const;
 
 /** Reduce a principal to the {@link Actor} events carry. */

@@ -222,6 +222,8 @@ export function registerSessionsRoutes(http: HttpRoutes, manager: PtySessionMana
       const subscription = events.subscribe('*', (event) => {
         // A session-bound principal gets that session's events and nothing else.
         if (only !== undefined && (!event.type.startsWith('session.') || (event.data as { id?: unknown } | null)?.id !== only)) return;
+        // Credential and audit events (`auth.*`, `audit.*`) are for admins only.
+        if (request.principal?.role !== 'admin' && (event.type.startsWith('auth.') || event.type.startsWith('audit.'))) return;
         if (!stream.send(event.type, event, event.id)) subscription.dispose();
       });
       stream.onClose(() => subscription.dispose());

@@ -111,7 +111,7 @@ function conformance(template: string, method: string, answer: Answer): string[]
 }
 
 /** The calls that exercise each operation, keyed as `METHOD /path/{param}`. */
-function cases(fixtures: { session: string; exited: string; recorded: string; share: string; token: string; refresh: string; login: string }): Record<string, Call[]> {
+function cases(fixtures: { session: string; exited: string; recorded: string; share: string; token: string; refresh: string; login: string; pairing: string }): Record<string, Call[]> {
   const s = fixtures.session;
   return {
     'GET /api/auth/config': [{ who: 'anonymous', path: '/api/auth/config', status: 200 }],
@@ -202,6 +202,23 @@ function cases(fixtures: { session: string; exited: string; recorded: string; sh
       { who: 'admin', path: '/api/tunnels/cloudflare/stop', status: 200 },
       { who: 'admin', path: '/api/tunnels/nope/stop', status: 404 },
     ],
+    'GET /api/logs': [
+      { who: 'admin', path: '/api/logs?lines=5', status: 200 },
+      { who: 'admin', path: '/api/logs?lines=0', status: 400 },
+    ],
+    'GET /api/logs/audit': [
+      { who: 'admin', path: '/api/logs/audit?limit=5', status: 200 },
+      { who: 'admin', path: '/api/logs/audit?limit=nope', status: 400 },
+    ],
+    'POST /api/pairing': [
+      { who: 'admin', path: '/api/pairing', body: { role: 'viewer', name: 'phone' }, status: 201 },
+      { who: 'admin', path: '/api/pairing', body: { role: 'root' }, status: 400 },
+    ],
+    'POST /api/pairing/claim': [
+      { who: 'anonymous', path: '/api/pairing/claim', body: { code: fixtures.pairing, deviceName: 'contract phone' }, status: 201 },
+      { who: 'anonymous', path: '/api/pairing/claim', body: { code: fixtures.pairing, deviceName: 'again' }, status: 401 },
+      { who: 'anonymous', path: '/api/pairing/claim', body: { code: 'ABCD-EFGH' }, status: 400 },
+    ],
     'GET /metrics': [{ who: 'viewer', path: '/metrics', status: 200 }],
     'GET /ws': [], // WebSocket: its own test below
   };
@@ -291,7 +308,8 @@ describe('the OpenAPI document is the contract', () => {
     const token = await admin.post('/api/tokens', { name: 'to revoke', role: 'viewer' });
     const loginA = (await agent.anonymous().post('/api/auth/login', { username: 'ada', password: PASSWORD })) as TestResponse<{ token: string; refreshToken: string }>;
     const loginB = (await agent.anonymous().post('/api/auth/login', { username: 'ada', password: PASSWORD })) as TestResponse<{ token: string; refreshToken: string }>;
-    const table = cases({ session: created.json.id, exited: done.json.id, recorded: recorded.json.id, share: share.json.id, token: token.json.id, refresh: loginA.json.refreshToken, login: loginB.json.token });
+    const pairing = await admin.post('/api/pairing', {});
+    const table = cases({ session: created.json.id, exited: done.json.id, recorded: recorded.json.id, share: share.json.id, token: token.json.id, refresh: loginA.json.refreshToken, login: loginB.json.token, pairing: pairing.json.code });
 
     expect(operations().map((op) => op.key).filter((key) => !(key in table))).toEqual([]);
     expect(Object.keys(table).filter((key) => !operations().some((op) => op.key === key))).toEqual([]);

@@ -1040,6 +1040,247 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The newest lines of the agent log file (written by tunnelforge start) */
+        get: {
+            parameters: {
+                query?: {
+                    lines?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Name of the current log file in <dataDir>/logs, null when there is none yet */
+                            file: string | null;
+                            /** @description Log records, oldest first; a line that is not JSON comes as { raw } */
+                            lines: {
+                                [key: string]: unknown;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid query (TF_ERR_BAD_REQUEST, details name the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_BAD_REQUEST";
+                            };
+                        };
+                    };
+                };
+                /** @description No or bad credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAUTHENTICATED" | "TF_ERR_BAD_TOKEN" | "TF_ERR_TOKEN_EXPIRED" | "TF_ERR_TOKEN_REVOKED";
+                            };
+                        };
+                    };
+                };
+                /** @description Role below admin, or a credential limited to another session (TF_ERR_FORBIDDEN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FORBIDDEN" | "TF_ERR_BAD_ORIGIN";
+                            };
+                        };
+                    };
+                };
+                /** @description A bug in the agent or a plugin (TF_ERR_INTERNAL) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_INTERNAL";
+                            };
+                        };
+                    };
+                };
+                /** @description The agent is starting or stopping, or a service the route needs is not running (TF_ERR_UNAVAILABLE, Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAVAILABLE";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/logs/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The newest audit trail entries (logins, tokens, shares, pairing, sessions, tunnels), oldest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            entries: {
+                                action: string;
+                                address?: string;
+                                by: {
+                                    id: string;
+                                    /** @enum {string} */
+                                    role: "admin" | "writer" | "viewer";
+                                    via: string;
+                                } | null;
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                /** @enum {string} */
+                                outcome: "success" | "failure";
+                                target?: string;
+                                time: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid query (TF_ERR_BAD_REQUEST, details name the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_BAD_REQUEST";
+                            };
+                        };
+                    };
+                };
+                /** @description No or bad credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAUTHENTICATED" | "TF_ERR_BAD_TOKEN" | "TF_ERR_TOKEN_EXPIRED" | "TF_ERR_TOKEN_REVOKED";
+                            };
+                        };
+                    };
+                };
+                /** @description Role below admin, or a credential limited to another session (TF_ERR_FORBIDDEN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FORBIDDEN" | "TF_ERR_BAD_ORIGIN";
+                            };
+                        };
+                    };
+                };
+                /** @description A bug in the agent or a plugin (TF_ERR_INTERNAL) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_INTERNAL";
+                            };
+                        };
+                    };
+                };
+                /** @description The agent is starting or stopping, or a service the route needs is not running (TF_ERR_UNAVAILABLE, Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAVAILABLE";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/monitor": {
         parameters: {
             query?: never;
@@ -1324,6 +1565,336 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pairing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue a one-time pairing code with its links and QR code (for a phone or tablet to claim an API token) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @description Suggested device name (the device may choose its own) */
+                        name?: string;
+                        /**
+                         * @description Role of the token the device receives
+                         * @default writer
+                         * @enum {string}
+                         */
+                        role?: "admin" | "writer" | "viewer";
+                        /** @description Which of the agent URLs the QR code holds (default: the first) */
+                        url?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            expiresAt: string;
+                            links: {
+                                link: string;
+                                source: string;
+                                url: string;
+                            }[];
+                            name: string | null;
+                            qr: {
+                                link: string;
+                                svg: string;
+                                text: string;
+                            };
+                            /** @enum {string} */
+                            role: "admin" | "writer" | "viewer";
+                        };
+                    };
+                };
+                /** @description url is not one of the agent URLs (TF_ERR_BAD_REQUEST); Invalid body (TF_ERR_BAD_REQUEST, details name the fields); malformed JSON (TF_ERR_BAD_JSON) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_BAD_REQUEST" | "TF_ERR_BAD_JSON";
+                            };
+                        };
+                    };
+                };
+                /** @description No or bad credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAUTHENTICATED" | "TF_ERR_BAD_TOKEN" | "TF_ERR_TOKEN_EXPIRED" | "TF_ERR_TOKEN_REVOKED";
+                            };
+                        };
+                    };
+                };
+                /** @description Role below admin, or a credential limited to another session (TF_ERR_FORBIDDEN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FORBIDDEN" | "TF_ERR_BAD_ORIGIN";
+                            };
+                        };
+                    };
+                };
+                /** @description Body too large (TF_ERR_PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_PAYLOAD_TOO_LARGE";
+                            };
+                        };
+                    };
+                };
+                /** @description Body is not application/json (TF_ERR_UNSUPPORTED_MEDIA_TYPE) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNSUPPORTED_MEDIA_TYPE";
+                            };
+                        };
+                    };
+                };
+                /** @description A bug in the agent or a plugin (TF_ERR_INTERNAL) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_INTERNAL";
+                            };
+                        };
+                    };
+                };
+                /** @description API tokens are not available (TF_ERR_UNAVAILABLE); The agent is starting or stopping, or a service the route needs is not running (TF_ERR_UNAVAILABLE, Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAVAILABLE";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pairing/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Claim a pairing code: answers an API token with the code's role (shown once). Public; rate limited */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The pairing code, e.g. ABCD-EFGH (case and dashes do not matter) */
+                        code: string;
+                        /** @description What this device is called in the token list */
+                        deviceName: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            createdAt: string;
+                            expiresAt: string | null;
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            role: "admin" | "writer" | "viewer";
+                            token: string;
+                        };
+                    };
+                };
+                /** @description Invalid body (TF_ERR_BAD_REQUEST, details name the fields); malformed JSON (TF_ERR_BAD_JSON) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_BAD_REQUEST" | "TF_ERR_BAD_JSON";
+                            };
+                        };
+                    };
+                };
+                /** @description Unknown, used or expired code (TF_ERR_BAD_PAIRING_CODE) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_BAD_PAIRING_CODE";
+                            };
+                        };
+                    };
+                };
+                /** @description Foreign Origin (TF_ERR_BAD_ORIGIN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_BAD_ORIGIN";
+                            };
+                        };
+                    };
+                };
+                /** @description Body too large (TF_ERR_PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_PAYLOAD_TOO_LARGE";
+                            };
+                        };
+                    };
+                };
+                /** @description Body is not application/json (TF_ERR_UNSUPPORTED_MEDIA_TYPE) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNSUPPORTED_MEDIA_TYPE";
+                            };
+                        };
+                    };
+                };
+                /** @description Too many failed claims (TF_ERR_RATE_LIMITED, Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_RATE_LIMITED";
+                            };
+                        };
+                    };
+                };
+                /** @description A bug in the agent or a plugin (TF_ERR_INTERNAL) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_INTERNAL";
+                            };
+                        };
+                    };
+                };
+                /** @description API tokens are not available (TF_ERR_UNAVAILABLE); The agent is starting or stopping, or a service the route needs is not running (TF_ERR_UNAVAILABLE, Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAVAILABLE";
+                            };
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
