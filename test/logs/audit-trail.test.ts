@@ -5,6 +5,7 @@ import { definePlugin, TunnelProvider, type AuditEntry, type TunnelStatus } from
 import { startTestAgent, type TestAgent } from 'tunnelforge/testkit';
 import { runCli } from '../../src/cli/main';
 import { captureIo } from '../cli/capture-io';
+import { waitFor } from '../capabilities/support/wait-for';
 
 
 /** A tunnel provider that needs no tool: the edge a tunnel test cannot have here (the tunnels API is real). */
@@ -28,13 +29,6 @@ const inertTunnel = definePlugin({
   },
 });
 
-async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('the audit trail records security actions with their principal', () => {
   let dataDir: string;

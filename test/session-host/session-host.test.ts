@@ -12,6 +12,7 @@ import { hostPaths } from '../../src/sessions/host/host-paths';
 import { REPO_ROOT, requireBuild } from '../config/temp-project';
 import { startAgentProcess, type AgentProcess } from './agent-process';
 import { StreamRecorder } from './stream-recorder';
+import { waitFor } from '../capabilities/support/wait-for';
 
 // Real processes throughout: `tunnelforge start` as a person runs it (the session host is the
 // default), killed with SIGKILL or stopped with SIGTERM, and a new agent on the same data dir.
@@ -60,13 +61,6 @@ function alive(pid: number): boolean {
   }
 }
 
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 beforeAll(requireBuild);
 beforeEach(() => {
@@ -131,9 +125,9 @@ describe('sessions outlive the agent (session host)', () => {
     const a = await start();
     const created = await a.api('POST', '/api/sessions', { command: ['less', file], cols: 100, rows: 30, env: { LESS: '', LESSHISTFILE: '-' } });
     const id = created.body.id as string;
-    await until(async () => String((await a.api('GET', `/api/sessions/${id}/text`)).body).includes('row 28'), 'less to draw');
+    await waitFor(async () => String((await a.api('GET', `/api/sessions/${id}/text`)).body).includes('row 28'), 'less to draw');
     await a.api('POST', `/api/sessions/${id}/input`, { text: ' ' }); // page down: the screen is not the file's start
-    await until(async () => String((await a.api('GET', `/api/sessions/${id}/text`)).body).includes('row 40'), 'less to page');
+    await waitFor(async () => String((await a.api('GET', `/api/sessions/${id}/text`)).body).includes('row 40'), 'less to page');
     const before = await lateJoinerScreen(a, id);
     expect(before.join('\n')).toContain('row 40');
     await a.kill9();
@@ -141,7 +135,7 @@ describe('sessions outlive the agent (session host)', () => {
     const after = await lateJoinerScreen(b, id);
     expect(after).toEqual(before);
     await b.api('POST', `/api/sessions/${id}/input`, { text: 'q' });
-    await until(async () => (await b.api('GET', `/api/sessions/${id}`)).body.state === 'exited', 'less to quit');
+    await waitFor(async () => (await b.api('GET', `/api/sessions/${id}`)).body.state === 'exited', 'less to quit');
     await b.stop();
   }, 60_000);
 
@@ -162,7 +156,7 @@ describe('sessions outlive the agent (session host)', () => {
     const first = (await a.api('POST', '/api/sessions', { command: ['sleep', '60'] })).body;
     const pid = hostPid()!;
     process.kill(pid, 'SIGKILL');
-    await until(async () => (await a.api('GET', `/api/sessions/${first.id}`)).body.state === 'exited', 'the session to be reported');
+    await waitFor(async () => (await a.api('GET', `/api/sessions/${first.id}`)).body.state === 'exited', 'the session to be reported');
     const lost = (await a.api('GET', `/api/sessions/${first.id}`)).body;
     expect(lost.lost).toMatch(/session host/);
     expect((await a.api('GET', '/api/health')).status).toBe(200);
@@ -182,7 +176,7 @@ describe('sessions outlive the agent (session host)', () => {
     expect(cli('status')).toContain(`session host pid ${pid}`);
     expect(cli('stop-host')).toBe(`stopped the session host (pid ${pid}) and its sessions\n`);
     expect(alive(pid)).toBe(false);
-    await until(async () => (await a.api('GET', `/api/sessions/${session.id}`)).body.state === 'exited', 'the agent to report the session ended');
+    await waitFor(async () => (await a.api('GET', `/api/sessions/${session.id}`)).body.state === 'exited', 'the agent to report the session ended');
     expect(cli('status')).toBe(`no session host runs for ${dataDir}\n`);
     expect(await a.stop()).toBe(0);
   }, 60_000);
@@ -195,7 +189,7 @@ describe('sessions outlive the agent (session host)', () => {
     const info = (await a.api('GET', '/api/info')).body;
     expect(info.instanceId).toBe(a.instanceId);
     expect((await a.api('POST', '/api/session-host/stop')).body).toEqual({ stopped: true, sessions: 1 });
-    await until(() => !alive(host.pid), 'the host process to exit', 5000);
+    await waitFor(() => !alive(host.pid), 'the host process to exit', 5000);
     const ended = (await a.api('GET', `/api/sessions/${session.id}`)).body;
     expect(ended).toMatchObject({ state: 'exited', lost: null });
     expect((await a.api('GET', '/api/session-host')).body).toMatchObject({ mode: 'host', running: false, pid: null });
@@ -219,9 +213,9 @@ describe('sessions outlive the agent (session host)', () => {
     expect(output).toContain('before');
     expect(output).toContain('while-no-agent-ran');
     await b.api('DELETE', `/api/sessions/${created.body.id}`);
-    await until(async () => (await b.api('GET', `/api/sessions/${created.body.id}`)).body.state === 'exited', 'the kill');
+    await waitFor(async () => (await b.api('GET', `/api/sessions/${created.body.id}`)).body.state === 'exited', 'the kill');
     await b.api('DELETE', `/api/sessions/${created.body.id}`);
-    await until(() => !existsSync(path.join(dataDir, 'recordings', `${created.body.id}.cast`)), 'the recording to be removed with the session', 5000);
+    await waitFor(() => !existsSync(path.join(dataDir, 'recordings', `${created.body.id}.cast`)), 'the recording to be removed with the session', 5000);
     await b.stop();
   }, 60_000);
 

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import path from 'node:path';
 import { SessionRecordingStopped } from 'tunnelforge/plugin';
 import { startTestAgent, type TestAgent } from 'tunnelforge/testkit';
+import { waitFor } from '../capabilities/support/wait-for';
 
 // Recordings (asciicast v2) on real files, through the real agent and a real PTY.
 
@@ -12,13 +13,6 @@ function parseCast(text: string): { header: Record<string, unknown>; events: Cas
   return { header: JSON.parse(first) as Record<string, unknown>, events: rest.map((line) => JSON.parse(line) as CastEvent) };
 }
 
-async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('session recordings', () => {
   let agent: TestAgent;
@@ -39,9 +33,9 @@ describe('session recordings', () => {
     const created = await writer.post('/api/sessions', { command: ['sh', '-c', 'stty -echo; echo "password:"; read pw; echo "héllo $((6*7))"; sleep 30'], cols: 90, rows: 20, record: true });
     expect(created.json.recording).toBe(true);
     const id = created.json.id as string;
-    await until(async () => (await writer.get(`/api/sessions/${id}/text`)).text.includes('password:'), 'the prompt (echo is off from then on)');
+    await waitFor(async () => (await writer.get(`/api/sessions/${id}/text`)).text.includes('password:'), 'the prompt (echo is off from then on)');
     await writer.post(`/api/sessions/${id}/input`, { text: 'hunter2-secret\r' });
-    await until(async () => (await writer.get(`/api/sessions/${id}/text`)).text.includes('héllo 42'), 'the output');
+    await waitFor(async () => (await writer.get(`/api/sessions/${id}/text`)).text.includes('héllo 42'), 'the output');
     await writer.post(`/api/sessions/${id}/resize`, { cols: 100, rows: 30 });
     const download = await writer.get(`/api/sessions/${id}/recording`);
     expect(download.status).toBe(200);
@@ -73,7 +67,7 @@ describe('session recordings', () => {
     const writer = agent.as('writer');
     const created = await writer.post('/api/sessions', { command: ['sh', '-c', 'i=0; while [ $i -lt 3000 ]; do echo "line $i of a recording that grows past its cap"; i=$((i+1)); done; sleep 30'], record: true });
     const id = created.json.id as string;
-    await until(async () => (await writer.get(`/api/sessions/${id}/text`)).text.includes('line 2999'), 'all lines');
+    await waitFor(async () => (await writer.get(`/api/sessions/${id}/text`)).text.includes('line 2999'), 'all lines');
     const file = path.join(dataDir, 'recordings', `${id}.cast`);
     const previous = path.join(dataDir, 'recordings', `${id}.1.cast`);
     expect(existsSync(previous)).toBe(true);
@@ -85,7 +79,7 @@ describe('session recordings', () => {
     }
     expect(current.text).toContain('line 2999');
     await writer.delete(`/api/sessions/${id}`);
-    await until(async () => (await writer.get(`/api/sessions/${id}`)).json.state === 'exited', 'the kill');
+    await waitFor(async () => (await writer.get(`/api/sessions/${id}`)).json.state === 'exited', 'the kill');
     await writer.delete(`/api/sessions/${id}`);
     expect([existsSync(file), existsSync(previous)]).toEqual([false, false]);
   });
@@ -97,7 +91,7 @@ describe('session recordings', () => {
     const created = await writer.post('/api/sessions', { command: ['sh', '-c', 'echo still-running; sleep 30'], record: true });
     const stopped = await agent.waitForEvent(SessionRecordingStopped, (event) => event.data.id === created.json.id);
     expect(stopped.data.reason).toMatch(/ENOTDIR|EEXIST|not a directory/i);
-    await until(async () => (await writer.get(`/api/sessions/${created.json.id}/text`)).text.includes('still-running'), 'the session output');
+    await waitFor(async () => (await writer.get(`/api/sessions/${created.json.id}/text`)).text.includes('still-running'), 'the session output');
     const info = (await writer.get(`/api/sessions/${created.json.id}`)).json;
     expect(info).toMatchObject({ state: 'running', recording: false });
     expect(agent.logs.some((entry) => entry.msg === 'recording stopped; the session goes on')).toBe(true);
