@@ -1,5 +1,6 @@
 import { ProtocolCodec, type ServerFrame } from '@tunnelforge/client';
 import WebSocket from 'ws';
+import { readUpgradeRefusal } from './read-upgrade-refusal';
 
 /** A decoded server frame (protocol v1); payloads are Buffers, views into the received message. */
 export type ServerMessage = ServerFrame<Buffer>;
@@ -75,17 +76,9 @@ export class TestWsClient {
       });
       socket.once('open', () => resolve(client!));
       socket.once('unexpected-response', (_req, res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          let code: string | null = null;
-          try {
-            code = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { error?: { code?: string } }).error?.code ?? null;
-          } catch {
-            // no JSON body
-          }
+        void readUpgradeRefusal(res).then(({ status, code }) => {
           socket.terminate();
-          reject(new WsUpgradeRefused(res.statusCode ?? 0, code));
+          reject(new WsUpgradeRefused(status, code));
         });
       });
       socket.once('error', (error) => {

@@ -9,6 +9,7 @@ import type { ServerMessage } from '../../src/testkit/test-ws-client';
 import { HttpRoutes, type RouteInfo } from '../../src/plugin-api';
 import type { AgentConfigInput } from '../../src/kernel/config/agent-config-schema';
 import { startAgent, type AgentUnderTest } from '../integration/agent-harness';
+import { readUpgradeRefusal } from '../../src/testkit/read-upgrade-refusal';
 
 /** What an HTTP call came back with. */
 export interface Reply {
@@ -77,17 +78,7 @@ export function upgrade(url: string, options: { headers?: Record<string, string>
     socket.binaryType = 'nodebuffer';
     socket.once('open', () => resolve({ kind: 'open', socket, protocol: socket.protocol }));
     socket.once('unexpected-response', (_req, res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        let code: string | null = null;
-        try {
-          code = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { error?: { code?: string } }).error?.code ?? null;
-        } catch {
-          // no JSON body
-        }
-        resolve({ kind: 'refused', status: res.statusCode ?? 0, code });
-      });
+      void readUpgradeRefusal(res).then((refusal) => resolve({ kind: 'refused', ...refusal }));
     });
     socket.once('error', (error) => {
       if (socket.readyState !== WebSocket.CLOSED) reject(error);
