@@ -176,7 +176,7 @@ function hostBars(h: HostHeadline): Bar[] {
     { key: 'hostKeystrokeP99Ratio', label: 'session host: keystroke p99, hosted / in-process', value: h.hostKeystrokeP99Ratio, bar: '<= 1.20', pass: check(h.hostKeystrokeP99Ratio, (x) => x <= 1.2) },
     { key: 'hostLateJoinBytesRatio', label: 'session host: late join bytes, hosted / in-process', value: h.hostLateJoinBytesRatio, bar: '<= 1.05', pass: check(h.hostLateJoinBytesRatio, (x) => x <= 1.05) },
     { key: 'hostLateJoinMsRatio', label: 'session host: late join ms, hosted / in-process', value: h.hostLateJoinMsRatio, bar: '-', pass: null },
-    { key: 'hostIdleSessionKiB', label: 'session host: idle session, agent + host RSS (KiB)', value: h.hostIdleSessionKiB, bar: '-', pass: null },
+    { key: 'hostIdleSessionKiB', label: 'session host: idle session, agent heap+ext + host RSS (KiB)', value: h.hostIdleSessionKiB, bar: '-', pass: null },
     { key: 'inProcessIdleSessionKiB', label: 'in-process: idle session, agent RSS (KiB)', value: h.inProcessIdleSessionKiB, bar: '-', pass: null },
     { key: 'adoptMs', label: 'adopt 50 sessions: agent start to all attached (ms)', value: h.adoptMs, bar: '-', pass: null },
   ];

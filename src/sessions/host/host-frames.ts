@@ -45,6 +45,17 @@ export function jsonFrame(type: number, value: unknown): Buffer {
   return out;
 }
 
+/** The 17 bytes before an OUTPUT frame's data (written before the chunks themselves: no copy of the data). */
+export function outputHeader(handle: number, offset: number, total: number): Buffer {
+  const out = Buffer.allocUnsafe(17);
+  out.writeUInt32BE(13 + total, 0);
+  out[4] = HostFrame.OUTPUT;
+  out.writeUInt32BE(handle, 5);
+  out.writeUInt32BE(Math.floor(offset / TWO_32), 9);
+  out.writeUInt32BE(offset % TWO_32, 13);
+  return out;
+}
+
 /** OUTPUT: `u32 handle, u64 offset, bytes` (offset of the first byte in the session's stream). */
 export function outputFrame(handle: number, offset: number, chunks: readonly Uint8Array[], total: number): Buffer {
   const out = header(HostFrame.OUTPUT, 12 + total);
@@ -134,26 +145,41 @@ export class HostFrameReader {
     }
   }
 
+  /** The first `n` bytes (n ≤ what is pending), copying only when they span chunks. */
   private peek(n: number): Buffer {
     if (this.pending[0].length >= n) return this.pending[0];
-    return Buffer.concat(this.pending).subarray(0, n);
+    return this.gather(n, false);
   }
 
   private take(n: number): Buffer {
     const first = this.pending[0];
-    let out: Buffer;
+    this.pendingBytes -= n;
     if (first.length === n) {
       this.pending.shift();
-      out = first;
-    } else if (first.length > n) {
-      out = first.subarray(0, n);
-      this.pending[0] = first.subarray(n);
-    } else {
-      const all = Buffer.concat(this.pending);
-      out = all.subarray(0, n);
-      this.pending = all.length > n ? [all.subarray(n)] : [];
+      return first;
     }
-    this.pendingBytes -= n;
+    if (first.length > n) {
+      this.pending[0] = first.subarray(n);
+      return first.subarray(0, n);
+    }
+    return this.gather(n, true);
+  }
+
+  /** Copy the first `n` pending bytes into one buffer (consuming them when `consume`): never more than the frame. */
+  private gather(n: number, consume: boolean): Buffer {
+    const out = Buffer.allocUnsafe(n);
+    let at = 0;
+    let index = 0;
+    while (at < n) {
+      const chunk = this.pending[index];
+      const used = Math.min(chunk.length, n - at);
+      chunk.copy(out, at, 0, used);
+      at += used;
+      if (consume) {
+        if (used === chunk.length) this.pending.shift();
+        else this.pending[0] = chunk.subarray(used);
+      } else index++;
+    }
     return out;
   }
 }

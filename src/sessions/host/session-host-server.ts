@@ -1,7 +1,7 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type * as net from 'node:net';
 import type { Clock, Logger } from '../../plugin-api';
-import { HOST_PROTOCOL, HostFrame, HostFrameReader, jsonFrame, MAX_HOST_FRAME, outputFrame, ringFrame } from './host-frames';
+import { HOST_PROTOCOL, HostFrame, HostFrameReader, jsonFrame, MAX_HOST_FRAME, outputHeader, ringFrame } from './host-frames';
 import type { HostExit, HostHello, HostNotice, HostRefusal, HostReply, HostRequest, HostWelcome } from './host-messages';
 import { HostSession } from './host-session';
 
@@ -236,7 +236,7 @@ export class SessionHostServer {
       // follows in the same turn is batched into one frame per session.
       link.flushScheduled = true;
       setImmediate(() => this.flush(link));
-      if (!link.socket.write(outputFrame(session.handle, session.ring.end - chunk.length, [chunk], chunk.length))) this.congest(link);
+      if (!this.sendOutput(link, session, session.ring.end - chunk.length, [chunk], chunk.length)) this.congest(link);
       return;
     }
     let batch = link.pending.get(session);
@@ -257,10 +257,17 @@ export class SessionHostServer {
     if (link.pending.size === 0 || link.socket.destroyed) return link.pending.clear();
     link.socket.cork();
     let ok = true;
-    for (const [session, batch] of link.pending) ok = link.socket.write(outputFrame(session.handle, batch.offset, batch.chunks, batch.total)) && ok;
+    for (const [session, batch] of link.pending) ok = this.sendOutput(link, session, batch.offset, batch.chunks, batch.total) && ok;
     link.pending.clear();
     process.nextTick(() => link.socket.uncork());
     if (!ok) this.congest(link);
+  }
+
+  /** One OUTPUT frame written as its header and the PTY's own chunks (node-pty hands over fresh Buffers). */
+  private sendOutput(link: AgentLink, session: HostSession, offset: number, chunks: readonly Buffer[], total: number): boolean {
+    let ok = link.socket.write(outputHeader(session.handle, offset, total));
+    for (const chunk of chunks) ok = link.socket.write(chunk) && ok;
+    return ok;
   }
 
   /** The agent reads slower than the programs write: hold the PTYs (as a slow terminal would). */
