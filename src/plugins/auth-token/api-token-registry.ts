@@ -26,6 +26,8 @@ export class ApiTokenRegistry implements ApiTokens {
     this.opened = { store, log, now };
     this.checkedAt = -Infinity;
     this.stamp = null;
+    const removed = await store.removeLeftovers();
+    if (removed.length > 0) log.info('removed temp files of interrupted writes', { files: removed });
     await this.refresh(0);
   }
 
