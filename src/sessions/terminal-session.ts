@@ -90,6 +90,7 @@ export class TerminalSession {
     });
     this.createdAt = clock.now();
     if (!this.pty.tailDrain) init.log.warn('node-pty internals changed: output tails at exit may be lost', { session: this.id });
+    if (!this.pty.slaveHeld && process.platform !== 'win32') init.log.warn('node-pty internals changed: a program that closes its stdio will be hung up', { session: this.id });
   }
 
   get running(): boolean {
