@@ -27,6 +27,15 @@ const inputBody = z.union([
 const resizeBody = z.strictObject({ cols: z.number(), rows: z.number() });
 const idParams = z.object({ id: z.string().describe('Session id') });
 
+/**
+ * Body caps that fit each route (the transport's default is 1 MiB): a rename or a resize is a few
+ * bytes, a create carries argv and environment, only input may be large (a paste, as INPUT frames).
+ * Routes without a body take at most the small cap.
+ */
+const SMALL_BODY_BYTES = 4 * 1024;
+const CREATE_BODY_BYTES = 256 * 1024;
+const INPUT_BODY_BYTES = 1024 * 1024;
+
 /** A principal bound to one session (a share link) sees only that one. */
 function canSee(principal: Principal | null, id: string): boolean {
   return principal?.sessionId === undefined || principal.sessionId === id;
@@ -47,7 +56,7 @@ function visibleSession(manager: PtySessionManager, request: { params: { id: str
 export function registerSessionsRoutes(http: HttpRoutes, manager: PtySessionManager, events: EventBus): Disposable {
   const registered: Disposable[] = [];
   const add = <S extends RouteSchema>(route: RouteDefinition<S> & { doc: RouteDoc }): void => {
-    registered.push(http.add({ ...route, doc: { tags: ['sessions'], ...route.doc } }));
+    registered.push(http.add({ maxBodyBytes: SMALL_BODY_BYTES, ...route, doc: { tags: ['sessions'], ...route.doc } }));
   };
   const notFound = { 404: 'No such session (TF_ERR_SESSION_NOT_FOUND)' };
 
@@ -64,6 +73,7 @@ export function registerSessionsRoutes(http: HttpRoutes, manager: PtySessionMana
     method: 'POST',
     path: '/api/sessions',
     access: 'writer',
+    maxBodyBytes: CREATE_BODY_BYTES,
     schema: { body: createBody, response: sessionInfoSchema },
     doc: { summary: 'Create a session (command defaults to the login shell)', status: 201, errors: { 409: 'Too many sessions (TF_ERR_SESSION_LIMIT)' } },
     handler: async (request) => {
@@ -115,6 +125,7 @@ export function registerSessionsRoutes(http: HttpRoutes, manager: PtySessionMana
     method: 'POST',
     path: '/api/sessions/:id/input',
     access: 'writer',
+    maxBodyBytes: INPUT_BODY_BYTES,
     schema: { params: idParams, body: inputBody },
     doc: { summary: 'Type text or a named key into the session', status: 204, errors: { ...notFound, 409: 'The session has exited (TF_ERR_SESSION_EXITED)' } },
     handler: (request) => {

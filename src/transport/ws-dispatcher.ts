@@ -168,7 +168,9 @@ export class WsDispatcher {
     this.connections.delete(connection);
     data.route.connections.delete(connection);
     const reason = Buffer.from(new Uint8Array(message)).toString('utf8');
-    this.log.debug('websocket closed', { path: data.path, id: connection.id, code });
+    // 1006 is uWS dropping the connection itself, e.g. "Received invalid UTF-8" for a text frame
+    // that is not UTF-8 (uWS checks that before any handler runs): the reason says why.
+    this.log.debug('websocket closed', { path: data.path, id: connection.id, code, ...(code === 1006 && reason !== '' ? { reason } : {}) });
     const handler = data.route.definition.handler;
     if (connection.opened && handler.close !== undefined) {
       invokeSafely(this.log, 'websocket close handler', { path: data.path }, () => handler.close?.(connection, code, reason));
