@@ -3,6 +3,7 @@ import { SerializeAddon } from '@xterm/addon-serialize';
 import type { Clock, Disposable } from '../plugin-api';
 import type { OutputRing } from './output-ring';
 import type { ResizeLog } from './resize-log';
+import { SlicedScreenSerializer } from './sliced-screen-serializer';
 
 /** The serialized screen at one output offset. */
 export interface ScreenSnapshot {
@@ -23,7 +24,7 @@ export interface ScreenModelOptions {
   idleMs: number;
   /** Output silence before background catch-up starts. */
   quietMs?: number;
-  /** Bytes parsed per event-loop turn when catching up in the background. */
+  /** Bytes parsed per event-loop turn when catching up in slices (default 32 KiB). */
   sliceBytes?: number;
   /**
    * A new emulator replays at most this much of the ring's tail (from a line start), not the whole
@@ -48,7 +49,7 @@ interface XtermInternals {
 
 const GROUND_STATE = 0;
 const ESC = 0x1b;
-const MAX_PREPARE_TURNS = 32;
+const MAX_PREPARE_TURNS = 64;
 const ESC_SEARCH_BYTES = 64 * 1024;
 const NEWLINE = 0x0a;
 const DEFAULT_REPLAY_BYTES = 512 * 1024;
@@ -60,6 +61,32 @@ const BACKGROUND_MIN_BYTES = 32 * 1024;
 const LINE_MARGIN = 16;
 /** How far before the replay window to look for a line start. */
 const LINE_SEARCH_BYTES = 16 * 1024;
+/**
+ * Bytes parsed per event-loop turn when catching up in slices: parsing costs ~50-100 µs per KiB of
+ * styled output, so 32 KiB keeps each turn to a few milliseconds (256 KiB took 10-25 ms).
+ */
+const DEFAULT_SLICE_BYTES = 32 * 1024;
+/**
+ * Most scrollback cells (lines × columns) a snapshot serializes. Serializing costs per cell, not
+ * per byte: 200 lines of a 1000-column terminal are 200,000 cells (~25 ms); 200 lines at 120
+ * columns (24,000 cells) stay whole under this budget.
+ */
+const MAX_SCROLLBACK_CELLS = 48_000;
+/**
+ * A snapshot of more cells than this (columns × (rows + scrollback rows)) is serialized in slices
+ * by prepare() (see SlicedScreenSerializer): the default 120×40 with 200 lines is 28,800 cells.
+ */
+const SLICED_SNAPSHOT_CELLS = 32_000;
+/** Time one slice of a sliced snapshot may take. */
+const SERIALIZE_SLICE_MS = 3;
+/**
+ * Cells of new rows an emulator grows by per event-loop turn when it catches up in slices:
+ * allocating a 1000×1000 screen at once takes 7-45 ms (new Terminal, or a resize to it), 100 rows of
+ * 1000 columns ~1 ms.
+ */
+const GROW_CELLS = 100_000;
+/** A sliced snapshot whose emulator changed meanwhile (text() parsed more) starts over this often at most. */
+const MAX_SLICED_RESTARTS = 3;
 
 /**
  * Lazy server-side terminal emulator for one session, used for snapshots (late joiners, clients
@@ -78,15 +105,21 @@ export class ScreenModel {
   private serializer: SerializeAddon | null = null;
   private parsed = 0;
   private appliedSeq = -1;
+  /** The size as of `appliedSeq`; the emulator may still be growing toward it (see reachSize). */
+  private size = { cols: 0, rows: 0 };
   private holders = 0;
   private idleTimer: Disposable | null = null;
   private quietTimer: Disposable | null = null;
   private outputSinceTick = false;
   private slicing: NodeJS.Immediate | null = null;
+  /** A sliced snapshot is being serialized: the emulator must not parse meanwhile. */
+  private serializing = false;
   private preparing: Promise<void> | null = null;
   private cached: ScreenSnapshot | null = null;
   private cachedAt = -1;
   private cachedSeq = -1;
+  /** A snapshot prepare() serialized in slices: served by snapshot() until the emulator parses more. */
+  private prepared: ScreenSnapshot | null = null;
   private resetCount = 0;
   private readonly quietMs: number;
   private readonly sliceBytes: number;
@@ -98,7 +131,7 @@ export class ScreenModel {
     private readonly clock: Clock,
   ) {
     this.quietMs = options.quietMs ?? 10;
-    this.sliceBytes = options.sliceBytes ?? 256 * 1024;
+    this.sliceBytes = options.sliceBytes ?? DEFAULT_SLICE_BYTES;
   }
 
   /** Whether the emulator exists right now. */
@@ -141,7 +174,9 @@ export class ScreenModel {
 
   /**
    * Catch up asynchronously (a slice per turn) until the rest is small enough to parse at once, so
-   * a snapshot after a big backlog does not block the event loop for long.
+   * a snapshot after a big backlog does not block the event loop for long. For a huge screen
+   * (1000×1000: serializing it in one call blocks ~120 ms), also serialize the snapshot, a few
+   * milliseconds per turn, with the emulator frozen meanwhile; snapshot() then serves it.
    */
   prepare(): Promise<void> {
     if (this.preparing) return this.preparing;
@@ -162,9 +197,15 @@ export class ScreenModel {
           this.createTerminal();
           this.resetCount++;
         }
-        if (this.ring.end - this.parsed <= this.sliceBytes || count >= MAX_PREPARE_TURNS) return finish();
-        this.catchUp(this.ring.end, this.sliceBytes);
-        setImmediate(turn, count + 1);
+        if ((!this.sized || this.ring.end - this.parsed > this.sliceBytes) && count < MAX_PREPARE_TURNS) {
+          this.catchUp(this.ring.end, this.sliceBytes);
+          setImmediate(turn, count + 1);
+          return;
+        }
+        if (!this.huge()) return finish();
+        this.catchUp(this.ring.end); // the small rest
+        if (this.prepared !== null) return finish(); // nothing new since the last one
+        this.serializeInSlices(finish, 0);
       } catch {
         // The caller's synchronous snapshot()/text() reports real failures.
         finish();
@@ -174,20 +215,17 @@ export class ScreenModel {
     return preparing;
   }
 
-  /** The screen now (catches up synchronously first). */
+  /**
+   * The screen now (catches up synchronously first); or, for a huge screen, the snapshot prepare()
+   * serialized in slices, at the offset it was taken (the client gets the output since as OUTPUT).
+   */
   snapshot(): ScreenSnapshot {
     this.ensure();
+    if (this.prepared !== null && this.prepared.offset >= this.ring.start) return this.prepared;
     this.catchUp(this.ring.end);
     if (this.cached && this.cachedAt === this.parsed && this.cachedSeq === this.appliedSeq) return this.cached;
     const term = this.term!;
-    let offset = this.parsed;
-    if (this.parserState() !== GROUND_STATE) {
-      // Mid escape sequence: the serialized screen cannot express the parser's state, so the client
-      // continues from the sequence's ESC and parses it whole. Until it completes it changed nothing.
-      const esc = this.ring.lastIndexOf(ESC, this.parsed, Math.max(this.ring.start, this.parsed - ESC_SEARCH_BYTES));
-      if (esc >= 0) offset = esc;
-    }
-    const snapshot: ScreenSnapshot = { offset, cols: term.cols, rows: term.rows, data: this.serializeBounded(), resizeSeq: this.appliedSeq };
+    const snapshot: ScreenSnapshot = { offset: this.snapshotOffset(), cols: term.cols, rows: term.rows, data: this.serializeBounded(), resizeSeq: this.appliedSeq };
     this.cached = snapshot;
     this.cachedAt = this.parsed;
     this.cachedSeq = this.appliedSeq;
@@ -206,6 +244,62 @@ export class ScreenModel {
     for (let y = 0; y < term.rows; y++) lines.push((buffer.getLine(buffer.baseY + y)?.translateToString(true) ?? '').replace(/ +$/, ''));
     this.scheduleIdleIfUnheld();
     return lines.join('\n');
+  }
+
+  /** Where a snapshot of the emulator's screen now continues: its parsed offset, or the ESC of a sequence it is in. */
+  private snapshotOffset(): number {
+    if (this.parserState() === GROUND_STATE) return this.parsed;
+    // Mid escape sequence: the serialized screen cannot express the parser's state, so the client
+    // continues from the sequence's ESC and parses it whole. Until it completes it changed nothing.
+    const esc = this.ring.lastIndexOf(ESC, this.parsed, Math.max(this.ring.start, this.parsed - ESC_SEARCH_BYTES));
+    return esc >= 0 ? esc : this.parsed;
+  }
+
+  /** Scrollback lines a snapshot carries: the configured ones, within MAX_SCROLLBACK_CELLS. */
+  private snapshotLines(): number {
+    return Math.min(this.options.scrollback, Math.floor(MAX_SCROLLBACK_CELLS / this.term!.cols));
+  }
+
+  /** Whether a snapshot of this screen is serialized in slices (see SLICED_SNAPSHOT_CELLS). */
+  private huge(): boolean {
+    const term = this.term;
+    return term !== null && term.cols * (term.rows + this.snapshotLines()) > SLICED_SNAPSHOT_CELLS && SlicedScreenSerializer.supported(this.serializer!);
+  }
+
+  /** Serialize the snapshot a slice per turn; the emulator parses nothing meanwhile (see sliceTurn). */
+  private serializeInSlices(done: () => void, restarts: number): void {
+    const term = this.term!;
+    const at = this.parsed;
+    const seq = this.appliedSeq;
+    const offset = this.snapshotOffset();
+    const serializer = new SlicedScreenSerializer(term, this.serializer!, this.snapshotLines());
+    this.serializing = true;
+    const slice = (): void => {
+      try {
+        if (this.term !== term || this.parsed !== at || this.appliedSeq !== seq) {
+          // Dropped, or parsed further (text() does): start over, or leave it to snapshot().
+          this.serializing = false;
+          if (this.term === term && restarts < MAX_SLICED_RESTARTS) return this.serializeInSlices(done, restarts + 1);
+          return done();
+        }
+        if (!serializer.step(SERIALIZE_SLICE_MS)) {
+          setImmediate(slice);
+          return;
+        }
+        const snapshot: ScreenSnapshot = { offset, cols: term.cols, rows: term.rows, data: Buffer.from(serializer.result(), 'utf8'), resizeSeq: seq };
+        this.prepared = snapshot;
+        this.cached = snapshot;
+        this.cachedAt = at;
+        this.cachedSeq = seq;
+        this.serializing = false;
+        this.scheduleIdleIfUnheld();
+        done();
+      } catch {
+        this.serializing = false;
+        done(); // snapshot() reports real failures
+      }
+    };
+    setImmediate(slice);
   }
 
   /** Drop the emulator and every timer. The model can be used again (it starts over). */
@@ -232,9 +326,10 @@ export class ScreenModel {
   private readonly sliceTurn = (): void => {
     this.slicing = null;
     // Output resumed (the quiet timer is armed again) or the emulator was dropped: stop here.
-    if (this.term === null || this.quietTimer !== null) return;
+    // While a sliced snapshot is serialized the emulator stays as it is; the next quiet tick resumes.
+    if (this.term === null || this.quietTimer !== null || this.serializing) return;
     this.catchUp(this.ring.end, this.sliceBytes);
-    if (this.parsed < this.utf8SafeEnd(this.ring.end)) this.slicing = setImmediate(this.sliceTurn);
+    if (!this.sized || this.parsed < this.utf8SafeEnd(this.ring.end)) this.slicing = setImmediate(this.sliceTurn);
   };
 
   private ensure(): void {
@@ -268,9 +363,10 @@ export class ScreenModel {
   private createTerminal(): void {
     const replayFrom = this.replayStart();
     const size = this.resizes.at(replayFrom);
+    // A huge screen starts small and grows a slice per turn when catching up in slices (reachSize).
     const term = new Terminal({
       cols: size.cols,
-      rows: size.rows,
+      rows: Math.min(size.rows, growRows(size.cols)),
       scrollback: this.options.scrollback,
       allowProposedApi: true,
       logLevel: 'off',
@@ -285,6 +381,7 @@ export class ScreenModel {
     this.serializer = serializer;
     this.parsed = replayFrom;
     this.appliedSeq = size.seq;
+    this.size = { cols: size.cols, rows: size.rows };
     this.cached = null;
     this.scheduleIdleIfUnheld();
   }
@@ -295,16 +392,47 @@ export class ScreenModel {
     this.serializer = null;
     this.term = null;
     this.cached = null;
+    this.prepared = null;
+    this.serializing = false;
     this.outputSinceTick = false;
   }
 
-  /** Parse ring bytes (and apply resizes in order) up to `target`, at most `maxBytes` of them. */
+  /** Whether the emulator has the size of the last resize it applied (see reachSize). */
+  private get sized(): boolean {
+    return this.term === null || (this.term.cols === this.size.cols && this.term.rows === this.size.rows);
+  }
+
+  /**
+   * Resize the emulator to `size`: at once, or, when `gradual` (catching up in slices), at most
+   * GROW_CELLS of new rows per call, so a 1000×1000 screen is allocated over several turns. Returns
+   * whether the size is reached (nothing may be parsed before).
+   */
+  private reachSize(gradual: boolean): boolean {
+    const term = this.term!;
+    const { cols, rows } = this.size;
+    if (term.cols === cols && term.rows === rows) return true;
+    this.prepared = null;
+    const step = growRows(cols);
+    if (!gradual || rows <= term.rows + step) {
+      term.resize(cols, rows);
+      return true;
+    }
+    term.resize(cols, term.rows + step);
+    return false;
+  }
+
+  /**
+   * Parse ring bytes (and apply resizes in order) up to `target`, at most `maxBytes` of them; a
+   * limited call (a slice) also grows a huge screen only a step at a time.
+   */
   private catchUp(target: number, maxBytes = Infinity): void {
     if (this.parsed < this.ring.start) {
       this.resetCount++;
       this.dropTerminal();
       this.createTerminal();
     }
+    const gradual = maxBytes !== Infinity;
+    if (!this.reachSize(gradual)) return;
     const term = this.term!;
     const writeSync = (term as unknown as XtermInternals)._core!.writeSync!.bind((term as unknown as XtermInternals)._core);
     // Never stop inside a UTF-8 sequence: the emulator would hold half a character that a client
@@ -314,14 +442,16 @@ export class ScreenModel {
     for (;;) {
       const event = this.resizes.after(this.appliedSeq);
       if (event && event.offset <= this.parsed) {
-        term.resize(event.cols, event.rows);
+        this.size = { cols: event.cols, rows: event.rows };
         this.appliedSeq = event.seq;
+        if (!this.reachSize(gradual)) break;
         continue;
       }
       if (this.parsed >= end || budget <= 0) break;
       const stop = Math.min(end, event ? event.offset : Infinity, this.parsed + budget);
       const view = this.ring.peek(this.parsed, stop - this.parsed);
       if (view === null || view.length === 0) break;
+      this.prepared = null; // the screen moves on: a sliced snapshot is no longer the latest
       writeSync(view);
       this.parsed += view.length;
       budget -= view.length;
@@ -347,13 +477,23 @@ export class ScreenModel {
     return (this.term as unknown as XtermInternals)._core?._inputHandler?._parser?.currentState ?? GROUND_STATE;
   }
 
-  /** Serialize with as much scrollback as fits in `maxSnapshotBytes`. */
+  /**
+   * Serialize with as much scrollback as fits in `maxSnapshotBytes` (and MAX_SCROLLBACK_CELLS).
+   * Each try serializes every cell of the screen again (a 1000×1000 screen: ~100 ms), so a snapshot
+   * over the limit is not cut by halving (up to 8 tries): the second try takes the scrollback the
+   * first one's bytes per line say will fit, and a screen too large by itself is sent as it is.
+   */
   private serializeBounded(): Buffer {
-    let lines = this.options.scrollback;
-    for (;;) {
+    const term = this.term!;
+    const cap = this.options.maxSnapshotBytes;
+    let lines = this.snapshotLines();
+    for (let attempt = 0; ; attempt++) {
       const data = Buffer.from(this.serializer!.serialize({ scrollback: lines }), 'utf8');
-      if (data.length <= this.options.maxSnapshotBytes || lines === 0) return data;
-      lines = lines > 8 ? Math.floor(lines / 2) : 0;
+      if (data.length <= cap || lines === 0) return data;
+      const perLine = data.length / (lines + term.rows);
+      const fitting = Math.max(0, Math.floor(cap / perLine) - term.rows);
+      // A third try only when the estimate (lines differ in length) still missed.
+      lines = attempt === 0 ? Math.min(fitting, lines - 1) : 0;
     }
   }
 
@@ -374,4 +514,9 @@ export class ScreenModel {
     this.idleTimer?.dispose();
     this.idleTimer = null;
   }
+}
+
+/** Rows of `cols` columns that make GROW_CELLS (at least 8). */
+function growRows(cols: number): number {
+  return Math.max(8, Math.floor(GROW_CELLS / cols));
 }

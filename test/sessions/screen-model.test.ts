@@ -228,6 +228,36 @@ describe('ScreenModel', () => {
     model.dispose();
   });
 
+  it('prepares a huge screen in slices: a new emulator grows a step per turn, the snapshot is serialized a few ms per turn', async () => {
+    const { ring, resizes, model } = setup({ cols: 400, rows: 300, scrollback: 0 }); // 120,000 cells
+    ring.append(Buffer.from(colorful(400)));
+    let turns = 0;
+    let counting = true;
+    const count = (): void => {
+      turns++;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    const preparing = model.prepare();
+    await turn();
+    await turn();
+    // Output that arrives while the snapshot is being serialized is not parsed into it...
+    ring.append(Buffer.from('\x1b[1mwritten while serializing\x1b[0m\r\n'));
+    model.noteOutput();
+    await preparing;
+    counting = false;
+    expect(turns).toBeGreaterThan(3); // not one block
+    const snapshot = model.snapshot();
+    expect(snapshot.offset).toBeLessThan(ring.end);
+    expect([snapshot.cols, snapshot.rows]).toEqual([400, 300]);
+    // ...it follows as OUTPUT from the snapshot's offset: the client ends with the same screen.
+    const view = await clientView(snapshot, ring, resizes);
+    expect(lines(view).at(-2)).toBe('written while serializing');
+    expect(lines(view).map((line) => line.replace(/ +$/, ''))).toEqual(model.text().split('\n'));
+    view.dispose();
+    model.dispose();
+  });
+
   it('text() gives the visible lines with trailing spaces trimmed', () => {
     const { ring, model } = setup({ cols: 20, rows: 3 });
     ring.append(Buffer.from('a   \r\n  b  \r\nc'));
@@ -249,6 +279,9 @@ describe('ScreenModel', () => {
     await turn();
     expect(model.parsedOffset).toBe(0);
     await clock.advance(10);
+    // In slices of 32 KiB, one per event-loop turn (a few ms each): ~40 KB take two turns.
+    await turn();
+    expect(model.parsedOffset).toBeGreaterThan(0);
     await turn();
     expect(model.parsedOffset).toBe(ring.end);
     model.dispose();
