@@ -1,3 +1,4 @@
+import { JsonShapeScanner } from '../transport/json-shape-scanner';
 import { Opcode } from './opcode';
 
 /**
@@ -26,11 +27,30 @@ const ABUSE_BYTES = 4096;
 /** Errors an oversized control frame costs from the connection's ErrorBudget. */
 export const OVERSIZED_FRAME_COST = 10;
 
-/** The error for a control frame too large to decode, or null for any other frame. */
-export function checkClientFrameSize(data: Buffer): { code: string; message: string } | null {
+/** A frame refused before decoding: the error to answer and what it costs. */
+export interface RefusedFrame {
+  code: string;
+  message: string;
+  cost: number;
+}
+
+/**
+ * Checks made on the raw bytes before a frame is decoded (and, with a transport that supports
+ * WsHandler.refuse, before it is even copied): a control frame far over its size limit, and an
+ * ATTACH whose JSON is not a flat object (`JSON.parse` of 2,048 nested arrays, the most a 4 KiB
+ * ATTACH holds, allocates ~60 KiB of garbage; a flat object of a few keys is all ATTACH takes).
+ * Null for a frame to decode.
+ */
+export function checkClientFrame(data: Buffer): RefusedFrame | null {
   if (data.length === 0) return null;
   const limit = CLIENT_FRAME_LIMITS[data[0]];
   const payload = data.length - 1;
-  if (limit === undefined || payload <= Math.max(limit, ABUSE_BYTES)) return null;
-  return { code: 'TF_ERR_FRAME_TOO_LARGE', message: `opcode 0x${data[0].toString(16).padStart(2, '0')} carries at most ${limit} bytes; got ${payload}` };
+  if (limit !== undefined && payload > Math.max(limit, ABUSE_BYTES)) {
+    return { code: 'TF_ERR_FRAME_TOO_LARGE', message: `opcode 0x${data[0].toString(16).padStart(2, '0')} carries at most ${limit} bytes; got ${payload}`, cost: OVERSIZED_FRAME_COST };
+  }
+  if (data[0] === Opcode.ATTACH) {
+    const shape = new JsonShapeScanner({ maxDepth: 1, maxKeys: 16 });
+    if (!shape.feed(data.subarray(1))) return { code: 'TF_ERR_BAD_FRAME', message: 'ATTACH payload must be a flat JSON object', cost: 1 };
+  }
+  return null;
 }

@@ -77,6 +77,11 @@ const MAX_SCROLLBACK_CELLS = 48_000;
  * by prepare() (see SlicedScreenSerializer): the default 120×40 with 200 lines is 28,800 cells.
  */
 const SLICED_SNAPSHOT_CELLS = 32_000;
+/**
+ * A sliced snapshot (a huge screen's: ~200 ms of work in slices) is reused for attaches within this
+ * long, so re-attaching in a loop cannot keep the agent busy serializing.
+ */
+const SLICED_SNAPSHOT_REUSE_MS = 1000;
 /** Time one slice of a sliced snapshot may take. */
 const SERIALIZE_SLICE_MS = 3;
 /**
@@ -85,8 +90,11 @@ const SERIALIZE_SLICE_MS = 3;
  * 1000 columns ~1 ms.
  */
 const GROW_CELLS = 100_000;
-/** A sliced snapshot whose emulator changed meanwhile (text() parsed more) starts over this often at most. */
-const MAX_SLICED_RESTARTS = 3;
+/**
+ * An emulator holding more cells than this (columns × lines) is not reflowed on a width change but
+ * started afresh at the resize (see catchUp): 120 columns × 240 lines are 28,800 cells.
+ */
+const REFLOW_CELLS = 64_000;
 
 /**
  * Lazy server-side terminal emulator for one session, used for snapshots (late joiners, clients
@@ -120,6 +128,8 @@ export class ScreenModel {
   private cachedSeq = -1;
   /** A snapshot prepare() serialized in slices: served by snapshot() until the emulator parses more. */
   private prepared: ScreenSnapshot | null = null;
+  /** The last sliced snapshot and when it was made (see SLICED_SNAPSHOT_REUSE_MS). */
+  private recentSliced: { snapshot: ScreenSnapshot; madeAt: number } | null = null;
   private resetCount = 0;
   private readonly quietMs: number;
   private readonly sliceBytes: number;
@@ -157,7 +167,10 @@ export class ScreenModel {
   noteOutput(): void {
     if (this.term === null) return;
     this.outputSinceTick = true;
-    if (this.quietTimer === null && this.ring.end - this.parsed >= BACKGROUND_MIN_BYTES) this.quietTimer = this.clock.setTimeout(this.onQuietTick, this.quietMs);
+    // A huge screen is not kept up to date in the background: every width change would start it
+    // afresh and every output burst re-parse into 12 MB of cells, work nobody may ask for. Its
+    // snapshots catch up on demand, in slices (prepare).
+    if (this.quietTimer === null && this.ring.end - this.parsed >= BACKGROUND_MIN_BYTES && !this.huge()) this.quietTimer = this.clock.setTimeout(this.onQuietTick, this.quietMs);
   }
 
   /** A client is attached: keep the emulator. */
@@ -197,15 +210,38 @@ export class ScreenModel {
           this.createTerminal();
           this.resetCount++;
         }
-        if ((!this.sized || this.ring.end - this.parsed > this.sliceBytes) && count < MAX_PREPARE_TURNS) {
+        const huge = this.huge();
+        const recent = this.recentSliced;
+        if (huge && recent !== null && this.clock.now() - recent.madeAt < SLICED_SNAPSHOT_REUSE_MS && recent.snapshot.offset >= this.ring.start) {
+          // A client that attaches again and again (or many at once) gets the snapshot made a
+          // moment ago and the output since as OUTPUT: at most one huge snapshot per interval.
+          this.prepared = recent.snapshot;
+          return finish();
+        }
+        if (huge && !this.sized) {
+          // Growing to its size comes before anything else (and is bounded: a step per turn).
+          this.reachSize(true);
+          setImmediate(turn, count + 1);
+          return;
+        }
+        if (this.ring.end - this.parsed > this.sliceBytes && count < MAX_PREPARE_TURNS) {
           this.catchUp(this.ring.end, this.sliceBytes);
           setImmediate(turn, count + 1);
           return;
         }
-        if (!this.huge()) return finish();
-        this.catchUp(this.ring.end); // the small rest
+        if (!huge) return finish();
+        // The small rest, a slice at most: when the turns ran out (output keeps coming) the snapshot
+        // is taken where parsing got to, which is as good as at the end: the client gets the rest
+        // as OUTPUT from the snapshot's offset. (A resize in it may leave the emulator growing.)
+        if (count < MAX_PREPARE_TURNS) {
+          this.catchUp(this.ring.end, this.sliceBytes);
+          if (!this.sized) {
+            setImmediate(turn, count + 1);
+            return;
+          }
+        }
         if (this.prepared !== null) return finish(); // nothing new since the last one
-        this.serializeInSlices(finish, 0);
+        this.serializeInSlices(finish);
       } catch {
         // The caller's synchronous snapshot()/text() reports real failures.
         finish();
@@ -217,11 +253,12 @@ export class ScreenModel {
 
   /**
    * The screen now (catches up synchronously first); or, for a huge screen, the snapshot prepare()
-   * serialized in slices, at the offset it was taken (the client gets the output since as OUTPUT).
+   * serialized in slices, at the offset it was taken: the client gets the output since as OUTPUT,
+   * and if that left the ring meanwhile (a flood), the stream resyncs it with the next snapshot.
    */
   snapshot(): ScreenSnapshot {
     this.ensure();
-    if (this.prepared !== null && this.prepared.offset >= this.ring.start) return this.prepared;
+    if (this.prepared !== null) return this.prepared;
     this.catchUp(this.ring.end);
     if (this.cached && this.cachedAt === this.parsed && this.cachedSeq === this.appliedSeq) return this.cached;
     const term = this.term!;
@@ -257,17 +294,20 @@ export class ScreenModel {
 
   /** Scrollback lines a snapshot carries: the configured ones, within MAX_SCROLLBACK_CELLS. */
   private snapshotLines(): number {
-    return Math.min(this.options.scrollback, Math.floor(MAX_SCROLLBACK_CELLS / this.term!.cols));
+    return Math.min(this.options.scrollback, Math.floor(MAX_SCROLLBACK_CELLS / this.size.cols));
   }
 
   /** Whether a snapshot of this screen is serialized in slices (see SLICED_SNAPSHOT_CELLS). */
   private huge(): boolean {
-    const term = this.term;
-    return term !== null && term.cols * (term.rows + this.snapshotLines()) > SLICED_SNAPSHOT_CELLS && SlicedScreenSerializer.supported(this.serializer!);
+    const { cols, rows } = this.size;
+    return this.term !== null && cols * (rows + this.snapshotLines()) > SLICED_SNAPSHOT_CELLS && SlicedScreenSerializer.supported(this.serializer!);
   }
 
-  /** Serialize the snapshot a slice per turn; the emulator parses nothing meanwhile (see sliceTurn). */
-  private serializeInSlices(done: () => void, restarts: number): void {
+  /**
+   * Serialize the snapshot a slice per turn. The emulator is frozen meanwhile: catchUp() parses
+   * nothing while `serializing` (text() answers from the frozen screen).
+   */
+  private serializeInSlices(done: () => void): void {
     const term = this.term!;
     const at = this.parsed;
     const seq = this.appliedSeq;
@@ -276,18 +316,18 @@ export class ScreenModel {
     this.serializing = true;
     const slice = (): void => {
       try {
-        if (this.term !== term || this.parsed !== at || this.appliedSeq !== seq) {
-          // Dropped, or parsed further (text() does): start over, or leave it to snapshot().
+        if (this.term !== term) {
+          // Dropped meanwhile (disposed, idle): nothing to serialize; snapshot() starts over.
           this.serializing = false;
-          if (this.term === term && restarts < MAX_SLICED_RESTARTS) return this.serializeInSlices(done, restarts + 1);
           return done();
         }
         if (!serializer.step(SERIALIZE_SLICE_MS)) {
           setImmediate(slice);
           return;
         }
-        const snapshot: ScreenSnapshot = { offset, cols: term.cols, rows: term.rows, data: Buffer.from(serializer.result(), 'utf8'), resizeSeq: seq };
+        const snapshot: ScreenSnapshot = { offset, cols: term.cols, rows: term.rows, data: serializer.result(), resizeSeq: seq };
         this.prepared = snapshot;
+        this.recentSliced = { snapshot, madeAt: this.clock.now() };
         this.cached = snapshot;
         this.cachedAt = at;
         this.cachedSeq = seq;
@@ -360,8 +400,9 @@ export class ScreenModel {
     return newline >= 0 ? newline + 1 : from;
   }
 
-  private createTerminal(): void {
-    const replayFrom = this.replayStart();
+  /** A new emulator: from the replay window before the ring's end, or from `from` (see catchUp). */
+  private createTerminal(from?: number): void {
+    const replayFrom = from ?? this.replayStart();
     const size = this.resizes.at(replayFrom);
     // A huge screen starts small and grows a slice per turn when catching up in slices (reachSize).
     const term = new Terminal({
@@ -393,6 +434,7 @@ export class ScreenModel {
     this.term = null;
     this.cached = null;
     this.prepared = null;
+    this.recentSliced = null;
     this.serializing = false;
     this.outputSinceTick = false;
   }
@@ -426,6 +468,7 @@ export class ScreenModel {
    * limited call (a slice) also grows a huge screen only a step at a time.
    */
   private catchUp(target: number, maxBytes = Infinity): void {
+    if (this.serializing) return; // frozen for a sliced snapshot (see serializeInSlices)
     if (this.parsed < this.ring.start) {
       this.resetCount++;
       this.dropTerminal();
@@ -442,6 +485,16 @@ export class ScreenModel {
     for (;;) {
       const event = this.resizes.after(this.appliedSeq);
       if (event && event.offset <= this.parsed) {
+        if (event.cols !== term.cols && term.cols * term.buffer.normal.length > REFLOW_CELLS) {
+          // A width change reflows every line (a 1000×1000 screen: 100-400 ms in one go). Start a
+          // new emulator at the resize instead: what was on the screen before it is not in later
+          // snapshots (full-screen programs redraw on a resize; a shell's older lines are gone).
+          // At the last resize up to `target`, not this one: a storm of resizes restarts it once.
+          const last = this.resizes.at(Math.min(target, this.ring.end));
+          this.dropTerminal();
+          this.createTerminal(last.offset > event.offset ? last.offset : event.offset);
+          return this.catchUp(target, maxBytes);
+        }
         this.size = { cols: event.cols, rows: event.rows };
         this.appliedSeq = event.seq;
         if (!this.reachSize(gradual)) break;

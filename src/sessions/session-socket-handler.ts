@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { actorOf, type Logger, type WsConnection, type WsHandler } from '../plugin-api';
-import { checkClientFrameSize, OVERSIZED_FRAME_COST } from './client-frame-limits';
+import { checkClientFrame } from './client-frame-limits';
 import { ErrorBudget } from './error-budget';
 import type { PtySessionManager } from './pty-session-manager';
 import { ProtocolCodec, type ClientMessage } from './protocol-codec';
@@ -47,12 +47,19 @@ export class SessionSocketHandler implements WsHandler {
     this.states.set(connection, this.newState());
   }
 
+  /** Before the transport copies a frame: refuse (and answer) what must not be decoded. */
+  refuse(connection: WsConnection, data: Buffer, isBinary: boolean): boolean {
+    const refused = isBinary ? checkClientFrame(data) : null;
+    if (refused === null) return false;
+    if (!connection.closed) this.fail(connection, this.stateOf(connection), refused.code, refused.message, refused.cost);
+    return true;
+  }
+
   message(connection: WsConnection, data: Buffer, isBinary: boolean): void {
     const state = this.stateOf(connection);
     if (connection.closed) return;
-    // Before decoding: a control frame that is far too large is never parsed.
-    const oversized = isBinary ? checkClientFrameSize(data) : null;
-    if (oversized !== null) return this.fail(connection, state, oversized.code, oversized.message, OVERSIZED_FRAME_COST);
+    // Transports that do not call refuse() first: the same checks, before decoding.
+    if (this.refuse(connection, data, isBinary)) return;
     const message = ProtocolCodec.decodeClient(data, isBinary);
     try {
       const error = this.handle(connection, state, message);

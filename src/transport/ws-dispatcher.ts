@@ -147,9 +147,17 @@ export class WsDispatcher {
     const connection = data.connection;
     if (connection === null || connection.closed) return;
     if (message.byteLength > data.route.maxPayloadBytes) return connection.close(1009, 'Message too big');
+    const handler = data.route.definition.handler;
+    if (handler.refuse !== undefined) {
+      // A view, not a copy: frames the handler refuses (an oversized control frame) cost no copy.
+      const view = Buffer.from(message);
+      let refused = false;
+      invokeSafely(this.log, 'websocket refuse handler', { path: data.path }, () => (refused = handler.refuse?.(connection, view, isBinary) === true));
+      if (refused || connection.closed) return;
+    }
     // Copy: uWS neuters the ArrayBuffer when this callback returns, and handlers may keep the data.
     const copy = Buffer.from(new Uint8Array(message));
-    invokeSafely(this.log, 'websocket message handler', { path: data.path }, () => data.route.definition.handler.message(connection, copy, isBinary));
+    invokeSafely(this.log, 'websocket message handler', { path: data.path }, () => handler.message(connection, copy, isBinary));
   }
 
   private drain(ws: uWS.WebSocket<WsUserData>): void {

@@ -61,11 +61,11 @@ describe('hostile input is refused quickly and repeated abuse closes the socket'
     expect(logged[0].fields).toMatchObject({ role: 'viewer', lastError: 'TF_ERR_FRAME_TOO_LARGE' });
   });
 
-  test('an ATTACH at the size cap (4 KiB) is still answered: nested JSON there is cheap and an ordinary error', async () => {
+  test('an ATTACH of nested JSON within the size cap (4 KiB) is refused without parsing, as an ordinary error', async () => {
     const client = await agent.connect({ as: 'viewer' });
     client.send(Buffer.concat([Buffer.from([Opcode.ATTACH]), Buffer.alloc(2048, '['), Buffer.alloc(2048, ']')]));
     const error = await client.waitFor((m) => m.type === 'error');
-    expect(error).toMatchObject({ code: 'TF_ERR_BAD_REQUEST' });
+    expect(error).toMatchObject({ code: 'TF_ERR_BAD_FRAME', message: 'ATTACH payload must be a flat JSON object' });
     await client.attach(sessionId); // and the connection is usable
     expect(client.closed).toBeNull();
     await client.close();

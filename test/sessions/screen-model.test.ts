@@ -258,6 +258,29 @@ describe('ScreenModel', () => {
     model.dispose();
   });
 
+  it('a width change of a huge screen starts the emulator afresh at the resize instead of reflowing every line', async () => {
+    const { clock, ring, resizes, model } = setup({ cols: 400, rows: 300, scrollback: 0 });
+    ring.append(Buffer.from(colorful(400)));
+    await model.prepare();
+    const first = model.snapshot();
+    expect(model.text()).toContain('line 399');
+    resizes.record(ring.end, 399, 300);
+    ring.append(Buffer.from('redrawn after the resize\r\n'));
+    // Within a second, attaching again reuses the huge snapshot (the output since follows as OUTPUT).
+    await model.prepare();
+    expect(model.snapshot()).toBe(first);
+    await clock.advance(1000);
+    await model.prepare();
+    const snapshot = model.snapshot();
+    expect([snapshot.cols, snapshot.rows]).toEqual([399, 300]);
+    expect(model.text()).toContain('redrawn after the resize');
+    expect(model.text()).not.toContain('line 399'); // the old screen is gone (a full-screen program redraws)
+    const view = await clientView(snapshot, ring, resizes);
+    expect(lines(view).map((line) => line.replace(/ +$/, ''))).toEqual(model.text().split('\n'));
+    view.dispose();
+    model.dispose();
+  });
+
   it('text() gives the visible lines with trailing spaces trimmed', () => {
     const { ring, model } = setup({ cols: 20, rows: 3 });
     ring.append(Buffer.from('a   \r\n  b  \r\nc'));

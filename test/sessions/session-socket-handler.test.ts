@@ -114,15 +114,17 @@ describe('SessionSocketHandler (protocol v1)', () => {
     expect(warnings()[0].fields).toMatchObject({ lastError: 'TF_ERR_UNKNOWN_OPCODE', role: 'writer' });
   });
 
-  it('refuses an oversized control frame before decoding it (TF_ERR_FRAME_TOO_LARGE, costs ten errors)', () => {
+  it('refuses an oversized control frame before decoding it (TF_ERR_FRAME_TOO_LARGE, costs ten errors), and nested ATTACH JSON at any size', () => {
     const c = open();
     const nested = Buffer.concat([Buffer.from([Opcode.ATTACH]), Buffer.alloc(8192, '['), Buffer.alloc(8192, ']')]);
     for (let i = 0; i < 4; i++) expectError(c, nested, 'TF_ERR_FRAME_TOO_LARGE');
     h.send(c.connection, nested);
     expect(c.connection.closeCode).toBe(4400);
-    // At the size cap an ATTACH is decoded as usual (a bad one is an ordinary, cheap error).
+    // Within the size cap, nested JSON is still never parsed: ATTACH takes a flat object (an ordinary, cheap error).
     const d = open();
-    expectError(d, Buffer.concat([Buffer.from([Opcode.ATTACH]), Buffer.alloc(2048, '['), Buffer.alloc(2048, ']')]), 'TF_ERR_BAD_REQUEST');
+    expectError(d, Buffer.concat([Buffer.from([Opcode.ATTACH]), Buffer.alloc(2048, '['), Buffer.alloc(2048, ']')]), 'TF_ERR_BAD_FRAME');
+    expectError(d, Buffer.concat([Buffer.from([Opcode.ATTACH]), Buffer.from(JSON.stringify({ sessionId: { nested: true } }))]), 'TF_ERR_BAD_FRAME');
+    expectError(d, Buffer.concat([Buffer.from([Opcode.ATTACH]), Buffer.from(JSON.stringify({ sessionId: 'nope' }))]), 'TF_ERR_SESSION_NOT_FOUND');
     expectError(d, Buffer.concat([Buffer.from([Opcode.PING]), Buffer.alloc(300)]), 'TF_ERR_BAD_FRAME');
   });
 
