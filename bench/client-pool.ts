@@ -36,8 +36,9 @@ export class ClientProcess {
     return this.child.pid;
   }
 
-  static async start(name: string, endpoint: AgentEndpoint): Promise<ClientProcess> {
-    const child = fork(path.join(__dirname, 'client-process.js'), [], {
+  /** Fork `script` (default: the WebSocket client process; bench/hostile-process.js speaks the same RPC). */
+  static async start(name: string, endpoint: AgentEndpoint, script = 'client-process.js'): Promise<ClientProcess> {
+    const child = fork(path.join(__dirname, script), [], {
       stdio: ['ignore', 2, 2, 'ipc'],
       // --expose-gc: the bench collects the clients' garbage between scenarios (see settleHeap).
       execArgv: ['--expose-gc'],
