@@ -60,7 +60,14 @@ export class ClientProcess {
       }, timeoutMs);
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
       const request: RpcRequest = { id, cmd, args };
-      this.child.send(request);
+      // With a callback, a closed channel (the process died) rejects this call instead of
+      // becoming an unhandled 'error' event that ends the whole run.
+      this.child.send(request, (error) => {
+        if (error === null || !this.pending.has(id)) return;
+        this.pending.delete(id);
+        clearTimeout(timer);
+        reject(new Error(`${this.name}: ${cmd}: ${error.message}`));
+      });
     });
   }
 
