@@ -128,6 +128,8 @@ export class ScreenModel {
   private cachedSeq = -1;
   /** A snapshot prepare() serialized in slices: served by snapshot() until the emulator parses more. */
   private prepared: ScreenSnapshot | null = null;
+  /** prepare() waiting for the interval of SLICED_SNAPSHOT_REUSE_MS to end (dispose ends it). */
+  private waiting: { timer: Disposable; finish: () => void } | null = null;
   /** The last sliced snapshot and when it was made (see SLICED_SNAPSHOT_REUSE_MS). */
   private recentSliced: { snapshot: ScreenSnapshot; madeAt: number } | null = null;
   private resetCount = 0;
@@ -212,11 +214,22 @@ export class ScreenModel {
         }
         const huge = this.huge();
         const recent = this.recentSliced;
-        if (huge && recent !== null && this.clock.now() - recent.madeAt < SLICED_SNAPSHOT_REUSE_MS && recent.snapshot.offset >= this.ring.start) {
-          // A client that attaches again and again (or many at once) gets the snapshot made a
-          // moment ago and the output since as OUTPUT: at most one huge snapshot per interval.
-          this.prepared = recent.snapshot;
-          return finish();
+        const age = recent === null ? Infinity : this.clock.now() - recent.madeAt;
+        if (huge && recent !== null && age < SLICED_SNAPSHOT_REUSE_MS) {
+          // At most one huge snapshot per interval. A client that attaches again and again (or
+          // many at once) gets the one made a moment ago and the output since as OUTPUT; when a
+          // flood has already pushed that one out of the ring, the next is built once the interval
+          // is over (the client is behind anyway; it gets a snapshot, then OUTPUT, then resyncs).
+          if (recent.snapshot.offset >= this.ring.start) {
+            this.prepared = recent.snapshot;
+            return finish();
+          }
+          const timer = this.clock.setTimeout(() => {
+            this.waiting = null;
+            turn(count);
+          }, SLICED_SNAPSHOT_REUSE_MS - age);
+          this.waiting = { timer, finish };
+          return;
         }
         if (huge && !this.sized) {
           // Growing to its size comes before anything else (and is bounded: a step per turn).
@@ -344,6 +357,12 @@ export class ScreenModel {
 
   /** Drop the emulator and every timer. The model can be used again (it starts over). */
   dispose(): void {
+    const waiting = this.waiting;
+    this.waiting = null;
+    waiting?.timer.dispose();
+    waiting?.finish();
+    // Kept across an emulator that starts over (a flood pushed it out of the ring), not this.
+    this.recentSliced = null;
     this.cancelIdle();
     this.quietTimer?.dispose();
     this.quietTimer = null;
@@ -434,7 +453,6 @@ export class ScreenModel {
     this.term = null;
     this.cached = null;
     this.prepared = null;
-    this.recentSliced = null;
     this.serializing = false;
     this.outputSinceTick = false;
   }

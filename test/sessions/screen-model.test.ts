@@ -279,6 +279,23 @@ describe('ScreenModel', () => {
     model.dispose();
   });
 
+  it('builds at most one huge snapshot per second, even when a flood made the last one stale at once', async () => {
+    const { clock, ring, model } = setup({ cols: 1000, rows: 100, scrollback: 0, capacity: 64 * 1024 });
+    ring.append(Buffer.from(colorful(100)));
+    await model.prepare();
+    const first = model.snapshot();
+    ring.append(Buffer.from(colorful(3000))); // the flood: the snapshot's offset left the ring
+    expect(first.offset).toBeLessThan(ring.start);
+    let done = false;
+    const again = model.prepare().then(() => (done = true));
+    for (let i = 0; i < 20; i++) await turn();
+    expect(done).toBe(false); // waits out the interval instead of serializing again at once
+    await clock.advance(1000);
+    await again;
+    expect(model.snapshot().offset).toBeGreaterThanOrEqual(ring.start);
+    model.dispose();
+  });
+
   it('text() gives the visible lines with trailing spaces trimmed', () => {
     const { ring, model } = setup({ cols: 20, rows: 3 });
     ring.append(Buffer.from('a   \r\n  b  \r\nc'));
