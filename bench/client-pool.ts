@@ -36,8 +36,9 @@ export class ClientProcess {
     return this.child.pid;
   }
 
-  static async start(name: string, endpoint: AgentEndpoint): Promise<ClientProcess> {
-    const child = fork(path.join(__dirname, 'client-process.js'), [], {
+  /** Fork `script` (default: the WebSocket client process; bench/hostile-process.js speaks the same RPC). */
+  static async start(name: string, endpoint: AgentEndpoint, script = 'client-process.js'): Promise<ClientProcess> {
+    const child = fork(path.join(__dirname, script), [], {
       stdio: ['ignore', 2, 2, 'ipc'],
       // --expose-gc: the bench collects the clients' garbage between scenarios (see settleHeap).
       execArgv: ['--expose-gc'],
@@ -59,7 +60,14 @@ export class ClientProcess {
       }, timeoutMs);
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
       const request: RpcRequest = { id, cmd, args };
-      this.child.send(request);
+      // With a callback, a closed channel (the process died) rejects this call instead of
+      // becoming an unhandled 'error' event that ends the whole run.
+      this.child.send(request, (error) => {
+        if (error === null || !this.pending.has(id)) return;
+        this.pending.delete(id);
+        clearTimeout(timer);
+        reject(new Error(`${this.name}: ${cmd}: ${error.message}`));
+      });
     });
   }
 

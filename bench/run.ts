@@ -22,13 +22,14 @@ import { MiB, round, sleep, withTimeout } from './common';
 import { MachineCpu } from './probes';
 import { reuseOutputFrames } from './experiments/reuse-frames';
 import { sessionHostScenario, type HostHeadline } from './host-scenario';
+import { hostileNeighbourScenario } from './hostile-neighbour-scenario';
 import { makeFloodPayload } from './payloads';
 import {
   fanoutScenario, floodScenario, idleSessionsScenario, keystrokeScenario, keystrokeUnderFloodScenario, lateJoinScenario,
   slowClientScenario, type BenchContext, type Headline,
 } from './scenarios';
 
-const SCENARIOS = ['idle', 'flood', 'fanout', 'keystroke', 'keystroke-flood', 'latejoin', 'slow', 'host'] as const;
+const SCENARIOS = ['idle', 'flood', 'fanout', 'keystroke', 'keystroke-flood', 'latejoin', 'slow', 'hostile', 'host'] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 interface Options {
@@ -156,6 +157,8 @@ function bars(h: Headline, details: Record<string, any>): Bar[] {
     { key: 'keystrokeP50Ms', label: 'keystroke round trip p50 (ms)', value: h.keystrokeP50Ms, bar: '-', pass: null },
     { key: 'keystrokeP99Ms', label: 'keystroke round trip p99 (ms)', value: h.keystrokeP99Ms, bar: '< 2', pass: check(h.keystrokeP99Ms, (x) => x < 2) },
     { key: 'keystrokeP99UnderFloodMs', label: 'keystroke p99 beside a flood (ms)', value: h.keystrokeP99UnderFloodMs, bar: '< 25', pass: check(h.keystrokeP99UnderFloodMs, (x) => x < 25) },
+    { key: 'keystrokeP99UnderAbuseMs', label: 'keystroke p99 beside a hostile neighbour (ms)', value: h.keystrokeP99UnderAbuseMs, bar: '<= 15', pass: check(h.keystrokeP99UnderAbuseMs, (x) => x <= 15) },
+    { key: 'keystrokeMaxUnderAbuseMs', label: 'keystroke max beside a hostile neighbour (ms)', value: h.keystrokeMaxUnderAbuseMs, bar: '<= 50', pass: check(h.keystrokeMaxUnderAbuseMs, (x) => x <= 50) },
     { key: 'lateJoinBytes', label: 'late joiner after 10 MiB, bytes (cold, worst of 2)', value: h.lateJoinBytes, bar: '< 262144', pass: check(h.lateJoinBytes, (x) => x < 256 * kib) },
     { key: 'lateJoinMs', label: 'late joiner, ms to usable screen (cold, worst of 2)', value: h.lateJoinMs, bar: '< 50', pass: check(h.lateJoinMs, (x) => x < 50) },
     { key: 'lateJoinCold2Ms', label: 'late joiner, ms (cold, 2nd in process)', value: details.lateJoin?.cold2?.ms, bar: '< 50', pass: check(details.lateJoin?.cold2?.ms, (x) => x < 50) },
@@ -278,6 +281,8 @@ async function main(): Promise<number> {
       ['keystroke-flood', () => keystrokeUnderFloodScenario(ctx)],
       ['latejoin', () => lateJoinScenario(ctx)],
       ['slow', () => slowClientScenario(ctx, slowPayload)],
+      // Last: what the abuse leaves behind (sessions being removed, a big RSS) must not skew the others.
+      ['hostile', () => hostileNeighbourScenario(ctx)],
       // Last: it starts a second agent (sessions in the session host) beside this one.
       ['host', async () => {
         Object.assign(hostHeadline, await sessionHostScenario(ctx));
@@ -323,6 +328,8 @@ async function main(): Promise<number> {
     keystrokeP50Ms: headline.keystrokeP50Ms ?? null,
     keystrokeP99Ms: headline.keystrokeP99Ms ?? null,
     keystrokeP99UnderFloodMs: headline.keystrokeP99UnderFloodMs ?? null,
+    keystrokeP99UnderAbuseMs: headline.keystrokeP99UnderAbuseMs ?? null,
+    keystrokeMaxUnderAbuseMs: headline.keystrokeMaxUnderAbuseMs ?? null,
     lateJoinBytes: headline.lateJoinBytes ?? null,
     lateJoinMs: headline.lateJoinMs ?? null,
     slowClientFastRatio: headline.slowClientFastRatio ?? null,

@@ -48,6 +48,8 @@ export type Headline = Partial<{
   keystrokeP50Ms: number;
   keystrokeP99Ms: number;
   keystrokeP99UnderFloodMs: number;
+  keystrokeP99UnderAbuseMs: number;
+  keystrokeMaxUnderAbuseMs: number;
   lateJoinBytes: number;
   lateJoinMs: number;
   slowClientFastRatio: number;
@@ -58,7 +60,7 @@ export type Headline = Partial<{
 let jobSeq = 0;
 const sessionEnv = { HISTFILE: '' };
 
-function sessionBody(ctx: BenchContext, command: string[], env: Record<string, string> = {}): Record<string, unknown> {
+export function sessionBody(ctx: BenchContext, command: string[], env: Record<string, string> = {}): Record<string, unknown> {
   return { command, cwd: ctx.tmp, cols: COLS, rows: ROWS, env: { ...sessionEnv, ...env } };
 }
 
@@ -441,7 +443,7 @@ function screenInternals(ctx: BenchContext, sessionId: string): Record<string, u
   }
 }
 
-async function echoSession(ctx: BenchContext): Promise<string> {
+export async function echoSession(ctx: BenchContext): Promise<string> {
   const session = await ctx.agent.createSession(sessionBody(ctx, echoCommand(ctx.bash)));
   // The marker comes after `stty raw -echo`: from then on every byte is echoed by `cat` alone.
   await ctx.agent.waitSession(session.id, (info) => info.outputBytes >= READY_MARKER.length, 10_000, 'echo session ready');
@@ -472,7 +474,7 @@ function latencyStats(rtts: number[], timeouts: number): Record<string, number> 
  * machine is shared, so the load changes): the same echo on node-pty directly in this process (PTY
  * + scheduler), and PING/PONG through the agent (transport + agent loop, no PTY).
  */
-async function keystrokeRounds(ctx: BenchContext, echoId: string, floors: boolean): Promise<Record<string, Record<string, number>>> {
+export async function keystrokeRounds(ctx: BenchContext, echoId: string, floors: boolean): Promise<Record<string, Record<string, number>>> {
   const plan = keystrokePlan(ctx);
   const job = `probe-${++jobSeq}`;
   const refJob = `probe-ref-${jobSeq}`;

@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { AgentInfo } from '../plugin-api';
 import { atomicWriteFile } from '../plugins/shared/atomic-write-file';
+import { removeStaleTempFiles } from '../plugins/shared/remove-stale-temp-files';
 
 /** What `tunnelforge start --ready-file PATH` writes once the agent is ready. */
 export interface ReadyFileContent {
@@ -19,6 +20,8 @@ export interface ReadyFileContent {
  */
 export async function writeReadyFile(file: string, agent: Pick<AgentInfo, 'localUrl' | 'instanceId' | 'version' | 'startedAt'>): Promise<void> {
   const content: ReadyFileContent = { url: agent.localUrl(), pid: process.pid, instanceId: agent.instanceId, version: agent.version, startedAt: agent.startedAt };
+  // A crashed earlier start may have left its temp file next to it.
+  await removeStaleTempFiles(path.resolve(file));
   await atomicWriteFile(path.resolve(file), JSON.stringify(content) + '\n', 0o644);
 }
 

@@ -12,10 +12,10 @@ interface Location {
 }
 
 /** The running session host of a data dir: its pid and what it wrote about itself, or null. */
-function runningHost(dataDir: string): { pid: number; hostId: string | null; startedAt: string | null; version: string | null } | null {
+async function runningHost(dataDir: string): Promise<{ pid: number; hostId: string | null; startedAt: string | null; version: string | null } | null> {
   const paths = hostPaths(dataDir);
-  const owner = readOwner(paths.lock);
-  if (owner === null || !ownerAlive(owner)) return null;
+  const owner = await readOwner(paths.lock);
+  if (owner === null || !(await ownerAlive(owner))) return null;
   try {
     const info = JSON.parse(readFileSync(paths.info, 'utf8')) as { hostId?: string; startedAt?: string; version?: string };
     return { pid: owner.pid, hostId: info.hostId ?? null, startedAt: info.startedAt ?? null, version: info.version ?? null };
@@ -36,7 +36,7 @@ export function registerSessionsCommands(program: Command, ctx: CliContext): voi
   withLocation(sessions.command('status').description('say whether a session host runs for the data dir').option('--json', 'print JSON')).action(
     async (flags: Location & { json?: boolean }) => {
       const dataDir = await resolveCliDataDir(ctx.io, flags);
-      const host = runningHost(dataDir);
+      const host = await runningHost(dataDir);
       if (flags.json) ctx.io.stdout.write(JSON.stringify({ dataDir, running: host !== null, ...host }) + '\n');
       else ctx.io.stdout.write(host === null ? `no session host runs for ${dataDir}\n` : `session host pid ${host.pid} (tunnelforge ${host.version ?? '?'}, id ${host.hostId ?? '?'}, since ${host.startedAt ?? '?'}) serves ${dataDir}\n`);
       ctx.exitCode = 0;
@@ -45,7 +45,7 @@ export function registerSessionsCommands(program: Command, ctx: CliContext): voi
 
   withLocation(sessions.command('stop-host').description('end the session host and every terminal session it runs')).action(async (flags: Location) => {
     const dataDir = await resolveCliDataDir(ctx.io, flags);
-    const host = runningHost(dataDir);
+    const host = await runningHost(dataDir);
     if (host === null) {
       ctx.io.stdout.write(`no session host runs for ${dataDir}\n`);
       ctx.exitCode = 0;
@@ -53,8 +53,8 @@ export function registerSessionsCommands(program: Command, ctx: CliContext): voi
     }
     process.kill(host.pid, 'SIGTERM');
     const deadline = Date.now() + 10_000;
-    while (runningHost(dataDir) !== null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    if (runningHost(dataDir) !== null) {
+    while ((await runningHost(dataDir)) !== null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    if ((await runningHost(dataDir)) !== null) {
       ctx.io.stderr.write(`the session host (pid ${host.pid}) did not stop within 10 s\n`);
       ctx.exitCode = 1;
       return;

@@ -242,6 +242,13 @@ export interface WsConnection {
 /** Callbacks of a WebSocket endpoint. `data` is a private copy. */
 export interface WsHandler {
   open?(connection: WsConnection): void;
+  /**
+   * Optional look at each frame before the transport copies it for `message`: `data` is a view of
+   * the transport's own buffer, valid only during this call (never keep it). Return true when the
+   * frame is refused (answer it here if at all): `message` is then not called. Cheap checks only —
+   * it exists so that a 1 MiB frame an endpoint never accepts costs no copy and no garbage.
+   */
+  refuse?(connection: WsConnection, data: Buffer, isBinary: boolean): boolean;
   message(connection: WsConnection, data: Buffer, isBinary: boolean): void;
   /** The socket's send buffer emptied (after `send` returned `buffered`). */
   drain?(connection: WsConnection): void;

@@ -35,8 +35,7 @@ export function createSessionsCore({ config, events, log, clock = new SystemCloc
   const manager = given ?? new PtySessionManager(settings, events, log, clock);
   const registrations = new Set<Disposable>();
   // Off the start-up path, before the first client is likely to join (see warmUpScreenModel).
-  const warmUp = setTimeout(warmUpScreenModel, 0);
-  warmUp.unref();
+  const stopWarmUp = warmUpScreenModel();
   return {
     manager,
     registerRoutes(http, ws) {
@@ -61,7 +60,7 @@ export function createSessionsCore({ config, events, log, clock = new SystemCloc
       return registration;
     },
     async dispose() {
-      clearTimeout(warmUp);
+      stopWarmUp();
       for (const registration of [...registrations]) registration.dispose();
       await manager.dispose();
     },

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import * as nodePty from 'node-pty';
 import type { Clock, Disposable } from '../plugin-api';
+import { holdPtySlave, type HeldPtySlave } from './hold-pty-slave';
 
 /** How the PTY's process ended. */
 export interface PtyExit {
@@ -68,6 +69,8 @@ export class PtySession {
   private drainTimer: Disposable | null = null;
   private readonly subscriptions: nodePty.IDisposable[] = [];
   private tailDrainInstalled = false;
+  /** The agent's own hold on the slave side, so a program that closes its stdio is not hung up (see holdPtySlave). */
+  private readonly slave: HeldPtySlave | null;
 
   constructor(private readonly options: PtySessionOptions) {
     this.pty = nodePty.spawn(options.file, options.args, {
@@ -79,6 +82,7 @@ export class PtySession {
       encoding: null,
     });
     this.pid = this.pty.pid;
+    this.slave = holdPtySlave(this.pty);
     this.installTailDrain();
     this.subscriptions.push(
       this.pty.onData((data) => this.deliver(data as unknown as Buffer)),
@@ -94,6 +98,11 @@ export class PtySession {
   /** Whether reading is paused (flow control). */
   get paused(): boolean {
     return this.pausedNow;
+  }
+
+  /** Whether the agent holds the slave side open (node-pty internals as expected). */
+  get slaveHeld(): boolean {
+    return this.slave !== null;
   }
 
   /** Whether the tail-drain fix could be installed (node-pty internals as expected). */
@@ -156,6 +165,7 @@ export class PtySession {
   /** Stop listening; kills the process (SIGKILL) if it still runs. For shutdown paths. */
   dispose(): void {
     if (!this.processGone) this.kill('SIGKILL');
+    this.slave?.release();
     this.drainTimer?.dispose();
     this.drainTimer = null;
   }
@@ -169,6 +179,7 @@ export class PtySession {
   private onPtyExit(exitCode: number, signal: number): void {
     if (this.processGone) return;
     this.processGone = true;
+    this.slave?.release(); // released when the child was reaped already; this is the safety net
     this.pausedNow = false;
     const exit: PtyExit = signal > 0
       ? { exitCode: null, signal: SIGNAL_NAMES[signal] ?? `SIG${signal}` }

@@ -3,6 +3,7 @@ import { SerializeAddon } from '@xterm/addon-serialize';
 import type { Clock, Disposable } from '../plugin-api';
 import type { OutputRing } from './output-ring';
 import type { ResizeLog } from './resize-log';
+import { SlicedScreenSerializer } from './sliced-screen-serializer';
 
 /** The serialized screen at one output offset. */
 export interface ScreenSnapshot {
@@ -23,7 +24,7 @@ export interface ScreenModelOptions {
   idleMs: number;
   /** Output silence before background catch-up starts. */
   quietMs?: number;
-  /** Bytes parsed per event-loop turn when catching up in the background. */
+  /** Bytes parsed per event-loop turn when catching up in slices (default 32 KiB). */
   sliceBytes?: number;
   /**
    * A new emulator replays at most this much of the ring's tail (from a line start), not the whole
@@ -48,7 +49,7 @@ interface XtermInternals {
 
 const GROUND_STATE = 0;
 const ESC = 0x1b;
-const MAX_PREPARE_TURNS = 32;
+const MAX_PREPARE_TURNS = 64;
 const ESC_SEARCH_BYTES = 64 * 1024;
 const NEWLINE = 0x0a;
 const DEFAULT_REPLAY_BYTES = 512 * 1024;
@@ -60,6 +61,40 @@ const BACKGROUND_MIN_BYTES = 32 * 1024;
 const LINE_MARGIN = 16;
 /** How far before the replay window to look for a line start. */
 const LINE_SEARCH_BYTES = 16 * 1024;
+/**
+ * Bytes parsed per event-loop turn when catching up in slices: parsing costs ~50-100 µs per KiB of
+ * styled output, so 32 KiB keeps each turn to a few milliseconds (256 KiB took 10-25 ms).
+ */
+const DEFAULT_SLICE_BYTES = 32 * 1024;
+/**
+ * Most scrollback cells (lines × columns) a snapshot serializes. Serializing costs per cell, not
+ * per byte: 200 lines of a 1000-column terminal are 200,000 cells (~25 ms); 200 lines at 120
+ * columns (24,000 cells) stay whole under this budget.
+ */
+const MAX_SCROLLBACK_CELLS = 48_000;
+/**
+ * A snapshot of more cells than this (columns × (rows + scrollback rows)) is serialized in slices
+ * by prepare() (see SlicedScreenSerializer): the default 120×40 with 200 lines is 28,800 cells.
+ */
+const SLICED_SNAPSHOT_CELLS = 32_000;
+/**
+ * A sliced snapshot (a huge screen's: ~200 ms of work in slices) is reused for attaches within this
+ * long, so re-attaching in a loop cannot keep the agent busy serializing.
+ */
+const SLICED_SNAPSHOT_REUSE_MS = 1000;
+/** Time one slice of a sliced snapshot may take. */
+const SERIALIZE_SLICE_MS = 3;
+/**
+ * Cells of new rows an emulator grows by per event-loop turn when it catches up in slices:
+ * allocating a 1000×1000 screen at once takes 7-45 ms (new Terminal, or a resize to it), 32 rows of
+ * 1000 columns well under a millisecond on a quiet machine.
+ */
+const GROW_CELLS = 32_000;
+/**
+ * An emulator holding more cells than this (columns × lines) is not reflowed on a width change but
+ * started afresh at the resize (see catchUp): 120 columns × 240 lines are 28,800 cells.
+ */
+const REFLOW_CELLS = 64_000;
 
 /**
  * Lazy server-side terminal emulator for one session, used for snapshots (late joiners, clients
@@ -78,15 +113,25 @@ export class ScreenModel {
   private serializer: SerializeAddon | null = null;
   private parsed = 0;
   private appliedSeq = -1;
+  /** The size as of `appliedSeq`; the emulator may still be growing toward it (see reachSize). */
+  private size = { cols: 0, rows: 0 };
   private holders = 0;
   private idleTimer: Disposable | null = null;
   private quietTimer: Disposable | null = null;
   private outputSinceTick = false;
   private slicing: NodeJS.Immediate | null = null;
+  /** A sliced snapshot is being serialized: the emulator must not parse meanwhile. */
+  private serializing = false;
   private preparing: Promise<void> | null = null;
   private cached: ScreenSnapshot | null = null;
   private cachedAt = -1;
   private cachedSeq = -1;
+  /** A snapshot prepare() serialized in slices: served by snapshot() until the emulator parses more. */
+  private prepared: ScreenSnapshot | null = null;
+  /** prepare() waiting for the interval of SLICED_SNAPSHOT_REUSE_MS to end (dispose ends it). */
+  private waiting: { timer: Disposable; finish: () => void } | null = null;
+  /** The last sliced snapshot and when it was made (see SLICED_SNAPSHOT_REUSE_MS). */
+  private recentSliced: { snapshot: ScreenSnapshot; madeAt: number } | null = null;
   private resetCount = 0;
   private readonly quietMs: number;
   private readonly sliceBytes: number;
@@ -98,7 +143,7 @@ export class ScreenModel {
     private readonly clock: Clock,
   ) {
     this.quietMs = options.quietMs ?? 10;
-    this.sliceBytes = options.sliceBytes ?? 256 * 1024;
+    this.sliceBytes = options.sliceBytes ?? DEFAULT_SLICE_BYTES;
   }
 
   /** Whether the emulator exists right now. */
@@ -124,7 +169,10 @@ export class ScreenModel {
   noteOutput(): void {
     if (this.term === null) return;
     this.outputSinceTick = true;
-    if (this.quietTimer === null && this.ring.end - this.parsed >= BACKGROUND_MIN_BYTES) this.quietTimer = this.clock.setTimeout(this.onQuietTick, this.quietMs);
+    // A huge screen is not kept up to date in the background: every width change would start it
+    // afresh and every output burst re-parse into 12 MB of cells, work nobody may ask for. Its
+    // snapshots catch up on demand, in slices (prepare).
+    if (this.quietTimer === null && this.ring.end - this.parsed >= BACKGROUND_MIN_BYTES && !this.huge()) this.quietTimer = this.clock.setTimeout(this.onQuietTick, this.quietMs);
   }
 
   /** A client is attached: keep the emulator. */
@@ -141,7 +189,9 @@ export class ScreenModel {
 
   /**
    * Catch up asynchronously (a slice per turn) until the rest is small enough to parse at once, so
-   * a snapshot after a big backlog does not block the event loop for long.
+   * a snapshot after a big backlog does not block the event loop for long. For a huge screen
+   * (1000×1000: serializing it in one call blocks ~120 ms), also serialize the snapshot, a few
+   * milliseconds per turn, with the emulator frozen meanwhile; snapshot() then serves it.
    */
   prepare(): Promise<void> {
     if (this.preparing) return this.preparing;
@@ -162,9 +212,49 @@ export class ScreenModel {
           this.createTerminal();
           this.resetCount++;
         }
-        if (this.ring.end - this.parsed <= this.sliceBytes || count >= MAX_PREPARE_TURNS) return finish();
-        this.catchUp(this.ring.end, this.sliceBytes);
-        setImmediate(turn, count + 1);
+        const huge = this.huge();
+        const recent = this.recentSliced;
+        const age = recent === null ? Infinity : this.clock.now() - recent.madeAt;
+        if (huge && recent !== null && age < SLICED_SNAPSHOT_REUSE_MS) {
+          // At most one huge snapshot per interval. A client that attaches again and again (or
+          // many at once) gets the one made a moment ago and the output since as OUTPUT; when a
+          // flood has already pushed that one out of the ring, the next is built once the interval
+          // is over (the client is behind anyway; it gets a snapshot, then OUTPUT, then resyncs).
+          if (recent.snapshot.offset >= this.ring.start) {
+            this.prepared = recent.snapshot;
+            return finish();
+          }
+          const timer = this.clock.setTimeout(() => {
+            this.waiting = null;
+            turn(count);
+          }, SLICED_SNAPSHOT_REUSE_MS - age);
+          this.waiting = { timer, finish };
+          return;
+        }
+        if (huge && !this.sized) {
+          // Growing to its size comes before anything else (and is bounded: a step per turn).
+          this.reachSize(true);
+          setImmediate(turn, count + 1);
+          return;
+        }
+        if (this.ring.end - this.parsed > this.sliceBytes && count < MAX_PREPARE_TURNS) {
+          this.catchUp(this.ring.end, this.sliceBytes);
+          setImmediate(turn, count + 1);
+          return;
+        }
+        if (!huge) return finish();
+        // The small rest, a slice at most: when the turns ran out (output keeps coming) the snapshot
+        // is taken where parsing got to, which is as good as at the end: the client gets the rest
+        // as OUTPUT from the snapshot's offset. (A resize in it may leave the emulator growing.)
+        if (count < MAX_PREPARE_TURNS) {
+          this.catchUp(this.ring.end, this.sliceBytes);
+          if (!this.sized) {
+            setImmediate(turn, count + 1);
+            return;
+          }
+        }
+        if (this.prepared !== null) return finish(); // nothing new since the last one
+        this.serializeInSlices(finish);
       } catch {
         // The caller's synchronous snapshot()/text() reports real failures.
         finish();
@@ -174,20 +264,18 @@ export class ScreenModel {
     return preparing;
   }
 
-  /** The screen now (catches up synchronously first). */
+  /**
+   * The screen now (catches up synchronously first); or, for a huge screen, the snapshot prepare()
+   * serialized in slices, at the offset it was taken: the client gets the output since as OUTPUT,
+   * and if that left the ring meanwhile (a flood), the stream resyncs it with the next snapshot.
+   */
   snapshot(): ScreenSnapshot {
     this.ensure();
+    if (this.prepared !== null) return this.prepared;
     this.catchUp(this.ring.end);
     if (this.cached && this.cachedAt === this.parsed && this.cachedSeq === this.appliedSeq) return this.cached;
     const term = this.term!;
-    let offset = this.parsed;
-    if (this.parserState() !== GROUND_STATE) {
-      // Mid escape sequence: the serialized screen cannot express the parser's state, so the client
-      // continues from the sequence's ESC and parses it whole. Until it completes it changed nothing.
-      const esc = this.ring.lastIndexOf(ESC, this.parsed, Math.max(this.ring.start, this.parsed - ESC_SEARCH_BYTES));
-      if (esc >= 0) offset = esc;
-    }
-    const snapshot: ScreenSnapshot = { offset, cols: term.cols, rows: term.rows, data: this.serializeBounded(), resizeSeq: this.appliedSeq };
+    const snapshot: ScreenSnapshot = { offset: this.snapshotOffset(), cols: term.cols, rows: term.rows, data: this.serializeBounded(), resizeSeq: this.appliedSeq };
     this.cached = snapshot;
     this.cachedAt = this.parsed;
     this.cachedSeq = this.appliedSeq;
@@ -208,8 +296,73 @@ export class ScreenModel {
     return lines.join('\n');
   }
 
+  /** Where a snapshot of the emulator's screen now continues: its parsed offset, or the ESC of a sequence it is in. */
+  private snapshotOffset(): number {
+    if (this.parserState() === GROUND_STATE) return this.parsed;
+    // Mid escape sequence: the serialized screen cannot express the parser's state, so the client
+    // continues from the sequence's ESC and parses it whole. Until it completes it changed nothing.
+    const esc = this.ring.lastIndexOf(ESC, this.parsed, Math.max(this.ring.start, this.parsed - ESC_SEARCH_BYTES));
+    return esc >= 0 ? esc : this.parsed;
+  }
+
+  /** Scrollback lines a snapshot carries: the configured ones, within MAX_SCROLLBACK_CELLS. */
+  private snapshotLines(): number {
+    return Math.min(this.options.scrollback, Math.floor(MAX_SCROLLBACK_CELLS / this.size.cols));
+  }
+
+  /** Whether a snapshot of this screen is serialized in slices (see SLICED_SNAPSHOT_CELLS). */
+  private huge(): boolean {
+    const { cols, rows } = this.size;
+    return this.term !== null && cols * (rows + this.snapshotLines()) > SLICED_SNAPSHOT_CELLS && SlicedScreenSerializer.supported(this.serializer!);
+  }
+
+  /**
+   * Serialize the snapshot a slice per turn. The emulator is frozen meanwhile: catchUp() parses
+   * nothing while `serializing` (text() answers from the frozen screen).
+   */
+  private serializeInSlices(done: () => void): void {
+    const term = this.term!;
+    const at = this.parsed;
+    const seq = this.appliedSeq;
+    const offset = this.snapshotOffset();
+    const serializer = new SlicedScreenSerializer(term, this.serializer!, this.snapshotLines());
+    this.serializing = true;
+    const slice = (): void => {
+      try {
+        if (this.term !== term) {
+          // Dropped meanwhile (disposed, idle): nothing to serialize; snapshot() starts over.
+          this.serializing = false;
+          return done();
+        }
+        if (!serializer.step(SERIALIZE_SLICE_MS)) {
+          setImmediate(slice);
+          return;
+        }
+        const snapshot: ScreenSnapshot = { offset, cols: term.cols, rows: term.rows, data: serializer.result(), resizeSeq: seq };
+        this.prepared = snapshot;
+        this.recentSliced = { snapshot, madeAt: this.clock.now() };
+        this.cached = snapshot;
+        this.cachedAt = at;
+        this.cachedSeq = seq;
+        this.serializing = false;
+        this.scheduleIdleIfUnheld();
+        done();
+      } catch {
+        this.serializing = false;
+        done(); // snapshot() reports real failures
+      }
+    };
+    setImmediate(slice);
+  }
+
   /** Drop the emulator and every timer. The model can be used again (it starts over). */
   dispose(): void {
+    const waiting = this.waiting;
+    this.waiting = null;
+    waiting?.timer.dispose();
+    waiting?.finish();
+    // Kept across an emulator that starts over (a flood pushed it out of the ring), not this.
+    this.recentSliced = null;
     this.cancelIdle();
     this.quietTimer?.dispose();
     this.quietTimer = null;
@@ -232,9 +385,10 @@ export class ScreenModel {
   private readonly sliceTurn = (): void => {
     this.slicing = null;
     // Output resumed (the quiet timer is armed again) or the emulator was dropped: stop here.
-    if (this.term === null || this.quietTimer !== null) return;
+    // While a sliced snapshot is serialized the emulator stays as it is; the next quiet tick resumes.
+    if (this.term === null || this.quietTimer !== null || this.serializing) return;
     this.catchUp(this.ring.end, this.sliceBytes);
-    if (this.parsed < this.utf8SafeEnd(this.ring.end)) this.slicing = setImmediate(this.sliceTurn);
+    if (!this.sized || this.parsed < this.utf8SafeEnd(this.ring.end)) this.slicing = setImmediate(this.sliceTurn);
   };
 
   private ensure(): void {
@@ -265,12 +419,14 @@ export class ScreenModel {
     return newline >= 0 ? newline + 1 : from;
   }
 
-  private createTerminal(): void {
-    const replayFrom = this.replayStart();
+  /** A new emulator: from the replay window before the ring's end, or from `from` (see catchUp). */
+  private createTerminal(from?: number): void {
+    const replayFrom = from ?? this.replayStart();
     const size = this.resizes.at(replayFrom);
+    // A huge screen starts small and grows a slice per turn when catching up in slices (reachSize).
     const term = new Terminal({
       cols: size.cols,
-      rows: size.rows,
+      rows: Math.min(size.rows, growRows(size.cols)),
       scrollback: this.options.scrollback,
       allowProposedApi: true,
       logLevel: 'off',
@@ -285,6 +441,7 @@ export class ScreenModel {
     this.serializer = serializer;
     this.parsed = replayFrom;
     this.appliedSeq = size.seq;
+    this.size = { cols: size.cols, rows: size.rows };
     this.cached = null;
     this.scheduleIdleIfUnheld();
   }
@@ -295,16 +452,48 @@ export class ScreenModel {
     this.serializer = null;
     this.term = null;
     this.cached = null;
+    this.prepared = null;
+    this.serializing = false;
     this.outputSinceTick = false;
   }
 
-  /** Parse ring bytes (and apply resizes in order) up to `target`, at most `maxBytes` of them. */
+  /** Whether the emulator has the size of the last resize it applied (see reachSize). */
+  private get sized(): boolean {
+    return this.term === null || (this.term.cols === this.size.cols && this.term.rows === this.size.rows);
+  }
+
+  /**
+   * Resize the emulator to `size`: at once, or, when `gradual` (catching up in slices), at most
+   * GROW_CELLS of new rows per call, so a 1000×1000 screen is allocated over several turns. Returns
+   * whether the size is reached (nothing may be parsed before).
+   */
+  private reachSize(gradual: boolean): boolean {
+    const term = this.term!;
+    const { cols, rows } = this.size;
+    if (term.cols === cols && term.rows === rows) return true;
+    this.prepared = null;
+    const step = growRows(cols);
+    if (!gradual || rows <= term.rows + step) {
+      term.resize(cols, rows);
+      return true;
+    }
+    term.resize(cols, term.rows + step);
+    return false;
+  }
+
+  /**
+   * Parse ring bytes (and apply resizes in order) up to `target`, at most `maxBytes` of them; a
+   * limited call (a slice) also grows a huge screen only a step at a time.
+   */
   private catchUp(target: number, maxBytes = Infinity): void {
+    if (this.serializing) return; // frozen for a sliced snapshot (see serializeInSlices)
     if (this.parsed < this.ring.start) {
       this.resetCount++;
       this.dropTerminal();
       this.createTerminal();
     }
+    const gradual = maxBytes !== Infinity;
+    if (!this.reachSize(gradual)) return;
     const term = this.term!;
     const writeSync = (term as unknown as XtermInternals)._core!.writeSync!.bind((term as unknown as XtermInternals)._core);
     // Never stop inside a UTF-8 sequence: the emulator would hold half a character that a client
@@ -314,14 +503,26 @@ export class ScreenModel {
     for (;;) {
       const event = this.resizes.after(this.appliedSeq);
       if (event && event.offset <= this.parsed) {
-        term.resize(event.cols, event.rows);
+        if (event.cols !== term.cols && term.cols * term.buffer.normal.length > REFLOW_CELLS) {
+          // A width change reflows every line (a 1000×1000 screen: 100-400 ms in one go). Start a
+          // new emulator at the resize instead: what was on the screen before it is not in later
+          // snapshots (full-screen programs redraw on a resize; a shell's older lines are gone).
+          // At the last resize up to `target`, not this one: a storm of resizes restarts it once.
+          const last = this.resizes.at(Math.min(target, this.ring.end));
+          this.dropTerminal();
+          this.createTerminal(last.offset > event.offset ? last.offset : event.offset);
+          return this.catchUp(target, maxBytes);
+        }
+        this.size = { cols: event.cols, rows: event.rows };
         this.appliedSeq = event.seq;
+        if (!this.reachSize(gradual)) break;
         continue;
       }
       if (this.parsed >= end || budget <= 0) break;
       const stop = Math.min(end, event ? event.offset : Infinity, this.parsed + budget);
       const view = this.ring.peek(this.parsed, stop - this.parsed);
       if (view === null || view.length === 0) break;
+      this.prepared = null; // the screen moves on: a sliced snapshot is no longer the latest
       writeSync(view);
       this.parsed += view.length;
       budget -= view.length;
@@ -347,13 +548,23 @@ export class ScreenModel {
     return (this.term as unknown as XtermInternals)._core?._inputHandler?._parser?.currentState ?? GROUND_STATE;
   }
 
-  /** Serialize with as much scrollback as fits in `maxSnapshotBytes`. */
+  /**
+   * Serialize with as much scrollback as fits in `maxSnapshotBytes` (and MAX_SCROLLBACK_CELLS).
+   * Each try serializes every cell of the screen again (a 1000×1000 screen: ~100 ms), so a snapshot
+   * over the limit is not cut by halving (up to 8 tries): the second try takes the scrollback the
+   * first one's bytes per line say will fit, and a screen too large by itself is sent as it is.
+   */
   private serializeBounded(): Buffer {
-    let lines = this.options.scrollback;
-    for (;;) {
+    const term = this.term!;
+    const cap = this.options.maxSnapshotBytes;
+    let lines = this.snapshotLines();
+    for (let attempt = 0; ; attempt++) {
       const data = Buffer.from(this.serializer!.serialize({ scrollback: lines }), 'utf8');
-      if (data.length <= this.options.maxSnapshotBytes || lines === 0) return data;
-      lines = lines > 8 ? Math.floor(lines / 2) : 0;
+      if (data.length <= cap || lines === 0) return data;
+      const perLine = data.length / (lines + term.rows);
+      const fitting = Math.max(0, Math.floor(cap / perLine) - term.rows);
+      // A third try only when the estimate (lines differ in length) still missed.
+      lines = attempt === 0 ? Math.min(fitting, lines - 1) : 0;
     }
   }
 
@@ -374,4 +585,9 @@ export class ScreenModel {
     this.idleTimer?.dispose();
     this.idleTimer = null;
   }
+}
+
+/** Rows of `cols` columns that make GROW_CELLS (at least 8). */
+function growRows(cols: number): number {
+  return Math.max(8, Math.floor(GROW_CELLS / cols));
 }

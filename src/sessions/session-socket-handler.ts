@@ -1,5 +1,8 @@
+import { performance } from 'node:perf_hooks';
 import { ProtocolCodec } from '@tunnelforge/client';
 import { actorOf, type Logger, type WsConnection, type WsHandler } from '../plugin-api';
+import { checkClientFrame } from './client-frame-limits';
+import { ErrorBudget } from './error-budget';
 import type { PtySessionManager } from './pty-session-manager';
 import { decodeClientMessage, type ClientMessage } from './client-message';
 import { SessionErrors } from './session-errors';
@@ -7,9 +10,13 @@ import { SizeArbiter, type TerminalSize } from './size-arbiter';
 import { StreamClient } from './stream-client';
 import type { TerminalSession } from './terminal-session';
 
+/** Protocol errors forgiven per second (see ErrorBudget). */
+const ERRORS_FORGIVEN_PER_SECOND = 1;
+
 /** Per-connection protocol state. */
 interface ConnectionState {
-  errorsInARow: number;
+  /** Errors this connection may still make before it is closed with 4400. */
+  errors: ErrorBudget;
   session: TerminalSession | null;
   client: StreamClient | null;
 }
@@ -17,8 +24,10 @@ interface ConnectionState {
 /**
  * WebSocket protocol v1 (docs/protocol.md) on one endpoint: decodes frames, checks roles, and
  * drives the session streams. A connection is attached to at most one session at a time. Every
- * error is answered with an ERROR frame and the connection stays usable, until
- * `maxProtocolErrors` errors in a row close it with 4400.
+ * error is answered with an ERROR frame and the connection stays usable, until its error budget
+ * (`maxProtocolErrors` in a burst, one more per second; an oversized control frame costs ten) is
+ * spent: then it is closed with 4400 and that is logged, once. Control frames over their size
+ * limit (client-frame-limits.ts) are refused before they are decoded.
  */
 export class SessionSocketHandler implements WsHandler {
   /** Close code for a client that keeps sending invalid frames. */
@@ -31,19 +40,31 @@ export class SessionSocketHandler implements WsHandler {
     private readonly manager: PtySessionManager,
     private readonly log: Logger,
     private readonly maxProtocolErrors: number,
+    /** Monotonic milliseconds (the error budget's refill). */
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   open(connection: WsConnection): void {
-    this.states.set(connection, { errorsInARow: 0, session: null, client: null });
+    this.states.set(connection, this.newState());
+  }
+
+  /** Before the transport copies a frame: refuse (and answer) what must not be decoded. */
+  refuse(connection: WsConnection, data: Buffer, isBinary: boolean): boolean {
+    const refused = isBinary ? checkClientFrame(data) : null;
+    if (refused === null) return false;
+    if (!connection.closed) this.fail(connection, this.stateOf(connection), refused.code, refused.message, refused.cost);
+    return true;
   }
 
   message(connection: WsConnection, data: Buffer, isBinary: boolean): void {
     const state = this.stateOf(connection);
+    if (connection.closed) return;
+    // Transports that do not call refuse() first: the same checks, before decoding.
+    if (this.refuse(connection, data, isBinary)) return;
     const message = decodeClientMessage(data, isBinary);
     try {
       const error = this.handle(connection, state, message);
-      if (error === null) state.errorsInARow = 0;
-      else this.fail(connection, state, error.code, error.message);
+      if (error !== null) this.fail(connection, state, error.code, error.message);
     } catch (error) {
       const known = error as { code?: unknown; message?: unknown };
       if (typeof known.code === 'string' && known.code.startsWith('TF_ERR_')) {
@@ -125,11 +146,16 @@ export class SessionSocketHandler implements WsHandler {
     }
   }
 
-  private fail(connection: WsConnection, state: ConnectionState, code: string, message: string): void {
-    state.errorsInARow++;
+  private fail(connection: WsConnection, state: ConnectionState, code: string, message: string, cost = 1): void {
     if (connection.closed) return;
     connection.send(ProtocolCodec.error(code, message), true);
-    if (state.errorsInARow >= this.maxProtocolErrors) connection.close(SessionSocketHandler.ABUSE_CLOSE_CODE, 'too many protocol errors');
+    if (state.errors.spend(cost)) return;
+    // Logged here only: the connection closes, so this happens once per connection.
+    const { principal } = connection;
+    this.log.warn('websocket closed: too many protocol errors', {
+      connection: connection.id, principal: principal.id, role: principal.role, via: principal.via, remoteAddress: connection.remoteAddress, lastError: code,
+    });
+    connection.close(SessionSocketHandler.ABUSE_CLOSE_CODE, 'too many protocol errors');
   }
 
   private detach(connection: WsConnection, state: ConnectionState): void {
@@ -160,10 +186,14 @@ export class SessionSocketHandler implements WsHandler {
     let state = this.states.get(connection);
     if (state === undefined) {
       // Transports call open() first; be robust if one does not.
-      state = { errorsInARow: 0, session: null, client: null };
+      state = this.newState();
       this.states.set(connection, state);
     }
     return state;
+  }
+
+  private newState(): ConnectionState {
+    return { errors: new ErrorBudget(this.maxProtocolErrors, ERRORS_FORGIVEN_PER_SECOND, this.now), session: null, client: null };
   }
 }
 

@@ -32,6 +32,15 @@ const inputBody = z.union([
 const resizeBody = z.strictObject({ cols: size('Columns'), rows: size('Rows') });
 const idParams = z.object({ id: z.string().describe('Session id') });
 
+/**
+ * Body caps that fit each route (the transport's default is 1 MiB): a rename or a resize is a few
+ * bytes, a create carries argv and environment, only input may be large (a paste, as INPUT frames).
+ * Routes without a body take at most the small cap.
+ */
+const SMALL_BODY_BYTES = 4 * 1024;
+const CREATE_BODY_BYTES = 256 * 1024;
+const INPUT_BODY_BYTES = 1024 * 1024;
+
 /** A principal bound to one session (a share link) sees only that one. */
 function canSee(principal: Principal | null, id: string): boolean {
   return principal?.sessionId === undefined || principal.sessionId === id;
@@ -52,7 +61,7 @@ function visibleSession(manager: PtySessionManager, request: { params: { id: str
 export function registerSessionsRoutes(http: HttpRoutes, manager: PtySessionManager, events: EventBus): Disposable {
   const registered: Disposable[] = [];
   const add = <S extends RouteSchema>(route: RouteDefinition<S> & { doc: RouteDoc }): void => {
-    registered.push(http.add({ ...route, doc: { tags: ['sessions'], ...route.doc } }));
+    registered.push(http.add({ maxBodyBytes: SMALL_BODY_BYTES, ...route, doc: { tags: ['sessions'], ...route.doc } }));
   };
   const notFound = { 404: 'No such session (TF_ERR_SESSION_NOT_FOUND)' };
 
@@ -69,6 +78,7 @@ export function registerSessionsRoutes(http: HttpRoutes, manager: PtySessionMana
     method: 'POST',
     path: '/api/sessions',
     access: 'writer',
+    maxBodyBytes: CREATE_BODY_BYTES,
     schema: { body: createBody, response: sessionInfoSchema },
     doc: {
       summary: 'Create a session (command defaults to the login shell)',
@@ -131,6 +141,7 @@ export function registerSessionsRoutes(http: HttpRoutes, manager: PtySessionMana
     method: 'POST',
     path: '/api/sessions/:id/input',
     access: 'writer',
+    maxBodyBytes: INPUT_BODY_BYTES,
     schema: { params: idParams, body: inputBody },
     doc: {
       summary: 'Type text or a named key into the session',

@@ -283,6 +283,7 @@ function localPty(init: TerminalSessionInit): PtyFactory {
       onExit: events.onExit,
     });
     if (!pty.tailDrain) init.log.warn('node-pty internals changed: output tails at exit may be lost', { session: init.id });
+    if (!pty.slaveHeld && process.platform !== 'win32') init.log.warn('node-pty internals changed: a program that closes its stdio will be hung up', { session: init.id });
     return pty;
   };
 }

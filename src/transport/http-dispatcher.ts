@@ -7,6 +7,7 @@ import { authorize } from './auth-chain';
 import { HttpExchange, isJsonContentType, parseJsonBody, readBody, snapshotRequest, type RequestSnapshot } from './http-exchange';
 import { errorResponse, securityHeaders, sendResponse, toErrorResponse } from './http-response';
 import { invokeSafely, reportLastResort } from './invoke-safely';
+import { JsonShapeScanner } from './json-shape-scanner';
 import { checkHttpOrigin, corsHeaders } from './origin-policy';
 import type { GateHolder } from './request-gate';
 import { validateRequest } from './request-validation';
@@ -105,7 +106,14 @@ export class HttpDispatcher {
         exchange.bodyPending = true;
         return this.finish(exchange, request, started, errorResponse(415, 'TF_ERR_UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be application/json'), cors);
       }
-      body = readBody(exchange, limit, () => this.finish(exchange, request, started, tooLarge(), cors));
+      // Nesting and key count are checked on the bytes as they arrive, before JSON.parse ever sees them.
+      const shape = new JsonShapeScanner({ maxDepth: this.config.maxJsonDepth, maxKeys: this.config.maxJsonKeys });
+      body = readBody(exchange, {
+        limit,
+        onTooLarge: () => this.finish(exchange, request, started, tooLarge(), cors),
+        inspect: (chunk) => shape.feed(chunk),
+        onRefused: () => this.finish(exchange, request, started, errorResponse(400, 'TF_ERR_JSON_TOO_COMPLEX', `Request body refused: ${shape.problem}`), cors),
+      });
     }
     this.complete(exchange, request, started, entry, lookup.params, body, cors).catch((error: unknown) => reportLastResort(this.log, 'http request', { path: request.path }, error));
   }

@@ -162,13 +162,26 @@ export class HttpExchange {
   }
 }
 
+/** What {@link readBody} refuses, and how it says so. */
+export interface BodyLimits {
+  /** Most bytes accepted. */
+  limit: number;
+  /** The total passed `limit` (answer 413 and close the connection). */
+  onTooLarge(): void;
+  /** Looks at each chunk as it arrives; false refuses the body (a JSON nesting or key limit). */
+  inspect?(chunk: Buffer): boolean;
+  /** `inspect` refused the body (answer 400 and close the connection). */
+  onRefused?(): void;
+}
+
 /**
  * Reads a request body into memory, never more than `limit` bytes: the moment the total passes the
- * limit `onTooLarge` runs (to answer 413 and close the connection) and reading stops. Resolves with
- * the body, or `null` when it was too large or the client went away. Must be called synchronously
- * inside the uWS handler: uWS drops data that arrives before `onData` is attached.
+ * limit `onTooLarge` runs (to answer 413 and close the connection) and reading stops; the same when
+ * `inspect` refuses a chunk (`onRefused`). Resolves with the body, or `null` when it was refused or
+ * the client went away. Must be called synchronously inside the uWS handler: uWS drops data that
+ * arrives before `onData` is attached.
  */
-export function readBody(exchange: HttpExchange, limit: number, onTooLarge: () => void): Promise<Buffer | null> {
+export function readBody(exchange: HttpExchange, { limit, onTooLarge, inspect, onRefused }: BodyLimits): Promise<Buffer | null> {
   exchange.bodyPending = true;
   return new Promise((resolve) => {
     let chunks: Buffer[] = [];
@@ -191,7 +204,15 @@ export function readBody(exchange: HttpExchange, limit: number, onTooLarge: () =
         return;
       }
       // Copy: uWS neuters the ArrayBuffer when this callback returns.
-      if (chunk.byteLength > 0) chunks.push(Buffer.from(new Uint8Array(chunk)));
+      const copy = Buffer.from(new Uint8Array(chunk));
+      if (inspect !== undefined && !inspect(copy)) {
+        done = true;
+        chunks = [];
+        onRefused?.();
+        resolve(null);
+        return;
+      }
+      if (chunk.byteLength > 0) chunks.push(copy);
       if (isLast) {
         done = true;
         exchange.bodyPending = false;

@@ -26,6 +26,13 @@ export const TransportConfig = z.strictObject({
   /** Largest accepted HTTP request body; a route may set its own `maxBodyBytes`. */
   maxBodyBytes: z.number().int().positive().default(MiB),
   /**
+   * Deepest nesting of objects and arrays in a JSON request body, checked on the raw bytes before
+   * parsing (a 1 MiB body of nested brackets blocked the event loop for ~270 ms in JSON.parse).
+   */
+  maxJsonDepth: z.number().int().min(1).max(512).default(32),
+  /** Most object keys plus array elements in a JSON request body, checked the same way. */
+  maxJsonKeys: z.number().int().min(1).default(10_000),
+  /**
    * Hard ceiling on an incoming WebSocket frame, enforced by uWS itself (it cuts the connection,
    * 1006). Routes set lower limits (`maxPayloadBytes`) that close cleanly with 1009, so keep this
    * above them: frames between the two get the clear error.

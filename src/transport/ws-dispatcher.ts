@@ -151,9 +151,17 @@ export class WsDispatcher {
     const connection = data.connection;
     if (connection === null || connection.closed) return;
     if (message.byteLength > data.route.maxPayloadBytes) return connection.close(1009, 'Message too big');
+    const handler = data.route.definition.handler;
+    if (handler.refuse !== undefined) {
+      // A view, not a copy: frames the handler refuses (an oversized control frame) cost no copy.
+      const view = Buffer.from(message);
+      let refused = false;
+      invokeSafely(this.log, 'websocket refuse handler', { path: data.path }, () => (refused = handler.refuse?.(connection, view, isBinary) === true));
+      if (refused || connection.closed) return;
+    }
     // Copy: uWS neuters the ArrayBuffer when this callback returns, and handlers may keep the data.
     const copy = Buffer.from(new Uint8Array(message));
-    invokeSafely(this.log, 'websocket message handler', { path: data.path }, () => data.route.definition.handler.message(connection, copy, isBinary));
+    invokeSafely(this.log, 'websocket message handler', { path: data.path }, () => handler.message(connection, copy, isBinary));
   }
 
   private drain(ws: uWS.WebSocket<WsUserData>): void {
@@ -172,7 +180,9 @@ export class WsDispatcher {
     this.connections.delete(connection);
     data.route.connections.delete(connection);
     const reason = Buffer.from(new Uint8Array(message)).toString('utf8');
-    this.log.debug('websocket closed', { path: data.path, id: connection.id, code });
+    // 1006 is uWS dropping the connection itself, e.g. "Received invalid UTF-8" for a text frame
+    // that is not UTF-8 (uWS checks that before any handler runs): the reason says why.
+    this.log.debug('websocket closed', { path: data.path, id: connection.id, code, ...(code === 1006 && reason !== '' ? { reason } : {}) });
     const handler = data.route.definition.handler;
     if (connection.opened && handler.close !== undefined) {
       invokeSafely(this.log, 'websocket close handler', { path: data.path }, () => handler.close?.(connection, code, reason));

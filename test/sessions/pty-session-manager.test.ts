@@ -201,4 +201,15 @@ describe('SpawnQueue', () => {
     expect(ran).toEqual([1, 2, 3]);
     await expect(queue.run(() => { throw new Error('boom'); })).rejects.toThrow('boom');
   });
+
+  it('gives the event loop twice as long as the last spawn blocked it before the next one', async () => {
+    const queue = new SpawnQueue();
+    const block = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until) { /* a fork of a big process */ }
+      return performance.now();
+    };
+    const ends = await Promise.all([queue.run(() => block(20)), queue.run(() => performance.now())]);
+    expect(ends[1] - ends[0]).toBeGreaterThanOrEqual(39); // 2 × 20 ms
+  });
 });

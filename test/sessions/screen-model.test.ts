@@ -228,6 +228,74 @@ describe('ScreenModel', () => {
     model.dispose();
   });
 
+  it('prepares a huge screen in slices: a new emulator grows a step per turn, the snapshot is serialized a few ms per turn', async () => {
+    const { ring, resizes, model } = setup({ cols: 1000, rows: 300, scrollback: 0 }); // 300,000 cells
+    ring.append(Buffer.from(colorful(400)));
+    let turns = 0;
+    let done = false;
+    const preparing = model.prepare().then(() => (done = true));
+    // Grown and parsed over several turns...
+    while (!done && model.parsedOffset < ring.end) {
+      await turn();
+      turns++;
+    }
+    expect(turns).toBeGreaterThan(3); // not one block
+    // ...then serialized over several more: output that arrives meanwhile is not parsed into it...
+    const end = ring.end;
+    ring.append(Buffer.from('\x1b[1mwritten while serializing\x1b[0m\r\n'));
+    model.noteOutput();
+    await preparing;
+    const snapshot = model.snapshot();
+    expect(snapshot.offset).toBe(end);
+    expect([snapshot.cols, snapshot.rows]).toEqual([1000, 300]);
+    // ...it follows as OUTPUT from the snapshot's offset: the client ends with the same screen.
+    const view = await clientView(snapshot, ring, resizes);
+    expect(lines(view).at(-2)).toBe('written while serializing');
+    expect(lines(view).map((line) => line.replace(/ +$/, ''))).toEqual(model.text().split('\n'));
+    view.dispose();
+    model.dispose();
+  });
+
+  it('a width change of a huge screen starts the emulator afresh at the resize instead of reflowing every line', async () => {
+    const { clock, ring, resizes, model } = setup({ cols: 400, rows: 300, scrollback: 0 });
+    ring.append(Buffer.from(colorful(400)));
+    await model.prepare();
+    const first = model.snapshot();
+    expect(model.text()).toContain('line 399');
+    resizes.record(ring.end, 399, 300);
+    ring.append(Buffer.from('redrawn after the resize\r\n'));
+    // Within a second, attaching again reuses the huge snapshot (the output since follows as OUTPUT).
+    await model.prepare();
+    expect(model.snapshot()).toBe(first);
+    await clock.advance(1000);
+    await model.prepare();
+    const snapshot = model.snapshot();
+    expect([snapshot.cols, snapshot.rows]).toEqual([399, 300]);
+    expect(model.text()).toContain('redrawn after the resize');
+    expect(model.text()).not.toContain('line 399'); // the old screen is gone (a full-screen program redraws)
+    const view = await clientView(snapshot, ring, resizes);
+    expect(lines(view).map((line) => line.replace(/ +$/, ''))).toEqual(model.text().split('\n'));
+    view.dispose();
+    model.dispose();
+  });
+
+  it('builds at most one huge snapshot per second, even when a flood made the last one stale at once', async () => {
+    const { clock, ring, model } = setup({ cols: 1000, rows: 100, scrollback: 0, capacity: 64 * 1024 });
+    ring.append(Buffer.from(colorful(100)));
+    await model.prepare();
+    const first = model.snapshot();
+    ring.append(Buffer.from(colorful(3000))); // the flood: the snapshot's offset left the ring
+    expect(first.offset).toBeLessThan(ring.start);
+    let done = false;
+    const again = model.prepare().then(() => (done = true));
+    for (let i = 0; i < 20; i++) await turn();
+    expect(done).toBe(false); // waits out the interval instead of serializing again at once
+    await clock.advance(1000);
+    await again;
+    expect(model.snapshot().offset).toBeGreaterThanOrEqual(ring.start);
+    model.dispose();
+  });
+
   it('text() gives the visible lines with trailing spaces trimmed', () => {
     const { ring, model } = setup({ cols: 20, rows: 3 });
     ring.append(Buffer.from('a   \r\n  b  \r\nc'));
@@ -249,6 +317,9 @@ describe('ScreenModel', () => {
     await turn();
     expect(model.parsedOffset).toBe(0);
     await clock.advance(10);
+    // In slices of 32 KiB, one per event-loop turn (a few ms each): ~40 KB take two turns.
+    await turn();
+    expect(model.parsedOffset).toBeGreaterThan(0);
     await turn();
     expect(model.parsedOffset).toBe(ring.end);
     model.dispose();

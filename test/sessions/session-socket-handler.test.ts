@@ -1,8 +1,9 @@
 import { Opcode, ProtocolCodec } from '@tunnelforge/client';
+import { SessionSocketHandler } from '../../src/sessions/session-socket-handler';
 import { BASH, createSessionsHarness } from '../helpers/sessions-harness';
 import { TerminalClient } from '../helpers/terminal-client';
 import { waitFor } from '../helpers/wait-for';
-import type { MemoryWsConnection } from '../helpers/memory-ws-connection';
+import { MemoryWsConnection } from '../helpers/memory-ws-connection';
 
 describe('SessionSocketHandler (protocol v1)', () => {
   const h = createSessionsHarness({ exitedRetentionMs: 0, maxProtocolErrors: 50 });
@@ -96,15 +97,49 @@ describe('SessionSocketHandler (protocol v1)', () => {
     await h.manager.remove(other.id);
   });
 
-  it('closes with 4400 after too many protocol errors in a row; a good frame resets the count', () => {
+  it('closes with 4400 once its error budget is spent: PINGs and good frames do not refill it; logged once', () => {
     const c = open();
-    for (let i = 0; i < 49; i++) h.send(c.connection, Buffer.from([0x99]));
-    h.send(c.connection, ProtocolCodec.ping());
-    for (let i = 0; i < 49; i++) h.send(c.connection, Buffer.from([0x99]));
+    const warnings = () => h.log.entries.filter((e) => e.msg === 'websocket closed: too many protocol errors' && e.fields.connection === c.connection.id);
+    for (let i = 0; i < 49; i++) {
+      h.send(c.connection, Buffer.from([0x99]));
+      h.send(c.connection, ProtocolCodec.ping());
+    }
     expect(c.connection.closed).toBe(false);
     h.send(c.connection, Buffer.from([0x99]));
     expect(c.connection.closed).toBe(true);
     expect(c.connection.closeCode).toBe(4400);
+    h.send(c.connection, Buffer.from([0x99])); // ignored once closed
+    expect(warnings()).toHaveLength(1);
+    expect(warnings()[0].fields).toMatchObject({ lastError: 'TF_ERR_UNKNOWN_OPCODE', role: 'writer' });
+  });
+
+  it('refuses an oversized control frame before decoding it (TF_ERR_FRAME_TOO_LARGE, costs ten errors), and nested ATTACH JSON at any size', () => {
+    const c = open();
+    const nested = Buffer.concat([Buffer.from([Opcode.ATTACH]), Buffer.alloc(8192, '['), Buffer.alloc(8192, ']')]);
+    for (let i = 0; i < 4; i++) expectError(c, nested, 'TF_ERR_FRAME_TOO_LARGE');
+    h.send(c.connection, nested);
+    expect(c.connection.closeCode).toBe(4400);
+    // Within the size cap, nested JSON is still never parsed: ATTACH takes a flat object (an ordinary, cheap error).
+    const d = open();
+    expectError(d, Buffer.concat([Buffer.from([Opcode.ATTACH]), Buffer.alloc(2048, '['), Buffer.alloc(2048, ']')]), 'TF_ERR_BAD_FRAME');
+    expectError(d, Buffer.concat([Buffer.from([Opcode.ATTACH]), Buffer.from(JSON.stringify({ sessionId: { nested: true } }))]), 'TF_ERR_BAD_FRAME');
+    expectError(d, Buffer.concat([Buffer.from([Opcode.ATTACH]), Buffer.from(JSON.stringify({ sessionId: 'nope' }))]), 'TF_ERR_SESSION_NOT_FOUND');
+    expectError(d, Buffer.concat([Buffer.from([Opcode.PING]), Buffer.alloc(300)]), 'TF_ERR_BAD_FRAME');
+  });
+
+  it('forgives one error a second: a client that errs now and then is never closed', () => {
+    let now = 0;
+    const handler = new SessionSocketHandler(h.manager, h.log, 50, () => now);
+    const connection = new MemoryWsConnection();
+    handler.open(connection);
+    for (let i = 0; i < 500; i++) {
+      handler.message(connection, Buffer.from([0x99]), true);
+      now += 1000;
+    }
+    expect(connection.closed).toBe(false);
+    for (let i = 0; i < 50; i++) handler.message(connection, Buffer.from([0x99]), true);
+    expect(connection.closeCode).toBe(4400);
+    handler.close(connection);
   });
 
   it('DETACH stops the stream; ATTACH again resumes from an offset', async () => {

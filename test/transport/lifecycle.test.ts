@@ -60,6 +60,8 @@ describe('TransportConfig', () => {
   test('defaults are the documented safe values', () => {
     expect(TransportConfig.parse({})).toEqual({
       maxBodyBytes: 1024 * 1024,
+      maxJsonDepth: 32,
+      maxJsonKeys: 10_000,
       maxWsPayloadBytes: 4 * 1024 * 1024,
       wsMaxBackpressure: 64 * 1024 * 1024,
       idleTimeoutSec: 120,

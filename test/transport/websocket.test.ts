@@ -95,6 +95,40 @@ describe('UwsServer WebSocket upgrades', () => {
     route.dispose();
   });
 
+  test('refuse() sees each frame before it is copied: a refused frame never reaches message(); a throwing refuse() refuses nothing', async () => {
+    const seen: string[] = [];
+    const route = s.server.add({
+      path: '/ws/gate',
+      access: 'viewer',
+      handler: {
+        refuse: (c, data) => {
+          if (data[0] === 0x66) throw new Error('refuse exploded');
+          if (data[0] !== 0x21) return false;
+          c.send(Buffer.from(`refused ${data.length}`), false);
+          return true;
+        },
+        message: (c, data) => {
+          seen.push(data.toString());
+          c.send(data, false);
+        },
+      },
+    });
+    const socket = await connectWs(`${s.wsUrl}/ws/gate`, { headers: auth('viewer-token') });
+    let reply = nextMessage(socket);
+    socket.send(Buffer.concat([Buffer.from('!'), Buffer.alloc(100_000)]));
+    expect((await reply).data.toString()).toBe('refused 100001');
+    reply = nextMessage(socket);
+    socket.send(Buffer.from('fine'));
+    expect((await reply).data.toString()).toBe('fine');
+    reply = nextMessage(socket);
+    socket.send(Buffer.from('f-word'));
+    expect((await reply).data.toString()).toBe('f-word');
+    expect(seen).toEqual(['fine', 'f-word']);
+    expect(s.log.lines.some((l) => l.level === 'error' && l.fields.error === 'refuse exploded')).toBe(true);
+    socket.close();
+    route.dispose();
+  });
+
   test('a frame above the route limit closes the socket with 1009', async () => {
     const route = s.server.add({ path: '/ws/small', access: 'viewer', maxPayloadBytes: 1024, handler: { message: (c, d) => c.send(d) } });
     const socket = await connectWs(`${s.wsUrl}/ws/small`, { headers: auth('viewer-token') });

@@ -70,6 +70,7 @@ export function addSessionRoutes(http: HttpRoutes, { agent, tokens, password, au
       http.add({
         method: 'POST',
         path: '/api/auth/logout',
+        maxBodyBytes: 4096, // takes no body
         access: 'viewer',
         doc: { summary: 'Revoke the access token presented and its login session (refresh tokens included)', tags: ['auth'], status: 204 },
         async handler(request) {

@@ -57,6 +57,7 @@ export function addShareRoutes(http: HttpRoutes, deps: ShareRouteDeps): Disposab
     http.add({
       method: 'DELETE',
       path: '/api/shares/:id',
+      maxBodyBytes: 4096, // takes no body
       access: 'writer',
       schema: { params: z.object({ id: z.string().describe('Share id') }) },
       doc: { summary: 'Revoke a share link', tags: ['auth', 'sessions'], status: 204, errors: { 404: 'No such share (TF_ERR_NOT_FOUND)' } },

@@ -46,6 +46,7 @@ export function addTokenRoutes(http: HttpRoutes, tokens: ApiTokens, now: () => n
     http.add({
       method: 'DELETE',
       path: '/api/tokens/:id',
+      maxBodyBytes: 4096, // takes no body
       access: 'admin',
       schema: { params: z.object({ id: z.string().describe('Token id') }) },
       doc: { summary: 'Revoke an API token', tags: ['auth'], status: 204, errors: { 404: 'No such token (TF_ERR_NOT_FOUND)' } },

@@ -1,5 +1,6 @@
 import { atomicWriteFile } from '../shared/atomic-write-file';
 import { readTextFile } from '../shared/read-text-file';
+import { removeStaleTempFiles } from '../shared/remove-stale-temp-files';
 import { AuthState, emptyAuthState } from './auth-state';
 
 /**
@@ -28,6 +29,7 @@ export class AuthStateStore {
    * empty would bring revoked tokens back to life.
    */
   async load(): Promise<void> {
+    await removeStaleTempFiles(this.file);
     const text = await readTextFile(this.file);
     if (text === null) {
       this.state = emptyAuthState();

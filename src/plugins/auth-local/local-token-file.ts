@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
+import { atomicWriteFile } from '../shared/atomic-write-file';
+import { removeStaleTempFiles } from '../shared/remove-stale-temp-files';
 
 /** Prefix that marks local tokens, so other authenticators can tell them apart. */
 export const LOCAL_TOKEN_PREFIX = 'tfl_';
@@ -12,6 +14,7 @@ const TOKEN_PATTERN = /^tfl_[A-Za-z0-9_-]{43}$/;
  */
 export async function ensureLocalToken(file: string): Promise<{ token: string; created: boolean; tightened: boolean }> {
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  await removeStaleTempFiles(file);
   try {
     const [content, info] = await Promise.all([readFile(file, 'utf8'), stat(file)]);
     const token = content.trim();
@@ -24,8 +27,7 @@ export async function ensureLocalToken(file: string): Promise<{ token: string; c
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   const token = LOCAL_TOKEN_PREFIX + randomBytes(32).toString('base64url');
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, token + '\n', { mode: 0o600 });
-  await rename(tmp, file);
+  // Atomic (temp file created 0600, flushed, renamed): a crash never leaves a half-written token.
+  await atomicWriteFile(file, token + '\n');
   return { token, created: true, tightened: false };
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { atomicWriteFile } from '../shared/atomic-write-file';
 import { readTextFile } from '../shared/read-text-file';
+import { removeStaleTempFiles } from '../shared/remove-stale-temp-files';
 import { hashPassword, parsePasswordHash } from './password-hash';
 import { passwordVersion } from './password-version';
 import type { PasswordUser } from './password-user';
@@ -20,6 +21,8 @@ export const INITIAL_PASSWORD_FILE = 'initial-admin-password';
 export async function ensureInitialAdmin(dataDir: string): Promise<{ user: PasswordUser; created: boolean; passwordFile: string; passwordFileExists: boolean }> {
   const hashFile = path.join(dataDir, ADMIN_HASH_FILE);
   const passwordFile = path.join(dataDir, INITIAL_PASSWORD_FILE);
+  await removeStaleTempFiles(hashFile);
+  await removeStaleTempFiles(passwordFile);
   const stored = await readTextFile(hashFile);
   if (stored !== null) {
     let passwordHash: unknown;

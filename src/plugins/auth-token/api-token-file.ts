@@ -4,6 +4,7 @@ import { z, type Role } from '../../plugin-api';
 import type { ApiTokenInfo } from '../shared/api-tokens';
 import { atomicWriteFile } from '../shared/atomic-write-file';
 import { readTextFile } from '../shared/read-text-file';
+import { removeStaleTempFiles } from '../shared/remove-stale-temp-files';
 import { sha256Hex } from '../shared/sha256-hex';
 import { withFileLock } from '../shared/with-file-lock';
 import { newApiToken } from './api-token-format';
@@ -57,6 +58,18 @@ export class ApiTokenFile {
     return result.data.tokens;
   }
 
+  /**
+   * Remove what a crash left: temp files of interrupted writes (and of interrupted lock takeovers).
+   * A lock file itself needs no cleanup: the next writer takes it over once its owner is dead.
+   */
+  async removeLeftovers(): Promise<string[]> {
+    return [...(await removeStaleTempFiles(this.file)), ...(await removeStaleTempFiles(this.lockFile))];
+  }
+
+  private get lockFile(): string {
+    return `${this.file}.lock`;
+  }
+
   async list(): Promise<ApiTokenInfo[]> {
     return (await this.read()).map(toInfo);
   }
@@ -89,7 +102,7 @@ export class ApiTokenFile {
 
   private async update(change: (tokens: StoredApiToken[]) => StoredApiToken[]): Promise<void> {
     await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
-    return withFileLock(`${this.file}.lock`, async () => {
+    return withFileLock(this.lockFile, async () => {
       const tokens = change(await this.read());
       await atomicWriteFile(this.file, JSON.stringify({ version: 1, tokens }, null, 2) + '\n');
     });

@@ -31,6 +31,8 @@ export class ApiTokenRegistry implements ApiTokens {
     if (onRemoved) this.onRemoved = onRemoved;
     this.checkedAt = -Infinity;
     this.stamp = null;
+    const removed = await store.removeLeftovers();
+    if (removed.length > 0) log.info('removed temp files of interrupted writes', { files: removed });
     await this.refresh(0);
   }
 

@@ -38,7 +38,7 @@ export default definePlugin({
         agentInstanceId: ctx.agent.instanceId,
         onLost: (reason) => manager.hostLost(reason),
       });
-      link.claimDataDir();
+      await link.claimDataDir();
       manager.useHost(link);
       // Before the routes exist: a client never sees the list without the sessions that outlived the last agent.
       const adopted = await manager.adopt();

@@ -1,6 +1,7 @@
 import { chmod, stat } from 'node:fs/promises';
 import { atomicWriteFile } from './atomic-write-file';
 import { readTextFile } from './read-text-file';
+import { removeStaleTempFiles } from './remove-stale-temp-files';
 
 /** What {@link ensureSecretFile} found or made. */
 export interface SecretFile {
@@ -18,6 +19,7 @@ export interface SecretFile {
  * logs everyone out and may hide tampering.
  */
 export async function ensureSecretFile(file: string, generate: () => string, isValid: (value: string) => boolean): Promise<SecretFile> {
+  await removeStaleTempFiles(file);
   const content = await readTextFile(file);
   if (content !== null) {
     const value = content.trim();

@@ -27,6 +27,7 @@ export function addTunnelRoutes(routes: HttpRoutes, providers: readonly TunnelPr
     routes.add({
       method: 'POST',
       path: '/api/tunnels/:id/start',
+      maxBodyBytes: 4096, // takes no body
       access: 'admin',
       schema: { params: idParams, response: one },
       doc: {
@@ -51,6 +52,7 @@ export function addTunnelRoutes(routes: HttpRoutes, providers: readonly TunnelPr
     routes.add({
       method: 'POST',
       path: '/api/tunnels/:id/stop',
+      maxBodyBytes: 4096, // takes no body
       access: 'admin',
       schema: { params: idParams, response: one },
       doc: { summary: 'Stop a tunnel (idempotent; cancels a start in progress)', tags: ['tunnels'], errors: { 404: 'No such provider (TF_ERR_TUNNEL_NOT_FOUND)' } },

@@ -27,7 +27,7 @@ function writePrivate(file: string, content: string): void {
  * it outlives the agent), it owns the PTYs of that data dir's sessions and serves one agent at a
  * time on a private socket.
  */
-export function runSessionHost(argv: readonly string[]): void {
+export async function runSessionHost(argv: readonly string[]): Promise<void> {
   const at = argv.indexOf('--data-dir');
   const dataDir = at >= 0 ? argv[at + 1] : undefined;
   const log = createLogger({ level: (process.env.TUNNELFORGE_LOG_LEVEL as 'info' | undefined) ?? 'info', format: 'json' }).child({ component: 'session-host' });
@@ -37,7 +37,7 @@ export function runSessionHost(argv: readonly string[]): void {
   }
   const paths = hostPaths(dataDir);
   mkdirSync(path.dirname(paths.lock), { recursive: true, mode: 0o700 });
-  const lock = acquireOwnerLock(paths.lock);
+  const lock = await acquireOwnerLock(paths.lock);
   if (!lock.ok) {
     log.error('another session host serves this data dir', { pid: lock.owner.pid, dataDir });
     process.exit(EXIT_HOST_RUNNING);
@@ -93,4 +93,9 @@ export function runSessionHost(argv: readonly string[]): void {
   process.on('uncaughtException', (error) => log.error('uncaught exception in the session host', { error: error.stack ?? String(error) }));
 }
 
-if (require.main === module) runSessionHost(process.argv.slice(2));
+if (require.main === module) {
+  runSessionHost(process.argv.slice(2)).catch((error: unknown) => {
+    process.stderr.write(`session host failed to start: ${String(error)}\n`);
+    process.exit(1);
+  });
+}

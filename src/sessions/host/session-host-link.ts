@@ -38,9 +38,9 @@ export class SessionHostLink {
    * Throws `HostError` `TF_ERR_AGENT_RUNNING` naming the live agent's pid otherwise: two agents
    * must never drive one session host.
    */
-  claimDataDir(): void {
+  async claimDataDir(): Promise<void> {
     if (this.releaseLock) return;
-    const lock = acquireOwnerLock(hostPaths(this.options.dataDir).agentLock);
+    const lock = await acquireOwnerLock(hostPaths(this.options.dataDir).agentLock);
     if (!lock.ok) {
       throw new HostError('TF_ERR_AGENT_RUNNING', `another agent (pid ${lock.owner.pid}) runs with the data dir ${this.options.dataDir}; stop it first, or give this one its own --data-dir`);
     }
