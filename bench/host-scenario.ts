@@ -61,45 +61,7 @@ export async function sessionHostScenario(inProcess: BenchContext): Promise<Host
   const details: Record<string, unknown> = {};
   inProcess.details.sessionHost = details;
   try {
-    // Flood: the same payload through each, alternated so a load change hits both alike.
-    await agentFlood(ctx(hosted), inProcess.warmup, 1);
-    await agentFlood(inProcess, inProcess.warmup, 1);
-    const reps = inProcess.quick ? 3 : 5;
-    const ratios: number[] = [];
-    const rates = { hosted: [] as number[], inProcess: [] as number[] };
-    for (let i = 0; i < reps; i++) {
-      const pair: Record<string, number> = {};
-      for (const side of i % 2 === 0 ? ['hosted', 'inProcess'] as const : ['inProcess', 'hosted'] as const) {
-        await sleep(300);
-        const run = await agentFlood(side === 'hosted' ? ctx(hosted) : inProcess, inProcess.flood, 1);
-        checkFlood(inProcess, `session host flood (${side}) run ${i}`, run.results, inProcess.flood.bytes);
-        pair[side] = run.perClientMBps[0];
-        rates[side].push(run.perClientMBps[0]);
-      }
-      ratios.push(pair.hosted / pair.inProcess);
-    }
-    result.hostFloodRatio = round(median(ratios), 3);
-    details.flood = { hostedMBps: rates.hosted.map((r) => round(r)), inProcessMBps: rates.inProcess.map((r) => round(r)), pairRatios: ratios.map((r) => round(r, 3)) };
-    inProcess.log(`session host flood: ${round(median(rates.hosted))} MB/s hosted vs ${round(median(rates.inProcess))} MB/s in-process (ratio ${result.hostFloodRatio})`);
-
-    // Keystrokes: A B B A, averaged per side.
-    const keys = { hosted: [] as Headline[], inProcess: [] as Headline[] };
-    for (const side of ['inProcess', 'hosted', 'hosted', 'inProcess'] as const) {
-      keys[side].push(await keystrokeScenario(side === 'hosted' ? ctx(hosted) : { ...inProcess, details: {} }));
-    }
-    const mean = (list: Headline[], key: 'keystrokeP50Ms' | 'keystrokeP99Ms') => list.reduce((sum, h) => sum + Number(h[key]), 0) / list.length;
-    result.hostKeystrokeP50Ratio = round(mean(keys.hosted, 'keystrokeP50Ms') / mean(keys.inProcess, 'keystrokeP50Ms'), 3);
-    result.hostKeystrokeP99Ratio = round(mean(keys.hosted, 'keystrokeP99Ms') / mean(keys.inProcess, 'keystrokeP99Ms'), 3);
-    details.keystroke = { hosted: keys.hosted, inProcess: keys.inProcess };
-    inProcess.log(`session host keystroke: p50 ratio ${result.hostKeystrokeP50Ratio}, p99 ratio ${result.hostKeystrokeP99Ratio}`);
-
-    // Late join after 10 MiB: bytes and time to a usable screen.
-    const joinIn = await lateJoinScenario({ ...inProcess, details: {} });
-    const joinHosted = await lateJoinScenario(ctx(hosted));
-    result.hostLateJoinBytesRatio = round(Number(joinHosted.lateJoinBytes) / Number(joinIn.lateJoinBytes), 3);
-    result.hostLateJoinMsRatio = round(Number(joinHosted.lateJoinMs) / Number(joinIn.lateJoinMs), 3);
-    details.lateJoin = { hosted: joinHosted, inProcess: joinIn };
-
+    // Memory and adoption first: the host is fresh (no flood has grown its heap yet).
     // Idle memory per session: the agent (this process) plus, when hosted, the session host.
     const count = ADOPT_SESSIONS;
     const beforeIn = await settledMemory();
@@ -149,6 +111,45 @@ export async function sessionHostScenario(inProcess: BenchContext): Promise<Host
     inProcess.log(`adoption of ${count} sessions: ${result.adoptMs} ms (agent start ${round(startedMs, 0)} ms + attach all ${round(attachMs, 0)} ms)`);
     await clients[0].call('closeJob', { job: 'adopt' }, 30_000).catch(() => undefined);
     for (const id of hostedIds) await hosted.api('DELETE', `/api/sessions/${id}`).then(() => hosted!.api('DELETE', `/api/sessions/${id}`)).catch(() => undefined);
+    // Flood: the same payload through each, alternated so a load change hits both alike.
+    await agentFlood(ctx(hosted), inProcess.warmup, 1);
+    await agentFlood(inProcess, inProcess.warmup, 1);
+    const reps = inProcess.quick ? 3 : 5;
+    const ratios: number[] = [];
+    const rates = { hosted: [] as number[], inProcess: [] as number[] };
+    for (let i = 0; i < reps; i++) {
+      const pair: Record<string, number> = {};
+      for (const side of i % 2 === 0 ? ['hosted', 'inProcess'] as const : ['inProcess', 'hosted'] as const) {
+        await sleep(300);
+        const run = await agentFlood(side === 'hosted' ? ctx(hosted) : inProcess, inProcess.flood, 1);
+        checkFlood(inProcess, `session host flood (${side}) run ${i}`, run.results, inProcess.flood.bytes);
+        pair[side] = run.perClientMBps[0];
+        rates[side].push(run.perClientMBps[0]);
+      }
+      ratios.push(pair.hosted / pair.inProcess);
+    }
+    result.hostFloodRatio = round(median(ratios), 3);
+    details.flood = { hostedMBps: rates.hosted.map((r) => round(r)), inProcessMBps: rates.inProcess.map((r) => round(r)), pairRatios: ratios.map((r) => round(r, 3)) };
+    inProcess.log(`session host flood: ${round(median(rates.hosted))} MB/s hosted vs ${round(median(rates.inProcess))} MB/s in-process (ratio ${result.hostFloodRatio})`);
+
+    // Keystrokes: A B B A, averaged per side.
+    const keys = { hosted: [] as Headline[], inProcess: [] as Headline[] };
+    for (const side of ['inProcess', 'hosted', 'hosted', 'inProcess'] as const) {
+      keys[side].push(await keystrokeScenario(side === 'hosted' ? ctx(hosted) : { ...inProcess, details: {} }));
+    }
+    const mean = (list: Headline[], key: 'keystrokeP50Ms' | 'keystrokeP99Ms') => list.reduce((sum, h) => sum + Number(h[key]), 0) / list.length;
+    result.hostKeystrokeP50Ratio = round(mean(keys.hosted, 'keystrokeP50Ms') / mean(keys.inProcess, 'keystrokeP50Ms'), 3);
+    result.hostKeystrokeP99Ratio = round(mean(keys.hosted, 'keystrokeP99Ms') / mean(keys.inProcess, 'keystrokeP99Ms'), 3);
+    details.keystroke = { hosted: keys.hosted, inProcess: keys.inProcess };
+    inProcess.log(`session host keystroke: p50 ratio ${result.hostKeystrokeP50Ratio}, p99 ratio ${result.hostKeystrokeP99Ratio}`);
+
+    // Late join after 10 MiB: bytes and time to a usable screen.
+    const joinIn = await lateJoinScenario({ ...inProcess, details: {} });
+    const joinHosted = await lateJoinScenario(ctx(hosted));
+    result.hostLateJoinBytesRatio = round(Number(joinHosted.lateJoinBytes) / Number(joinIn.lateJoinBytes), 3);
+    result.hostLateJoinMsRatio = round(Number(joinHosted.lateJoinMs) / Number(joinIn.lateJoinMs), 3);
+    details.lateJoin = { hosted: joinHosted, inProcess: joinIn };
+
     details.hostedScenarioDetails = hostedDetails;
     return result;
   } finally {
