@@ -25,3 +25,4 @@ export * from './tunnel-supervision-config';
 export * from './require-executable';
 export * from './get-local-json';
 export * from './watch-public-url';
+export * from './parse-byte-range';
