@@ -8,6 +8,7 @@ import authToken from '../plugins/auth-token';
 import authWsTicket from '../plugins/auth-ws-ticket';
 import coreHttp from '../plugins/core-http';
 import coreSessions from '../plugins/core-sessions';
+import files from '../plugins/files';
 import monitorApi from '../plugins/monitor-api';
 import monitorSystem from '../plugins/monitor-system';
 import powerLinux from '../plugins/power-linux';
@@ -26,5 +27,5 @@ export const FIRST_PARTY_PACKAGES = [
 
 /** Plugins compiled into the agent. They use exactly the public plugin contract. */
 export function builtinPlugins(): PluginDefinition<any>[] {
-  return [coreHttp, coreSessions, authJwt, authToken, authLocal, authWsTicket, authNone, authPassword, authApi, powerLinux, powerNoop, powerPolicy, tunnelsApi, monitorSystem, monitorApi, webUi];
+  return [coreHttp, coreSessions, authJwt, authToken, authLocal, authWsTicket, authNone, authPassword, authApi, powerLinux, powerNoop, powerPolicy, tunnelsApi, monitorSystem, monitorApi, files, webUi];
 }

@@ -1,5 +1,6 @@
 import type { Role } from './authenticator';
 import { defineEvent } from './define-event';
+import { DirectoryCreated, FileDeleted, FileRenamed, FileUploaded } from './file-events';
 import type { MonitorSample } from './monitor';
 import type { PowerView } from './power-view';
 import type { SessionInfo } from './session-manager';
@@ -56,6 +57,7 @@ export const MonitorSampled = defineEvent<{ time: string; samples: Array<Pick<Mo
 export const BUILTIN_EVENTS = [
   SessionCreated, SessionRenamed, SessionResized, SessionExited, SessionRemoved, SessionAttached, SessionDetached,
   ServerListening, AgentReady, AgentStopping, PowerChanged, TunnelStatusChanged, MonitorSampled,
+  FileUploaded, DirectoryCreated, FileRenamed, FileDeleted,
 ] as const;
 
 /** Reduce a principal to the {@link Actor} events carry. */
