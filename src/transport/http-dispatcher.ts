@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
+import { parse as parseContentType } from 'content-type';
 import type * as uWS from 'uWebSockets.js';
 import type { Authenticator } from '../plugin-api/authenticator';
 import type { Logger } from '../plugin-api/core-services';
@@ -231,10 +232,18 @@ export class HttpDispatcher {
   }
 }
 
-/** A streamed body's media type must be one the route accepts (415 otherwise); no body needs no type. */
+/**
+ * A streamed body's media type must be one the route accepts (415 otherwise); no body needs no type.
+ * Parsed with the `content-type` library (RFC 9110 grammar): a malformed header is not a media type.
+ */
 function checkStreamedMediaType(route: RouteDefinition, contentType: string | undefined, present: boolean): void {
   if (!present) return;
-  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  let type = '';
+  try {
+    type = parseContentType(contentType ?? '').type;
+  } catch {
+    // not a media type: refused below
+  }
   const accepted = route.streamBody?.accept ?? [];
   if (!accepted.includes(type)) throw new HttpError(415, 'TF_ERR_UNSUPPORTED_MEDIA_TYPE', `Request bodies here must be ${accepted.join(' or ')}`);
 }

@@ -211,6 +211,9 @@ describe('streamed request bodies and responses', () => {
     const viewer = await fetch(`${s.url}/upload`, { method: 'POST', body: 'x', headers: { ...auth('viewer-token'), 'content-type': 'application/octet-stream' } });
     expect(viewer.status).toBe(403);
     expect(seen).toEqual([]);
+    // Parameters and case do not matter (the content-type library parses the header).
+    const mixedCase = await fetch(`${s.url}/upload`, { method: 'POST', body: 'xyz', headers: { ...auth('writer-token'), 'content-type': 'Application/Octet-Stream; foo=bar' } });
+    expect(await mixedCase.json()).toEqual({ bytes: 3, hash: sha(Buffer.from('xyz')) });
     // No body at all: an empty, ended stream (the handler decides what that means).
     const empty = await fetch(`${s.url}/upload`, { method: 'POST', headers: auth('writer-token') });
     expect(await empty.json()).toEqual({ bytes: 0, hash: sha(Buffer.alloc(0)) });
