@@ -21,8 +21,16 @@ export type ByteRange =
 export function parseByteRange(header: string | undefined, size: number, ifRange?: { header: string | undefined; currentValidator: string }): ByteRange {
   if (header === undefined || header.trim() === '') return { kind: 'full' };
   if (ifRange?.header !== undefined && ifRange.header !== ifRange.currentValidator) return { kind: 'full' };
+  // A spec whose last byte comes before its first is invalid, not unsatisfiable (RFC 9110 §14.1.1): ignore the header.
+  if (header.replace(/^\s*bytes=/i, '').split(',').some(isBackwards)) return { kind: 'full' };
   const parsed = rangeParser(size, header, { combine: true });
   if (parsed === -1) throw new HttpError(416, 'TF_ERR_RANGE_NOT_SATISFIABLE', `Range ${header.slice(0, 64)} is outside the ${size} bytes of the body`, undefined, { 'content-range': `bytes */${size}` });
   if (parsed === -2 || parsed.type !== 'bytes' || parsed.length !== 1) return { kind: 'full' };
   return { kind: 'partial', start: parsed[0].start, end: parsed[0].end };
+}
+
+/** `first-last` with `last` before `first`. */
+function isBackwards(spec: string): boolean {
+  const match = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(spec);
+  return match !== null && Number(match[1]) > Number(match[2]);
 }

@@ -117,7 +117,7 @@ describe('the files jail refuses, and reads and writes nothing', () => {
   test('double-encoded dots, slashes, backslashes and NULs (what survives one decoding)', async () => {
     const r = encodeURIComponent(root);
     await refuseAll([
-      ...[`${r}%2F%252e%252e%2Foutside`, `${r}%2F..%252Foutside`, `${r}%2Fsub%255c..`, `${r}%2Finside.txt%2500.png`].map((x) => ({ x, raw: true, routes: [...READS, 'upload', 'delete'] as Route[], ...BAD })),
+      ...[`${r}%2F%252e%252e%2Foutside`, `${r}%2F%25252e%25252e%2Foutside`, `${r}%2F..%252Foutside`, `${r}%2Fsub%255c..`, `${r}%2Finside.txt%2500.png`].map((x) => ({ x, raw: true, routes: [...READS, 'upload', 'delete'] as Route[], ...BAD })),
       // The same text inside JSON bodies.
       ...[`${root}/%2e%2e/outside`, `${root}/%2E%2E%2Foutside`].map((x) => ({ x, routes: ['mkdir', 'rename-to', 'rename-from'] as Route[], ...BAD })),
     ]);

@@ -19,6 +19,7 @@ const CONFUSABLES = /[\u2044\u2215\u29f8\u2571\u1735\u2216\u29f5\u29f9\u0660\u06
 const ELLIPSIS = '\u2026';
 /** A percent-encoded dot, slash, backslash or NUL left after the one decoding a URL gets: double encoding. */
 const ENCODED = /%(?:2e|2f|5c|00)/i;
+const ANY_ESCAPE = /%[0-9a-f]{2}/i;
 
 /**
  * Checks the text of a path before it touches the file system, and refuses (400 `TF_ERR_BAD_PATH`)
@@ -34,7 +35,7 @@ export function checkPathText(raw: unknown, what = 'path'): string {
   if (raw.includes('\\')) throw FilesErrors.badPath(`${what} contains a backslash; use / between names`);
   if (CONTROL.test(raw)) throw FilesErrors.badPath(`${what} contains a control character`);
   if (INVISIBLE.test(raw)) throw FilesErrors.badPath(`${what} contains an invisible or direction-changing character`);
-  if (ENCODED.test(raw)) throw FilesErrors.badPath(`${what} contains a percent-encoded . / \\ or NUL (encoded twice?)`);
+  if (hidesEncodedSeparator(raw)) throw FilesErrors.badPath(`${what} contains a percent-encoded . / \\ or NUL (encoded twice?)`);
   for (const char of raw) {
     if (char.charCodeAt(0) < 0x80 || char === ELLIPSIS) continue;
     if (CONFUSABLES.test(char) || /[./\\]/.test(char.normalize('NFKC'))) {
@@ -48,4 +49,17 @@ export function checkPathText(raw: unknown, what = 'path'): string {
     if (Buffer.byteLength(segment) > MAX_NAME_BYTES) throw FilesErrors.badPath(`${what} has a name longer than ${MAX_NAME_BYTES} bytes`);
   }
   return raw;
+}
+
+/**
+ * Whether decoding the text again (as a careless proxy, a second server or a script might) would
+ * produce an encoded `.`, `/`, `\` or NUL, at any depth: `%2e`, `%252e`, `%25252e`…
+ */
+function hidesEncodedSeparator(text: string): boolean {
+  let layer = text;
+  for (let depth = 0; depth < 8 && ANY_ESCAPE.test(layer); depth++) {
+    if (ENCODED.test(layer)) return true;
+    layer = layer.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  }
+  return false;
 }
