@@ -123,7 +123,8 @@ export class HttpDispatcher {
   private openBodyStream(exchange: HttpExchange, request: RequestSnapshot, started: number, route: RouteDefinition, cors: Record<string, string>): Readable | false {
     if (!hasBody(request.headers)) return RequestBodyStream.empty();
     const limit = route.maxBodyBytes ?? this.config.maxBodyBytes;
-    const tooLarge = () => this.finish(exchange, request, started, errorResponse(413, 'TF_ERR_PAYLOAD_TOO_LARGE', `Request body exceeds ${limit} bytes`), cors);
+    // Said in units people read: this message reaches users as is (an upload that failed).
+    const tooLarge = () => this.finish(exchange, request, started, errorResponse(413, 'TF_ERR_PAYLOAD_TOO_LARGE', `Request body exceeds the ${describeBytes(limit)} this route accepts`), cors);
     if (Number(request.headers['content-length'] ?? 0) > limit) {
       exchange.bodyPending = true;
       tooLarge();
@@ -246,6 +247,18 @@ function checkStreamedMediaType(route: RouteDefinition, contentType: string | un
   }
   const accepted = route.streamBody?.accept ?? [];
   if (!accepted.includes(type)) throw new HttpError(415, 'TF_ERR_UNSUPPORTED_MEDIA_TYPE', `Request bodies here must be ${accepted.join(' or ')}`);
+}
+
+/** `8388608` → `8.0 MiB (8388608 bytes)`; below 1 KiB just the bytes. */
+function describeBytes(bytes: number): string {
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = -1;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit < 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]} (${bytes} bytes)`;
 }
 
 /** Per RFC 9112 a request has a body only with Content-Length > 0 or Transfer-Encoding. */

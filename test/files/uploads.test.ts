@@ -86,9 +86,10 @@ describe('uploads', () => {
   test('a file over the cap is 413 and leaves nothing: by Content-Length, inside the form, and chunked', async () => {
     const byLength = await upload(agent, token, dir, [{ name: 'huge.bin', data: randomBytes(CAP + 2 * MiB) }]);
     expect([byLength.status, byLength.json.error.code]).toEqual([413, 'TF_ERR_PAYLOAD_TOO_LARGE']);
-    // Under the request cap (the cap plus multipart slack) but over the per-file cap: busboy's limit.
-    const inForm = await upload(agent, token, dir, [{ name: 'small.txt', data: 'fine' }, { name: 'big.bin', data: randomBytes(CAP + MiB / 2) }]);
-    expect([inForm.status, inForm.json.error.code]).toEqual([413, 'TF_ERR_PAYLOAD_TOO_LARGE']);
+    expect(byLength.json.error.message).toBe('Request body exceeds the 4.0 MiB (4194304 bytes) this route accepts');
+    // The cap is per request: two files that fit alone do not fit together.
+    const together = await upload(agent, token, dir, [{ name: 'one.bin', data: randomBytes(CAP / 2) }, { name: 'two.bin', data: randomBytes(CAP / 2) }]);
+    expect([together.status, together.json.error.code]).toEqual([413, 'TF_ERR_PAYLOAD_TOO_LARGE']);
     expect(readdirSync(dir)).toEqual([]);
     // Chunked, no Content-Length: the transport cuts it at the cap, the plugin removes its temp file.
     const form = multipart([{ name: 'stream.bin', data: randomBytes(CAP + 2 * MiB) }]);

@@ -178,7 +178,7 @@ describe('streamed request bodies and responses', () => {
   test('a Content-Length over the cap is 413 before the handler runs; a chunked body over it is 413 at once and the handler sees TF_ERR_PAYLOAD_TOO_LARGE', async () => {
     const sized = await fetch(`${s.url}/small`, { method: 'POST', body: Buffer.alloc(1001), headers: { ...auth('writer-token'), 'content-type': 'application/octet-stream' } });
     expect(sized.status).toBe(413);
-    expect(await sized.json()).toEqual({ error: { code: 'TF_ERR_PAYLOAD_TOO_LARGE', message: 'Request body exceeds 1000 bytes' } });
+    expect(await sized.json()).toEqual({ error: { code: 'TF_ERR_PAYLOAD_TOO_LARGE', message: 'Request body exceeds the 1000 bytes this route accepts' } });
     expect(seen).toEqual([]);
 
     const client = await rawRequest(s.port, 'POST /small HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer writer-token\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n');

@@ -7,7 +7,7 @@ import type { Jail } from './jail';
 import { listDirectory } from './list-directory';
 import { RouteErrors } from './route-docs';
 import { shellQuote } from './shell-quote';
-import { MULTIPART_SLACK_BYTES, uploadInto } from './upload-into';
+import { uploadInto } from './upload-into';
 
 const tags = ['files'];
 const quote = (text: string) => JSON.stringify(text.slice(0, 200));
@@ -69,7 +69,7 @@ export function addSessionFileRoutes(http: HttpRoutes, files: FilesContext, sess
       method: 'POST',
       path: '/api/sessions/:id/upload',
       access: 'writer',
-      maxBodyBytes: config.maxUploadBytes + MULTIPART_SLACK_BYTES,
+      maxBodyBytes: config.maxUploadBytes,
       streamBody: { accept: ['multipart/form-data'], schema: uploadFormSchema },
       schema: {
         params: idParams,

@@ -6,7 +6,7 @@ import { describeEntry, fileEntrySchema, typeOf } from './file-entry';
 import type { FilesContext } from './files-context';
 import { errnoOf, FilesErrors, fsError } from './files-errors';
 import { RouteErrors } from './route-docs';
-import { MULTIPART_SLACK_BYTES, uploadInto } from './upload-into';
+import { uploadInto } from './upload-into';
 
 const tags = ['files'];
 const quote = (text: string) => JSON.stringify(text.slice(0, 200));
@@ -27,7 +27,7 @@ export function addWriteRoutes(http: HttpRoutes, files: FilesContext): Disposabl
       method: 'POST',
       path: '/api/files/upload',
       access: 'writer',
-      maxBodyBytes: config.maxUploadBytes + MULTIPART_SLACK_BYTES,
+      maxBodyBytes: config.maxUploadBytes,
       streamBody: { accept: ['multipart/form-data'], schema: uploadFormSchema },
       schema: {
         query: z.object({ dir: pathField.describe('Directory to store the files in'), overwrite: flag('Replace files of the same name (atomically); otherwise 409') }),

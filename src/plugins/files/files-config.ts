@@ -23,7 +23,10 @@ export const filesConfigSchema = z.strictObject({
   readOnlyBrowsing: z.boolean().default(false),
   /** `DELETE /api/files` for writers; `false` answers it 403 `TF_ERR_DELETE_DISABLED`. */
   allowDelete: z.boolean().default(true),
-  /** Largest upload in bytes, per file and per request (multipart overhead aside): 413 beyond it. */
+  /**
+   * Largest upload request in bytes: its files together plus the form's framing (a few hundred
+   * bytes per file). 413 `TF_ERR_PAYLOAD_TOO_LARGE` beyond it, and nothing is kept.
+   */
   maxUploadBytes: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).default(2 * GiB),
   /** Most files in one upload request. */
   maxFilesPerUpload: z.number().int().min(1).max(1000).default(100),

@@ -4,9 +4,6 @@ import type { FilesConfig } from './files-config';
 import type { Jail } from './jail';
 import { receiveUploads } from './receive-uploads';
 
-/** Slack over `maxUploadBytes` for the multipart framing (boundaries, part headers) of one request. */
-export const MULTIPART_SLACK_BYTES = 1024 * 1024;
-
 /**
  * One upload request into the real directory `dir`: the directory is opened and verified, the form
  * streamed into temp files there, then each gets its name (`mode`). Nothing of a failed upload stays.
