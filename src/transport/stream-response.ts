@@ -31,8 +31,11 @@ export function streamResponse(
   /** The chunk uWS could not take whole, and the write offset it started at. */
   let pending: { chunk: Uint8Array; offset: number } | null = null;
   let done = false;
+  /** The readable ended; the last chunk may still wait for the socket (`pending`). */
+  let ended = false;
   // The request log reads the status right after this returns, before the first chunk is read.
   exchange.status = status;
+  const short = `the stream ended before its ${length} bytes`;
 
   const finish = (cut: boolean, reason?: string): void => {
     if (done) return;
@@ -62,7 +65,10 @@ export function streamResponse(
     const { chunk, offset: started } = pending;
     pending = null;
     const ok = send(chunk.subarray(offset - started));
-    if (ok && !done) readable.resume();
+    if (ok && !done) {
+      if (ended) finish(true, short);
+      else readable.resume();
+    }
     return ok;
   });
   readable.on('data', (chunk: Buffer | string) => {
@@ -71,5 +77,9 @@ export function streamResponse(
     if (!send(bytes) && !done) readable.pause();
   });
   readable.on('error', (error: Error) => finish(true, error.message));
-  readable.on('end', () => finish(exchange.open, `the stream ended before its ${length} bytes`));
+  readable.on('end', () => {
+    ended = true;
+    // 'end' may come while the last chunk still waits for the socket: onWritable finishes then.
+    if (pending === null) finish(exchange.open, short);
+  });
 }

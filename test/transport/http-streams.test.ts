@@ -56,6 +56,8 @@ function rawRequest(port: number, head: string): Promise<{ socket: import('node:
   });
 }
 
+const oneChunk = randomBytes(24 * MiB);
+
 describe('streamed request bodies and responses', () => {
   let s: Started;
   const seen: Seen[] = [];
@@ -113,6 +115,13 @@ describe('streamed request bodies and responses', () => {
         sources.push(source);
         return { stream: { readable: source.readable, length: size }, headers: { 'content-type': 'application/octet-stream', 'x-hash': source.hash } };
       },
+    });
+    s.server.add({
+      method: 'GET',
+      path: '/one-chunk',
+      access: 'viewer',
+      // One big chunk, then the end at once: the end arrives while most of the chunk waits for the socket.
+      handler: () => ({ stream: { readable: Readable.from([oneChunk]), length: oneChunk.length } }),
     });
     s.server.add({
       method: 'GET',
@@ -253,6 +262,22 @@ describe('streamed request bodies and responses', () => {
     const body = Buffer.concat(received);
     expect(body.length).toBe(size);
     expect(sha(body)).toBe(res.headers['x-hash']);
+  });
+
+  test('a source that ends while its last chunk still waits for a slow client is sent whole, not cut', async () => {
+    const body = await new Promise<Buffer>((resolve, reject) => {
+      http.get(`${s.url}/one-chunk`, { headers: auth('viewer-token'), agent: false }, (res) => {
+        res.pause();
+        setTimeout(() => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => (res.complete ? resolve(Buffer.concat(chunks)) : reject(new Error('cut short'))));
+          res.on('aborted', () => reject(new Error('aborted')));
+          res.resume();
+        }, 300);
+      }).on('error', reject);
+    });
+    expect(body.equals(oneChunk)).toBe(true);
   });
 
   test('a client that goes away mid-download destroys the source; the server serves on', async () => {
