@@ -3,6 +3,7 @@ import * as http from 'node:http';
 import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { Authenticator } from '../../src/plugin-api/authenticator';
 import { auth, startServer, waitFor, type Started } from './transport-test-kit';
 
 // The plugin API's streaming extension on the real uWS server: `streamBody` routes get the raw body
@@ -349,5 +350,30 @@ describe('streamed request bodies and responses', () => {
       for await (const chunk of source) sink.push(chunk as Buffer);
     });
     expect(Buffer.concat(sink).length).toBe(1000);
+  });
+});
+
+describe('streamed bodies the handler never sees', () => {
+  let s: Started;
+  beforeAll(async () => {
+    // Authentication takes a while: a client can vanish before any handler reads its body.
+    const slow: Authenticator = { id: 'slow', authenticate: async () => (await new Promise((resolve) => setTimeout(resolve, 300)), { kind: 'allow', principal: { id: 'w', role: 'writer', via: 'slow' } }) };
+    s = await startServer({ chain: [slow] });
+    s.server.add({ method: 'POST', path: '/upload', access: 'writer', maxBodyBytes: 4 * 1024 ** 3, streamBody: { accept: ['application/octet-stream'] }, handler: () => ({ status: 204 }) });
+    s.server.add({ method: 'GET', path: '/ping', access: 'writer', handler: () => ({ text: 'pong' }) });
+  });
+  afterAll(() => s.server.close());
+
+  test('a client gone during authentication, or a Content-Length uWS refuses (10^9 bytes or more), never crashes the agent', async () => {
+    const gone = await rawRequest(s.port, `POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: ${MiB}\r\n\r\n`);
+    gone.socket.write(Buffer.alloc(64 * 1024));
+    gone.socket.destroy();
+    // uWS 20.30 parses at most 9 digits of Content-Length: it drops the connection without an answer.
+    const huge = await rawRequest(s.port, 'POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: 1073741824\r\n\r\n');
+    huge.socket.write(Buffer.alloc(1024));
+    await huge.closed;
+    expect(huge.response()).toBe('');
+    await new Promise((resolve) => setTimeout(resolve, 500)); // past the slow authentication
+    expect(await (await fetch(`${s.url}/ping`)).text()).toBe('pong');
   });
 });

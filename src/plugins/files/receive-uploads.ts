@@ -11,6 +11,10 @@ import { sanitizeFileName } from './sanitize-file-name';
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 /** Prefix of the temp files uploads are written to (next to their final name, so the rename is atomic). */
 export const UPLOAD_TEMP_PREFIX = '.tf-upload-';
+/** Bytes a temp file's write stream holds before it pushes back on the parser. */
+const WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
+/** Bytes busboy and each file part buffer. */
+const PARSER_BUFFER_BYTES = 1024 * 1024;
 
 /** One file of an upload, written to its temp file and not yet under its name. */
 export interface ReceivedFile {
@@ -45,6 +49,9 @@ export interface ReceiveOptions {
 export async function receiveUploads(body: Readable, dir: OpenedDirectory, options: ReceiveOptions): Promise<ReceivedFile[]> {
   const parser = Busboy({
     headers: { 'content-type': options.contentType },
+    // Larger than the 16 KiB defaults: fewer pause/resume round trips down to the socket (measured).
+    highWaterMark: PARSER_BUFFER_BYTES,
+    fileHwm: PARSER_BUFFER_BYTES,
     limits: { files: options.maxFiles, fileSize: options.maxFileBytes, fields: 32, fieldSize: 64 * 1024, parts: options.maxFiles + 32, headerPairs: 64 },
   });
   const received: ReceivedFile[] = [];
@@ -116,7 +123,8 @@ async function writeTemp(stream: Readable & { truncated?: boolean }, dir: Opened
   }
   const handle = await open(dir.at(file.temp), constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | O_NOFOLLOW, options.mode);
   file.created = true;
-  const out = handle.createWriteStream(); // closes the handle when done or destroyed
+  // A deep buffer lets chunks gather while a write is in flight: one writev(2) for many, not a call each.
+  const out = handle.createWriteStream({ highWaterMark: WRITE_BUFFER_BYTES }); // closes the handle when done or destroyed
   await pipeline(stream, out);
   file.size = out.bytesWritten;
   if (stream.truncated) throw FilesErrors.tooLarge(options.maxFileBytes);
