@@ -3,6 +3,12 @@ import { FilePanel } from './file-panel';
 import { formatBytes } from './format-bytes';
 import type { FilesApi } from './files-api';
 
+/**
+ * The agent's HTTP server (uWebSockets.js 20.30) drops a request whose Content-Length has 10 digits
+ * (10^9 bytes or more) without an answer, and a browser always sends one for a form: say so before
+ * sending (minus room for the form's framing).
+ */
+const MAX_BROWSER_UPLOAD_BYTES = 1e9 - 64 * 1024;
 /** Uploads from this size on show a progress bar (smaller ones finish before anyone could read it). */
 const PROGRESS_FROM_BYTES = 256 * 1024;
 
@@ -91,6 +97,9 @@ export class TerminalFiles {
     this.busy = true;
     const total = files.reduce((sum, file) => sum + file.size, 0);
     const what = files.length === 1 ? files[0].name : `${files.length} files`;
+    if (total >= MAX_BROWSER_UPLOAD_BYTES) {
+      return this.options.warn(`${what} is ${formatBytes(total)}: the agent's HTTP server takes at most ${formatBytes(MAX_BROWSER_UPLOAD_BYTES)} in one browser upload. Copy it with curl (chunked, see docs/files.md) or in a terminal.`);
+    }
     this.progress.hidden = total < PROGRESS_FROM_BYTES;
     this.showProgress(what, 0, total);
     try {

@@ -4,7 +4,7 @@ import { parseByteRange, type HttpResponse } from '../../plugin-api';
 import type { Jail } from './jail';
 
 /** Read-ahead of a download: large enough for disk and loopback throughput, small enough to stay bounded. */
-const READ_CHUNK = 1048576;
+const READ_CHUNK = 1024 * 1024;
 
 /**
  * A download of the real file `real` with the headers that keep a browser from ever rendering it:
