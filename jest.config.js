@@ -10,12 +10,14 @@ module.exports = {
   roots: ['<rootDir>/test', '<rootDir>/src', '<rootDir>/plugins'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/plugins/[^/]+/dist/'],
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/plugins/[^/]+/dist/', '<rootDir>/packages/[^/]+/dist/'],
   transform: { '^.+\\.(t|j)s$': swc },
   // Tests use the TypeScript sources of the plugin API, so plugins and tests share one instance.
   moduleNameMapper: {
     '^tunnelforge/plugin$': '<rootDir>/src/plugin-api/index.ts',
     '^tunnelforge/testkit$': '<rootDir>/src/testkit/index.ts',
+    '^@tunnelforge/client$': '<rootDir>/packages/client/src/index.ts',
+    '^@tunnelforge/client/node$': '<rootDir>/packages/client/src/node.ts',
   },
   testTimeout: 30000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],

@@ -5,13 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { Terminal } from '@xterm/headless';
-import { ProtocolCodec, type ServerMessage } from '../src/sessions/protocol-codec';
+import { ProtocolCodec } from '@tunnelforge/client';
 import {
   percentile, wallMs, withTimeout, type AgentEndpoint, type FloodClientResult, type RpcRequest, type RpcResponse,
 } from './common';
 import { agentApi } from './agent-api';
 import { PayloadTracker } from './payload-tracker';
-import { WsClient } from './ws-client';
+import { WsClient, type ServerMessage } from './ws-client';
 
 let endpoint: AgentEndpoint | null = null;
 const payloads = new Map<string, Buffer>();

@@ -1,7 +1,6 @@
 import * as nodePty from 'node-pty';
 import * as uWS from 'uWebSockets.js';
-import { ProtocolCodec } from '../src/sessions/protocol-codec';
-import { Opcode } from '../src/sessions/opcode';
+import { Opcode, ProtocolCodec } from '@tunnelforge/client';
 import type { AgentEndpoint } from './common';
 
 const BUFFER_CAP = 1024 * 1024;

@@ -21,13 +21,14 @@ import { ClientProcess } from './client-pool';
 import { MiB, round, sleep, withTimeout } from './common';
 import { MachineCpu } from './probes';
 import { reuseOutputFrames } from './experiments/reuse-frames';
+import { sessionHostScenario, type HostHeadline } from './host-scenario';
 import { makeFloodPayload } from './payloads';
 import {
   fanoutScenario, floodScenario, idleSessionsScenario, keystrokeScenario, keystrokeUnderFloodScenario, lateJoinScenario,
   slowClientScenario, type BenchContext, type Headline,
 } from './scenarios';
 
-const SCENARIOS = ['idle', 'flood', 'fanout', 'keystroke', 'keystroke-flood', 'latejoin', 'slow'] as const;
+const SCENARIOS = ['idle', 'flood', 'fanout', 'keystroke', 'keystroke-flood', 'latejoin', 'slow', 'host'] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 interface Options {
@@ -167,6 +168,20 @@ function bars(h: Headline, details: Record<string, any>): Bar[] {
   ];
 }
 
+function hostBars(h: HostHeadline): Bar[] {
+  const check = (v: unknown, ok: (x: number) => boolean): boolean | null => (typeof v === 'number' && Number.isFinite(v) ? ok(v) : null);
+  return [
+    { key: 'hostFloodRatio', label: 'session host: flood, hosted / in-process', value: h.hostFloodRatio, bar: '>= 0.90', pass: check(h.hostFloodRatio, (x) => x >= 0.9) },
+    { key: 'hostKeystrokeP50Ratio', label: 'session host: keystroke p50, hosted / in-process', value: h.hostKeystrokeP50Ratio, bar: '<= 1.20', pass: check(h.hostKeystrokeP50Ratio, (x) => x <= 1.2) },
+    { key: 'hostKeystrokeP99Ratio', label: 'session host: keystroke p99, hosted / in-process', value: h.hostKeystrokeP99Ratio, bar: '<= 1.20', pass: check(h.hostKeystrokeP99Ratio, (x) => x <= 1.2) },
+    { key: 'hostLateJoinBytesRatio', label: 'session host: late join bytes, hosted / in-process', value: h.hostLateJoinBytesRatio, bar: '<= 1.05', pass: check(h.hostLateJoinBytesRatio, (x) => x <= 1.05) },
+    { key: 'hostLateJoinMsRatio', label: 'session host: late join ms, hosted / in-process', value: h.hostLateJoinMsRatio, bar: '-', pass: null },
+    { key: 'hostIdleSessionKiB', label: 'session host: idle session, agent + host RSS (KiB)', value: h.hostIdleSessionKiB, bar: '-', pass: null },
+    { key: 'inProcessIdleSessionKiB', label: 'in-process: idle session, agent RSS (KiB)', value: h.inProcessIdleSessionKiB, bar: '-', pass: null },
+    { key: 'adoptMs', label: 'adopt 50 sessions: agent start to all attached (ms)', value: h.adoptMs, bar: '-', pass: null },
+  ];
+}
+
 function table(rows: Bar[]): string {
   const cells = rows.map((r) => [r.label, r.value === undefined ? 'n/a' : String(r.value), r.bar, r.pass === null ? (r.bar === '-' ? '' : 'n/a') : r.pass ? 'PASS' : 'FAIL']);
   const header = ['scenario', 'value', 'bar', 'result'];
@@ -205,6 +220,7 @@ async function main(): Promise<number> {
   }
 
   const headline: Headline = {};
+  const hostHeadline: HostHeadline = {};
   const details: Record<string, unknown> = {};
   const correctness: string[] = [];
   const crashes: Array<{ scenario: string; error: string }> = [];
@@ -219,7 +235,9 @@ async function main(): Promise<number> {
     agent = await startAgentHost({
       dataDir: path.join(tmp, 'data'),
       logLevel: options.logLevel,
-      sessions: { ...options.sessionsConfig, maxSessions: sessionsConfig.maxSessions },
+      // The streaming engine with the PTYs in the agent (comparable across runs); the `host`
+      // scenario measures the shipped default, the session host, against it.
+      sessions: { mode: 'in-process', ...options.sessionsConfig, maxSessions: sessionsConfig.maxSessions },
       disablePlugins: options.disablePlugins,
     });
     const host = agent;
@@ -260,6 +278,11 @@ async function main(): Promise<number> {
       ['keystroke-flood', () => keystrokeUnderFloodScenario(ctx)],
       ['latejoin', () => lateJoinScenario(ctx)],
       ['slow', () => slowClientScenario(ctx, slowPayload)],
+      // Last: it starts a second agent (sessions in the session host) beside this one.
+      ['host', async () => {
+        Object.assign(hostHeadline, await sessionHostScenario(ctx));
+        return {};
+      }],
     ];
     for (const [name, run] of plan) {
       if (!options.only.has(name)) continue;
@@ -291,7 +314,7 @@ async function main(): Promise<number> {
   }
 
   machine.loadavgAtEnd = os.loadavg().map((l) => round(l, 2));
-  const rows = bars(headline, details);
+  const rows = [...bars(headline, details), ...hostBars(hostHeadline)];
   const output = {
     floodMBps: headline.floodMBps ?? null,
     rawPtyMBps: headline.rawPtyMBps ?? null,
@@ -305,6 +328,14 @@ async function main(): Promise<number> {
     slowClientFastRatio: headline.slowClientFastRatio ?? null,
     idleSessionKiB: headline.idleSessionKiB ?? null,
     bytesVerified: headline.bytesVerified ?? null,
+    hostFloodRatio: hostHeadline.hostFloodRatio ?? null,
+    hostKeystrokeP50Ratio: hostHeadline.hostKeystrokeP50Ratio ?? null,
+    hostKeystrokeP99Ratio: hostHeadline.hostKeystrokeP99Ratio ?? null,
+    hostLateJoinBytesRatio: hostHeadline.hostLateJoinBytesRatio ?? null,
+    hostLateJoinMsRatio: hostHeadline.hostLateJoinMsRatio ?? null,
+    hostIdleSessionKiB: hostHeadline.hostIdleSessionKiB ?? null,
+    inProcessIdleSessionKiB: hostHeadline.inProcessIdleSessionKiB ?? null,
+    adoptMs: hostHeadline.adoptMs ?? null,
     quick: options.quick,
     machine: { ...machine, nodeVersion: process.version },
     durationS: round((Date.now() - started) / 1000, 1),

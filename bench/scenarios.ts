@@ -227,7 +227,7 @@ function kernelQueued(port: number): number {
  * fell out of the ring and was resynced with a SNAPSHOT received no wrong byte but skipped some: the
  * stream it got does not hash to the payload either, so it fails `bytesVerified` too (reported as such).
  */
-function checkFlood(ctx: BenchContext, what: string, results: FloodClientResult[], payloadBytes: number): boolean {
+export function checkFlood(ctx: BenchContext, what: string, results: FloodClientResult[], payloadBytes: number): boolean {
   let ok = true;
   for (const [i, r] of results.entries()) {
     if (r.mismatchedBytes > 0 || r.offsetGaps > 0) {

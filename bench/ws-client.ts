@@ -1,14 +1,19 @@
+import { ProtocolCodec, type ServerFrame } from '@tunnelforge/client';
 import WebSocket from 'ws';
-import { ProtocolCodec, type ServerMessage } from '../src/sessions/protocol-codec';
 import { wallMs, type AgentEndpoint } from './common';
 
 /**
  * One protocol-v1 WebSocket client on the `ws` package, as a desktop client would connect:
  * `Authorization: Bearer <local token>`, no Origin header (non-browser clients send none; the
  * transport admits a missing Origin when no `Sec-Fetch-*` browser markers are present),
- * permessage-deflate off, binary frames. Frames are decoded with the server's own codec
- * (src/sessions/protocol-codec.ts is side-effect free).
+ * permessage-deflate off, binary frames. Frames are decoded with the one protocol codec
+ * (@tunnelforge/client), the agent's own. Deliberately lower level than the package's
+ * TerminalConnection: the benchmarks measure wire sizes and arrival times per frame and stall the
+ * TCP socket on purpose.
  */
+/** A decoded server frame; payloads are Buffers (views into the received message). */
+export type ServerMessage = ServerFrame<Buffer>;
+
 export class WsClient {
   /** Called for every decoded server frame with its wire size and arrival time (wall ms). */
   onMessage: (message: ServerMessage, wireBytes: number, at: number) => void = () => undefined;

@@ -1,4 +1,5 @@
 import type { PluginDefinition } from '../plugin-api';
+import auditLog from '../plugins/audit-log';
 import authApi from '../plugins/auth-api';
 import authJwt from '../plugins/auth-jwt';
 import authLocal from '../plugins/auth-local';
@@ -8,7 +9,10 @@ import authToken from '../plugins/auth-token';
 import authWsTicket from '../plugins/auth-ws-ticket';
 import coreHttp from '../plugins/core-http';
 import coreSessions from '../plugins/core-sessions';
+import discovery from '../plugins/discovery';
 import files from '../plugins/files';
+import logsApi from '../plugins/logs-api';
+import pairing from '../plugins/pairing';
 import monitorApi from '../plugins/monitor-api';
 import monitorSystem from '../plugins/monitor-system';
 import powerLinux from '../plugins/power-linux';
@@ -23,9 +27,10 @@ export const FIRST_PARTY_PACKAGES = [
   '@tunnelforge/power-windows',
   '@tunnelforge/tunnel-cloudflare',
   '@tunnelforge/tunnel-ngrok',
+  '@tunnelforge/tunnel-tailscale',
 ] as const;
 
 /** Plugins compiled into the agent. They use exactly the public plugin contract. */
 export function builtinPlugins(): PluginDefinition<any>[] {
-  return [coreHttp, coreSessions, authJwt, authToken, authLocal, authWsTicket, authNone, authPassword, authApi, powerLinux, powerNoop, powerPolicy, tunnelsApi, monitorSystem, monitorApi, files, webUi];
+  return [coreHttp, coreSessions, auditLog, authJwt, authToken, authLocal, authWsTicket, authNone, authPassword, authApi, powerLinux, powerNoop, powerPolicy, tunnelsApi, monitorSystem, monitorApi, logsApi, pairing, discovery, files, webUi];
 }

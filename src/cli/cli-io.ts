@@ -31,6 +31,8 @@ export interface CliIo {
   };
   /** Forced exit (second signal, shutdown deadline). Default: `process.exit`. */
   exit?: (code: number) => void;
+  /** The operating system commands act for (`service`). Default: `process.platform`. */
+  platform?: NodeJS.Platform;
   /** Builds the agent. Default: `createAgent`. */
   createAgent?: (options: Parameters<typeof createAgent>[0]) => AgentHandle;
 }

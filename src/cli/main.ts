@@ -1,5 +1,8 @@
 import { Command } from 'commander';
 import { registerHashPasswordCommand } from './auth-hash-password-command';
+import { registerLogsCommand } from './logs-command';
+import { registerPairCommand } from './pair-command';
+import { registerServiceCommands } from './service-command';
 import type { CliContext } from './cli-context';
 import type { CliIo } from './cli-io';
 import { registerConfigCheckCommand } from './config-check-command';
@@ -8,6 +11,7 @@ import { registerPluginNewCommand } from './plugin-new-command';
 import { registerPluginsLsCommand } from './plugins-ls-command';
 import { VERSION } from '../agent/version';
 import { reportError } from './report-error';
+import { registerSessionsCommands } from './sessions-commands';
 import { registerStartCommand } from './start-command';
 import { registerTokenCommands } from './token-commands';
 
@@ -39,6 +43,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const auth = program.command('auth').description('authentication helpers');
   registerHashPasswordCommand(auth, ctx);
   registerTokenCommands(program, ctx);
+  registerSessionsCommands(program, ctx);
+  registerLogsCommand(program, ctx);
+  registerPairCommand(program, ctx);
+  registerServiceCommands(program, ctx);
 
   const first = argv[0];
   if (first !== undefined && !first.startsWith('-') && first !== 'help' && !program.commands.some((c) => c.name() === first || c.aliases().includes(first))) {

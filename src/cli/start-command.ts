@@ -24,7 +24,7 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
 }
 
 async function start(flags: OverrideFlags & { readyFile?: string }, { io }: CliContext): Promise<number> {
-  const { agent, config, filepath, logger } = await loadAgent(io, flags, { to: 'stdout' });
+  const { agent, config, filepath, logger, logFile } = await loadAgent(io, flags, { to: 'stdout', file: true });
   const signals = io.signals ?? process;
   const exit = io.exit ?? ((code: number) => process.exit(code));
 
@@ -96,6 +96,7 @@ async function start(flags: OverrideFlags & { readyFile?: string }, { io }: CliC
     if (flags.readyFile) await removeReadyFile(flags.readyFile).catch(() => undefined);
     clearTimeout(deadline);
     clearInterval(keepAlive);
+    await logFile?.close();
     signals.off('SIGINT', onSignal);
     signals.off('SIGTERM', onSignal);
   }

@@ -4,6 +4,7 @@ import { ApiTokenFile } from '../plugins/auth-token/api-token-file';
 import { parseDuration } from '../plugins/shared/parse-duration';
 import type { CliContext } from './cli-context';
 import { configOption } from './cli-options';
+import { recordCliAudit } from './record-cli-audit';
 import { resolveCliDataDir } from './resolve-cli-data-dir';
 
 interface Location {
@@ -39,9 +40,11 @@ export function registerTokenCommands(program: Command, ctx: CliContext): void {
   ).action(async (flags: Location & { name: string; role: Role; expiresIn?: number; json?: boolean }) => {
     const { io } = ctx;
     if (flags.name.length === 0 || flags.name.length > 100) throw new Error('--name must have 1 to 100 characters');
-    const store = new ApiTokenFile(await resolveCliDataDir(io, flags));
+    const dataDir = await resolveCliDataDir(io, flags);
+    const store = new ApiTokenFile(dataDir);
     const expiresAt = flags.expiresIn === undefined ? null : new Date(Date.now() + flags.expiresIn);
     const { token: secret, info } = await store.create({ name: flags.name, role: flags.role, expiresAt });
+    await recordCliAudit(dataDir, { action: 'token.create', target: info.id, details: { name: info.name, role: info.role, expiresAt: info.expiresAt } }, io.stderr);
     if (flags.json) {
       io.stdout.write(JSON.stringify({ ...info, token: secret }, null, 2) + '\n');
     } else {
@@ -74,8 +77,10 @@ export function registerTokenCommands(program: Command, ctx: CliContext): void {
 
   withLocation(token.command('revoke').description('revoke an API token by id').argument('<id>', 'token id (see token ls)')).action(async (id: string, flags: Location) => {
     const { io } = ctx;
-    const found = await new ApiTokenFile(await resolveCliDataDir(io, flags)).revoke(id);
+    const dataDir = await resolveCliDataDir(io, flags);
+    const found = await new ApiTokenFile(dataDir).revoke(id);
     if (found) {
+      await recordCliAudit(dataDir, { action: 'token.revoke', target: id }, io.stderr);
       io.stdout.write(`revoked API token ${id}\n`);
       ctx.exitCode = 0;
     } else {

@@ -14,6 +14,13 @@ export interface Principal {
   sessionId?: string;
   /** ISO expiry of the credential, when it has one. */
   expiresAt?: string;
+  /**
+   * Opaque id of the credential that admitted this principal (`login:<session>`, `token:<id>`,
+   * `share:<id>`), kept by everything derived from it (a WebSocket ticket). When that credential is
+   * revoked its owner publishes `auth.revoked` with this id, and the agent closes every WebSocket
+   * and event stream opened with it. Not a secret, but not for display either.
+   */
+  credential?: string;
 }
 
 /** What an authenticator sees of a request. Header names are lower case. */

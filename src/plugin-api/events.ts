@@ -38,6 +38,8 @@ export const SessionRemoved = defineEvent<SessionEventData>('session.removed');
 export const SessionAttached = defineEvent<SessionEventData>('session.attached');
 /** A WebSocket client detached from a session. */
 export const SessionDetached = defineEvent<SessionEventData>('session.detached');
+/** A session's recording stopped early (a write failed, e.g. a full disk); the session goes on. */
+export const SessionRecordingStopped = defineEvent<SessionEventData & { reason: string }>('session.recording-stopped');
 
 /** The HTTP server accepts connections at `url` (published by core-http in its `start`). */
 export const ServerListening = defineEvent<{ url: string }>('server.listening');
@@ -53,10 +55,18 @@ export const TunnelStatusChanged = defineEvent<TunnelStatus>('tunnel.status');
 /** One monitoring round finished (samples without their metric families). */
 export const MonitorSampled = defineEvent<{ time: string; samples: Array<Pick<MonitorSample, 'monitor' | 'time' | 'data'>> }>('monitor.sample');
 
+/**
+ * A credential was revoked (logout, API token or paired device revoked, share link revoked, a reused
+ * refresh token): `credential` is the {@link Principal.credential} id it admitted. Published by the
+ * plugin that owns the credential; core-http closes the WebSockets and event streams opened with it.
+ * Only admins see `auth.*` events on `GET /api/events`.
+ */
+export const CredentialRevoked = defineEvent<{ credential: string; reason: string }>('auth.revoked');
+
 /** Every built-in event type (for catalogues and filters). */
 export const BUILTIN_EVENTS = [
   SessionCreated, SessionRenamed, SessionResized, SessionExited, SessionRemoved, SessionAttached, SessionDetached,
-  ServerListening, AgentReady, AgentStopping, PowerChanged, TunnelStatusChanged, MonitorSampled,
+  SessionRecordingStopped, ServerListening, AgentReady, AgentStopping, PowerChanged, TunnelStatusChanged, MonitorSampled, CredentialRevoked,
   FileUploaded, DirectoryCreated, FileRenamed, FileDeleted,
 ] as const;
 

@@ -16,6 +16,7 @@ export * from './power-manager';
 export * from './tunnel-provider';
 export * from './monitor';
 export * from './authenticator';
+export * from './audit-log';
 export * from './session-manager';
 export * from './http-routes';
 export * from './ref-counted-power-manager';

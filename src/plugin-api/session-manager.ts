@@ -24,6 +24,16 @@ export interface SessionInfo {
   clients: number;
   /** Total bytes of output the session has produced (the next output offset). */
   outputBytes: number;
+  /**
+   * Id of the session host that runs the process (it outlives agent restarts), or null when the
+   * process runs inside the agent. Compare with a previous answer to tell an agent restart (same
+   * host id, offsets continue) from a lost host (the session is gone).
+   */
+  hostId: string | null;
+  /** Why the session ended although its process did not exit by itself (its session host died), else null. */
+  lost: string | null;
+  /** Its output is being recorded (`GET /api/sessions/:id/recording`). */
+  recording: boolean;
 }
 
 /** Input for {@link SessionManager.create}. */
@@ -35,6 +45,8 @@ export interface CreateSessionOptions {
   name?: string;
   cols?: number;
   rows?: number;
+  /** Record the session's output (asciicast v2, never input); default: the `recordByDefault` config. */
+  record?: boolean;
 }
 
 /** Named keys accepted by {@link SessionManager.sendKey} and `POST /api/sessions/:id/input`. */

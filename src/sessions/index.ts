@@ -2,5 +2,4 @@
 export { createSessionsCore, type SessionsCore, type SessionsCoreDeps } from './create-sessions-core';
 export { SessionsConfig, type SessionsConfigInput } from './sessions-config';
 export { PtySessionManager } from './pty-session-manager';
-export { ProtocolCodec, type ClientMessage, type ServerMessage } from './protocol-codec';
-export { Opcode } from './opcode';
+export { decodeClientMessage, type ClientMessage } from './client-message';

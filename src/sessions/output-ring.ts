@@ -39,6 +39,16 @@ export class OutputRing {
     return this.storage.length;
   }
 
+  /**
+   * Continue a stream that began elsewhere: an empty ring whose next byte is `offset` (a session
+   * adopted from the session host, whose earlier bytes are gone or appended next).
+   */
+  startAt(offset: number): void {
+    if (this.endOffset !== 0) throw new Error('startAt() needs an empty ring');
+    if (!Number.isSafeInteger(offset) || offset < 0) throw new RangeError(`bad offset ${offset}`);
+    this.startOffset = this.endOffset = offset;
+  }
+
   append(chunk: Uint8Array): void {
     let n = chunk.length;
     if (n === 0) return;

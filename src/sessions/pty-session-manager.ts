@@ -1,11 +1,14 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  SessionAttached, SessionCreated, SessionDetached, SessionExited, SessionRemoved, SessionRenamed, SessionResized,
+  SessionAttached, SessionCreated, SessionDetached, SessionExited, SessionRecordingStopped, SessionRemoved, SessionRenamed, SessionResized,
   type Actor, type Clock, type CreateSessionOptions, type Disposable, type EventBus, type EventType, type Logger,
   type SessionEventData, type SessionInfo, type SessionManager, type SpecialKey,
 } from '../plugin-api';
+import { AsciicastRecorder } from './asciicast-recorder';
+import { HostError } from './host/host-client';
+import type { SessionHostLink } from './host/session-host-link';
 import { resolveExecutable } from './resolve-executable';
 import { SessionErrors } from './session-errors';
 import { SessionId } from './session-id';
@@ -13,7 +16,7 @@ import type { SessionsConfig } from './sessions-config';
 import { SpawnQueue } from './spawn-queue';
 import { specialKeyBytes } from './special-key-bytes';
 import type { StreamClient } from './stream-client';
-import { TerminalSession } from './terminal-session';
+import { TerminalSession, type RecordingSpec } from './terminal-session';
 import { uniqueName } from './unique-name';
 
 const DEFAULT_COLS = 80;
@@ -37,6 +40,10 @@ export class PtySessionManager implements SessionManager {
   private closing = false;
   /** Who asked for a session's end, for its `session.exited` event. */
   private readonly killedBy = new Map<string, Actor>();
+  /** Set in `host` mode: PTYs live in the session host and outlive the agent. */
+  private host: SessionHostLink | null = null;
+  /** Where recordings go (`recordings/` in the data dir); null: recording is not available. */
+  private recordingsDir: string | null = null;
 
   constructor(
     private readonly config: SessionsConfig,
@@ -79,18 +86,27 @@ export class PtySessionManager implements SessionManager {
       if (file === null) throw SessionErrors.commandNotFound(argv[0]);
       const command = [file, ...argv.slice(1)];
       const name = uniqueName(options.name?.trim() || defaultName(command, cwd), this.names());
-      const session = await this.spawns.run(() => {
-        if (this.closing) throw SessionErrors.shuttingDown();
-        try {
-          return new TerminalSession({
-            id, name, command, cwd, env, cols, rows,
-            config: this.config, clock: this.clock, log: this.log.child({ session: id }),
-            onExit: (exited) => this.onSessionExit(exited),
-          });
-        } catch (error) {
-          throw SessionErrors.spawnFailed(error instanceof Error ? error.message : String(error));
-        }
-      });
+      const record = options.record ?? this.config.recordByDefault;
+      if (record && this.recordingsDir === null) throw SessionErrors.badRequest('recording is not available: the sessions core has no data dir');
+      const recording: RecordingSpec | null = record
+        ? { file: this.recordingFile(id), maxBytes: this.config.maxRecordingBytes, keep: this.config.keepRecordings, elsewhere: this.host !== null }
+        : null;
+      const base = {
+        id, name, command, cwd, env, cols, rows, recording,
+        config: this.config, clock: this.clock, log: this.log.child({ session: id }),
+        onExit: (exited: TerminalSession) => this.onSessionExit(exited),
+        onRecordingStopped: (session: TerminalSession, reason: string) => this.events.publish(SessionRecordingStopped, { ...session.info(), by: null, reason }),
+      };
+      const session = this.host
+        ? await this.spawnHosted(this.host, base)
+        : await this.spawns.run(() => {
+          if (this.closing) throw SessionErrors.shuttingDown();
+          try {
+            return new TerminalSession(base);
+          } catch (error) {
+            throw SessionErrors.spawnFailed(error instanceof Error ? error.message : String(error));
+          }
+        });
       this.sessions.set(id, session);
       const info = session.info();
       this.log.info('session created', { session: id, command, cwd });
@@ -109,6 +125,7 @@ export class PtySessionManager implements SessionManager {
     const taken = this.names();
     taken.delete(session.name);
     session.name = uniqueName(trimmed, taken);
+    this.host?.rename(id, session.name);
     const info = session.info();
     this.emit(SessionRenamed, info, by);
     return info;
@@ -155,6 +172,7 @@ export class PtySessionManager implements SessionManager {
     this.retention.delete(id);
     const info = session.info();
     session.dispose();
+    this.host?.forget(id);
     this.emit(SessionRemoved, info, by);
   }
 
@@ -178,15 +196,122 @@ export class PtySessionManager implements SessionManager {
     }
   }
 
-  /** Kill every running session (SIGKILL after the grace period) and forget them all. */
+  /**
+   * Run PTYs in the session host from now on (mode `host`). Call before any session is created,
+   * then `adopt()` to take over what a previous agent left running.
+   */
+  useHost(link: SessionHostLink): void {
+    this.host = link;
+  }
+
+  /**
+   * Take over the sessions a running session host holds (left by a previous agent, or running on
+   * after it crashed): same ids, names, sizes, output offsets; ones that ended meanwhile show their
+   * exit. Starts no host when none runs. Answers how many were adopted.
+   */
+  async adopt(): Promise<number> {
+    if (!this.host) return 0;
+    let adopted = 0;
+    for (const found of await this.host.adoptable()) {
+      const { state, past } = found;
+      if (this.sessions.has(state.sessionId) || !SessionId.isValid(state.sessionId)) continue;
+      const size = past.resizes[past.resizes.length - 1] ?? { cols: DEFAULT_COLS, rows: DEFAULT_ROWS };
+      const session = new TerminalSession({
+        id: state.sessionId, name: uniqueName(state.name, this.names()), command: state.command, cwd: state.cwd, env: {},
+        cols: size.cols, rows: size.rows, config: this.config, clock: this.clock, log: this.log.child({ session: state.sessionId }),
+        onExit: (exited) => this.onSessionExit(exited),
+        onRecordingStopped: (adopted, reason) => this.events.publish(SessionRecordingStopped, { ...adopted.info(), by: null, reason }),
+        spawn: found.spawn, hostId: found.hostId, adopted: past,
+        recording: state.recording ? { file: this.recordingFile(state.sessionId), maxBytes: this.config.maxRecordingBytes, keep: this.config.keepRecordings, elsewhere: true } : null,
+      });
+      this.sessions.set(session.id, session);
+      if (!session.running) this.scheduleRetention(session, past.exitedAt ?? this.clock.now());
+      adopted++;
+    }
+    return adopted;
+  }
+
+  /** Keep recordings in `dir` (the data dir's `recordings/`). */
+  useRecordingsDir(dir: string): void {
+    this.recordingsDir = dir;
+  }
+
+  /**
+   * A session's recording as asciicast v2 text (`previous`: the part rotated out at the size cap).
+   * Throws 404 when there is none.
+   */
+  async recording(id: string, previous = false): Promise<string> {
+    const session = this.require(id);
+    if (this.recordingsDir === null) throw SessionErrors.noRecording(id);
+    const file = previous ? AsciicastRecorder.parts(this.recordingFile(session.id))[0] : this.recordingFile(session.id);
+    try {
+      return await readFile(file, 'utf8');
+    } catch {
+      throw SessionErrors.noRecording(id);
+    }
+  }
+
+  private recordingFile(id: string): string {
+    return path.join(this.recordingsDir ?? os.tmpdir(), `${id}.cast`);
+  }
+
+  /** The session host this agent uses, for `GET /api/session-host`. */
+  sessionHost(): { mode: 'host' | 'in-process'; running: boolean; hostId: string | null; pid: number | null; version: string | null; startedAt: string | null } {
+    const status = this.host?.status() ?? null;
+    return {
+      mode: this.host ? 'host' : 'in-process',
+      running: status !== null,
+      hostId: status?.hostId ?? null,
+      pid: status?.pid ?? null,
+      version: status?.version ?? null,
+      startedAt: status?.startedAt ?? null,
+    };
+  }
+
+  /** End the session host and every session it runs (they exit with the hang-up). */
+  async stopSessionHost(by: Actor | null): Promise<{ stopped: boolean; sessions: number }> {
+    if (!this.host) return { stopped: false, sessions: 0 };
+    const running = [...this.sessions.values()].filter((session) => session.running && session.info().hostId !== null);
+    for (const session of running) if (by) this.killedBy.set(session.id, by);
+    const stopped = await this.host.stopHost();
+    this.log.info('session host stopped on request', { sessions: running.length, by: by?.id });
+    return { stopped, sessions: running.length };
+  }
+
+  /** The session host died: every session it ran ends now, marked lost. */
+  hostLost(reason: string): void {
+    for (const session of this.sessions.values()) {
+      if (session.running && session.info().hostId !== null) {
+        this.log.warn('session lost with its session host', { session: session.id, reason });
+        session.hostLost();
+      }
+    }
+  }
+
+  /**
+   * Shut down. In `host` mode with `onShutdown: 'keep'` the sessions go on in the host for the next
+   * agent (their clients are told to come back, 1012); otherwise every running session is killed
+   * (SIGKILL after the grace period) and forgotten, and a host with nothing left is ended.
+   */
   async dispose(): Promise<void> {
     this.closing = true;
+    if (this.host && this.config.onShutdown === 'keep') {
+      const all = [...this.sessions.values()];
+      for (const session of all) session.release();
+      const anyRunning = all.some((session) => session.running);
+      this.sessions.clear();
+      for (const timer of this.retention.values()) timer.dispose();
+      this.retention.clear();
+      await this.host.close(!anyRunning);
+      return;
+    }
     const all = [...this.sessions.values()];
     await Promise.all(all.filter((session) => session.running).map((session) => session.kill(this.config.killGraceMs)));
     for (const session of all) session.dispose();
     this.sessions.clear();
     for (const timer of this.retention.values()) timer.dispose();
     this.retention.clear();
+    await this.host?.close(true);
   }
 
   private emit(event: EventType<SessionEventData>, info: SessionInfo, by: Actor | null): void {
@@ -236,12 +361,38 @@ export class PtySessionManager implements SessionManager {
     const by = this.killedBy.get(session.id) ?? null;
     this.killedBy.delete(session.id);
     this.emit(SessionExited, info, by);
-    if (this.config.exitedRetentionMs > 0 && !this.closing) {
-      this.retention.set(session.id, this.clock.setTimeout(() => {
-        this.retention.delete(session.id);
-        this.remove(session.id).catch((error: unknown) => this.log.warn('auto-remove failed', { session: session.id, error: String(error) }));
-      }, this.config.exitedRetentionMs));
+    this.scheduleRetention(session, this.clock.now());
+  }
+
+  /** Remove an exited session `exitedRetentionMs` after it exited. */
+  private scheduleRetention(session: TerminalSession, exitedAt: number): void {
+    if (this.config.exitedRetentionMs <= 0 || this.closing) return;
+    const delay = Math.max(0, exitedAt + this.config.exitedRetentionMs - this.clock.now());
+    this.retention.set(session.id, this.clock.setTimeout(() => {
+      this.retention.delete(session.id);
+      this.remove(session.id).catch((error: unknown) => this.log.warn('auto-remove failed', { session: session.id, error: String(error) }));
+    }, delay));
+  }
+
+  /** Start the PTY in the session host, then the agent's side of the session around it. */
+  private async spawnHosted(host: SessionHostLink, base: ConstructorParameters<typeof TerminalSession>[0]): Promise<TerminalSession> {
+    let hosted: Awaited<ReturnType<SessionHostLink['spawn']>>;
+    const createdAt = this.clock.now();
+    try {
+      const recording = base.recording ? { file: base.recording.file, maxBytes: base.recording.maxBytes, keep: base.recording.keep } : null;
+      hosted = await host.spawn({
+        sessionId: base.id, name: base.name, command: base.command, cwd: base.cwd, env: base.env,
+        cols: base.cols, rows: base.rows, ringBytes: this.config.ringBytes, createdAt, recording,
+      });
+    } catch (error) {
+      if (error instanceof HostError && error.code === 'TF_ERR_SPAWN_FAILED') throw SessionErrors.spawnFailed(error.message);
+      throw SessionErrors.hostUnavailable(error instanceof Error ? error.message : String(error));
     }
+    if (this.closing) {
+      host.forget(base.id);
+      throw SessionErrors.shuttingDown();
+    }
+    return new TerminalSession({ ...base, spawn: hosted.spawn, hostId: hosted.hostId, createdAt });
   }
 }
 

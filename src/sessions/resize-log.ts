@@ -20,6 +20,20 @@ export class ResizeLog {
     this.events = [{ seq: 0, offset: 0, cols, rows }];
   }
 
+  /** A log continued from elsewhere (the session host): `events` in order, the one in effect first. */
+  static restore(events: ReadonlyArray<{ offset: number; cols: number; rows: number }>): ResizeLog {
+    if (events.length === 0) throw new Error('restore() needs at least the size in effect');
+    const log = new ResizeLog(events[0].cols, events[0].rows);
+    log.events = events.map((event, i) => ({ seq: i, offset: event.offset, cols: event.cols, rows: event.rows }));
+    log.nextSeq = events.length;
+    return log;
+  }
+
+  /** Every event still held, oldest first (the one in effect at the ring's start first). */
+  all(): readonly ResizeEvent[] {
+    return this.events;
+  }
+
   /** The current size. */
   get latest(): ResizeEvent {
     return this.events[this.events.length - 1];

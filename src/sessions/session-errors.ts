@@ -18,6 +18,8 @@ export const SessionErrors = {
   badRequest: (message: string, details?: unknown) => new HttpError(400, 'TF_ERR_BAD_REQUEST', message, details),
   forbidden: (message: string) => new HttpError(403, 'TF_ERR_FORBIDDEN', message),
   shuttingDown: () => new HttpError(503, 'TF_ERR_SHUTTING_DOWN', 'the sessions core is shutting down'),
+  noRecording: (id: string) => new HttpError(404, 'TF_ERR_NO_RECORDING', `session ${id.slice(0, 64)} has no recording (create it with "record": true)`),
+  hostUnavailable: (why: string) => new HttpError(503, 'TF_ERR_HOST_UNAVAILABLE', `the session host is not available: ${why}`),
 
   /** Whether `cols`×`rows` is an acceptable terminal size. */
   isValidSize(cols: unknown, rows: unknown): cols is number {

@@ -16,4 +16,7 @@ export const sessionInfoSchema = z.object({
   exitedAt: z.string().nullable(),
   clients: z.number().int().describe('WebSocket clients attached'),
   outputBytes: z.number().int().describe('Total output so far: the next output offset'),
+  hostId: z.string().nullable().describe('The session host running the process (survives agent restarts); null when it runs inside the agent'),
+  lost: z.string().nullable().describe('Why the session ended without its process exiting (its session host died); null otherwise'),
+  recording: z.boolean().describe('Its output is recorded (asciicast v2; GET /api/sessions/:id/recording)'),
 });

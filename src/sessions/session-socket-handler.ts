@@ -1,6 +1,7 @@
+import { ProtocolCodec } from '@tunnelforge/client';
 import { actorOf, type Logger, type WsConnection, type WsHandler } from '../plugin-api';
 import type { PtySessionManager } from './pty-session-manager';
-import { ProtocolCodec, type ClientMessage } from './protocol-codec';
+import { decodeClientMessage, type ClientMessage } from './client-message';
 import { SessionErrors } from './session-errors';
 import { SizeArbiter, type TerminalSize } from './size-arbiter';
 import { StreamClient } from './stream-client';
@@ -38,7 +39,7 @@ export class SessionSocketHandler implements WsHandler {
 
   message(connection: WsConnection, data: Buffer, isBinary: boolean): void {
     const state = this.stateOf(connection);
-    const message = ProtocolCodec.decodeClient(data, isBinary);
+    const message = decodeClientMessage(data, isBinary);
     try {
       const error = this.handle(connection, state, message);
       if (error === null) state.errorsInARow = 0;

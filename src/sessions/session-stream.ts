@@ -1,10 +1,10 @@
+import { ProtocolCodec } from '@tunnelforge/client';
 import type { Clock, Disposable, Logger, SessionInfo } from '../plugin-api';
 import type { OutputRing } from './output-ring';
 import type { PtyExit } from './pty-session';
 import type { ResizeLog } from './resize-log';
 import type { ScreenModel } from './screen-model';
 import type { StreamClient } from './stream-client';
-import { ProtocolCodec } from './protocol-codec';
 
 export interface SessionStreamOptions {
   /** A client with this much queued in its socket receives nothing until it drains. */
@@ -38,6 +38,12 @@ const HEADER = ProtocolCodec.OUTPUT_HEADER_BYTES;
  *   follows the last byte.
  */
 export class SessionStream {
+  /**
+   * Where OUTPUT frames come from: not zero-filled, since the header and the ring's bytes cover every
+   * byte. Replaced only by the benchmark's frame-reuse experiment (bench/experiments/reuse-frames.ts).
+   */
+  static allocateFrame: (size: number) => Buffer = (size) => Buffer.allocUnsafe(size);
+
   private readonly clients = new Set<StreamClient>();
   private readonly frames = new Map<number, Buffer>();
   private sharing = false;
@@ -227,7 +233,8 @@ export class SessionStream {
       const cached = this.frames.get(from);
       if (cached !== undefined && cached.length - HEADER === length) return cached;
     }
-    const frame = ProtocolCodec.outputFrame(from, length);
+    const frame = SessionStream.allocateFrame(HEADER + length);
+    ProtocolCodec.writeOutputHeader(frame, from);
     this.ring.copyTo(from, length, frame, HEADER);
     if (this.sharing) this.frames.set(from, frame);
     return frame;

@@ -35,6 +35,20 @@ export const SessionsConfig = z.strictObject({
   shell: z.string().min(1).optional(),
   /** Arguments for the shell (a login shell by default). */
   shellArgs: z.array(z.string()).default(['-l']),
+  /**
+   * Where the PTYs live. `host` (default): in the session host, a process of its own per data dir
+   * that outlives the agent, so a restart, upgrade or crash of the agent loses no terminal.
+   * `in-process`: inside the agent; sessions end with it.
+   */
+  mode: z.enum(['host', 'in-process']).default('host'),
+  /** What the agent's shutdown does to sessions in the host: leave them running (`keep`) or end them. */
+  onShutdown: z.enum(['keep', 'kill']).default('keep'),
+  /** Record new sessions (asciicast v2 of output and resizes, never input) unless their create request says otherwise. */
+  recordByDefault: z.boolean().default(false),
+  /** Largest recording part; at the cap the file rotates (the previous part is kept as `<id>.1.cast`). */
+  maxRecordingBytes: z.number().int().min(64 * KiB).max(1024 * MiB).default(16 * MiB),
+  /** Keep a session's recording after the session is removed (in `recordings/` of the data dir). */
+  keepRecordings: z.boolean().default(false),
   /** Consecutive protocol errors before a WebSocket is closed with 4400. */
   maxProtocolErrors: z.number().int().min(1).max(10_000).default(50),
 });

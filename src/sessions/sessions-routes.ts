@@ -21,6 +21,7 @@ const createBody = z.strictObject({
   name: z.string().min(1).max(200).optional().describe('Display name, made unique with a suffix. Default: from the command and cwd'),
   cols: size('Columns (default 80)').optional(),
   rows: size('Rows (default 24)').optional(),
+  record: z.boolean().optional().describe('Record output and resizes (asciicast v2, never input) for GET /api/sessions/:id/recording; default: the recordByDefault config'),
 }).default({});
 // Trimmed as the manager trims, so a blank name is a field error (body.name) like any other.
 const renameBody = z.strictObject({ name: z.string().trim().min(1).max(200) });
@@ -169,6 +170,49 @@ export function registerSessionsRoutes(http: HttpRoutes, manager: PtySessionMana
     },
   });
 
+  add({
+    method: 'GET',
+    path: '/api/sessions/:id/recording',
+    access: 'writer',
+    schema: { params: idParams, query: z.object({ part: z.enum(['current', 'previous']).optional().describe('previous: the part rotated out at the size cap') }) },
+    doc: {
+      summary: 'Download the session\'s recording (asciicast v2: output and resizes, never input)',
+      responseType: 'application/x-asciicast',
+      errors: { ...notFound, 404: 'No such session (TF_ERR_SESSION_NOT_FOUND), or it has no recording (TF_ERR_NO_RECORDING)' },
+    },
+    handler: async (request) => {
+      const { id, name } = visibleSession(manager, request);
+      const text = await manager.recording(id, request.query.part === 'previous');
+      const filename = `${name.replace(/[^\w.-]+/g, '_').slice(0, 80) || 'session'}.cast`;
+      return { text, headers: { 'content-type': 'application/x-asciicast; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"` } };
+    },
+  });
+
+  const hostSchema = z.object({
+    mode: z.enum(['host', 'in-process']).describe('host: sessions run in the session host and outlive the agent'),
+    running: z.boolean().describe('A session host is connected'),
+    hostId: z.string().nullable(),
+    pid: z.number().int().nullable(),
+    version: z.string().nullable(),
+    startedAt: z.string().nullable(),
+  });
+  registered.push(http.add({
+    method: 'GET',
+    path: '/api/session-host',
+    access: 'admin',
+    schema: { response: hostSchema },
+    doc: { summary: 'The session host that keeps terminals running across agent restarts', tags: ['sessions'] },
+    handler: () => ({ json: manager.sessionHost() }),
+  }));
+  registered.push(http.add({
+    method: 'POST',
+    path: '/api/session-host/stop',
+    access: 'admin',
+    schema: { response: z.object({ stopped: z.boolean(), sessions: z.number().int().describe('Sessions that were running in it (now ended)') }) },
+    doc: { summary: 'End the session host and every session it runs (the next session starts a new host)', tags: ['sessions'] },
+    handler: async (request) => ({ json: await manager.stopSessionHost(actorOf(request.principal)) }),
+  }));
+
   registered.push(http.addEventStream({
     path: '/api/events',
     access: 'viewer',
@@ -178,6 +222,8 @@ export function registerSessionsRoutes(http: HttpRoutes, manager: PtySessionMana
       const subscription = events.subscribe('*', (event) => {
         // A session-bound principal gets that session's events and nothing else.
         if (only !== undefined && (!event.type.startsWith('session.') || (event.data as { id?: unknown } | null)?.id !== only)) return;
+        // Credential and audit events (`auth.*`, `audit.*`) are for admins only.
+        if (request.principal?.role !== 'admin' && (event.type.startsWith('auth.') || event.type.startsWith('audit.'))) return;
         if (!stream.send(event.type, event, event.id)) subscription.dispose();
       });
       stream.onClose(() => subscription.dispose());

@@ -1,5 +1,7 @@
 import type { Clock, Disposable, Logger, SessionInfo } from '../plugin-api';
 import { OutputRing } from './output-ring';
+import { AsciicastRecorder } from './asciicast-recorder';
+import type { PtyFactory, PtyProcess } from './pty-process';
 import { PtySession, type PtyExit } from './pty-session';
 import { ResizeLog } from './resize-log';
 import { ScreenModel } from './screen-model';
@@ -22,6 +24,41 @@ export interface TerminalSessionInit {
   clock: Clock;
   log: Logger;
   onExit(session: TerminalSession): void;
+  /** Where the PTY runs; default: node-pty in this process. */
+  spawn?: PtyFactory;
+  /** The session host's id when the PTY runs there. */
+  hostId?: string;
+  /** When the session was created (ms); default: now. */
+  createdAt?: number;
+  /** Record output here (in-process PTY) or note that the session host records it (`elsewhere`). */
+  recording?: RecordingSpec | null;
+  /** The recording stopped early (write error); the session goes on. */
+  onRecordingStopped?(session: TerminalSession, message: string): void;
+  /** A session that already ran elsewhere (adopted from the session host): its past. */
+  adopted?: AdoptedPast;
+}
+
+/** Where a session's recording goes. */
+export interface RecordingSpec {
+  file: string;
+  maxBytes: number;
+  /** Keep the file when the session is removed. */
+  keep: boolean;
+  /** The session host records (it sees output while no agent runs); this side only reports it. */
+  elsewhere: boolean;
+}
+
+/** What a session brings along when a new agent adopts it from the session host. */
+export interface AdoptedPast {
+  createdAt: number;
+  /** The ring's content: `bytes` start at absolute offset `ringStart`. */
+  ringStart: number;
+  bytes: Uint8Array;
+  /** Size changes the ring covers, the one in effect at `ringStart` first. */
+  resizes: ReadonlyArray<{ offset: number; cols: number; rows: number }>;
+  /** Set when the process ended while no agent was connected. */
+  exit: PtyExit | null;
+  exitedAt: number | null;
 }
 
 /**
@@ -32,6 +69,10 @@ export interface TerminalSessionInit {
 export class TerminalSession {
   /** Close code sent to attached clients when their session is removed. */
   static readonly REMOVED_CLOSE_CODE = 4404;
+  /** Close code when the agent stops and the session goes on in the session host. */
+  static readonly RESTART_CLOSE_CODE = 1012;
+  /** Why the session ended without its process exiting (its session host died), else null. */
+  lostReason: string | null = null;
   readonly id: string;
   name: string;
   readonly command: readonly string[];
@@ -43,8 +84,10 @@ export class TerminalSession {
   readonly stream: SessionStream;
   /** Resolves once the process exited and its output is all in the ring. */
   readonly exited: Promise<PtyExit>;
-  private readonly pty: PtySession;
+  private readonly pty: PtyProcess;
   private exitInfo: PtyExit | null = null;
+  private recorder: AsciicastRecorder | null = null;
+  private recordingActive = false;
   private exitedAtMs: number | null = null;
   private killTimers: Disposable[] = [];
   private resolveExited!: (exit: PtyExit) => void;
@@ -57,7 +100,12 @@ export class TerminalSession {
     this.cwd = init.cwd;
     this.exited = new Promise((resolve) => (this.resolveExited = resolve));
     this.ring = new OutputRing(config.ringBytes);
-    this.resizes = new ResizeLog(init.cols, init.rows);
+    const past = init.adopted;
+    if (past) {
+      this.ring.startAt(past.ringStart);
+      this.ring.append(past.bytes);
+    }
+    this.resizes = past && past.resizes.length > 0 ? ResizeLog.restore(past.resizes) : new ResizeLog(init.cols, init.rows);
     this.screen = new ScreenModel(this.ring, this.resizes, {
       scrollback: config.scrollbackLines,
       maxSnapshotBytes: config.maxSnapshotBytes,
@@ -73,23 +121,34 @@ export class TerminalSession {
       clock,
       init.log,
     );
-    this.pty = new PtySession({
-      file: init.command[0],
-      args: init.command.slice(1),
-      cwd: init.cwd,
-      env: init.env,
-      cols: init.cols,
-      rows: init.rows,
-      clock,
-      onData: (chunk) => {
+    const recording = init.recording ?? null;
+    this.recordingActive = recording !== null;
+    if (recording && !recording.elsewhere && !past) {
+      this.recorder = new AsciicastRecorder({
+        file: recording.file, cols: init.cols, rows: init.rows, command: init.command.join(' '), title: init.name,
+        maxBytes: recording.maxBytes, now: () => clock.now(),
+        onStop: (stop) => this.recordingStopped(stop.message),
+      });
+    }
+    const events = {
+      onData: (chunk: Buffer) => {
         this.ring.append(chunk);
+        this.recorder?.output(chunk);
         this.screen.noteOutput();
         this.stream.onOutput();
       },
-      onExit: (exit) => this.handleExit(exit),
-    });
-    this.createdAt = clock.now();
-    if (!this.pty.tailDrain) init.log.warn('node-pty internals changed: output tails at exit may be lost', { session: this.id });
+      onExit: (exit: PtyExit) => this.handleExit(exit),
+      onRecordingStopped: (message: string) => this.recordingStopped(message),
+    };
+    this.pty = (init.spawn ?? localPty(init))(events);
+    this.createdAt = past?.createdAt ?? init.createdAt ?? clock.now();
+    if (past?.exit) {
+      // Ended while no agent was there: exited from the start, with the time it really ended.
+      this.exitInfo = past.exit;
+      this.exitedAtMs = past.exitedAt ?? clock.now();
+      this.stream.onExit(past.exit);
+      this.resolveExited(past.exit);
+    }
   }
 
   get running(): boolean {
@@ -117,6 +176,9 @@ export class TerminalSession {
       exitedAt: this.exitedAtMs === null ? null : new Date(this.exitedAtMs).toISOString(),
       clients: this.stream.clientCount,
       outputBytes: this.ring.end,
+      hostId: this.init.hostId ?? null,
+      lost: this.lostReason,
+      recording: this.recordingActive,
     };
   }
 
@@ -128,6 +190,7 @@ export class TerminalSession {
     if (!this.pty.resize(cols, rows)) return false;
     this.resizes.prune(this.ring.start);
     this.resizes.record(this.ring.end, cols, rows);
+    this.recorder?.resize(cols, rows);
     this.stream.onResize();
     return true;
   }
@@ -154,8 +217,28 @@ export class TerminalSession {
     return this.exited;
   }
 
+  /**
+   * The agent stops while the process goes on in the session host: close clients with 1012 (service
+   * restart: come back and resume), drop the screen model, leave the process alone.
+   */
+  release(): void {
+    this.recorder?.close();
+    this.stream.closeAll(TerminalSession.RESTART_CLOSE_CODE, 'agent restarting; reconnect and resume');
+    this.screen.dispose();
+    this.cancelKillTimers();
+    this.pty.release?.();
+  }
+
+  /** The session host died: the process is gone with it. */
+  hostLost(): void {
+    this.lostReason = 'the session host ended unexpectedly';
+    this.pty.lost?.();
+  }
+
   /** Close clients (4404), drop the screen model, SIGKILL the process if it still runs. */
   dispose(): void {
+    if (this.init.recording?.keep) this.recorder?.close();
+    else this.recorder?.remove();
     this.stream.closeAll(TerminalSession.REMOVED_CLOSE_CODE, 'session removed');
     this.screen.dispose();
     this.cancelKillTimers();
@@ -166,7 +249,16 @@ export class TerminalSession {
     for (const timer of this.killTimers.splice(0)) timer.dispose();
   }
 
+  private recordingStopped(message: string): void {
+    if (!this.recordingActive) return;
+    this.recordingActive = false;
+    this.init.log.warn('recording stopped; the session goes on', { reason: message });
+    // Later: this may run while the session is still being built (the file could not be opened).
+    queueMicrotask(() => this.init.onRecordingStopped?.(this, message));
+  }
+
   private handleExit(exit: PtyExit): void {
+    this.recorder?.close();
     this.exitInfo = exit;
     this.exitedAtMs = this.init.clock.now();
     this.cancelKillTimers();
@@ -174,4 +266,23 @@ export class TerminalSession {
     this.resolveExited(exit);
     this.init.onExit(this);
   }
+}
+
+/** node-pty in this process: the default when no session host is used. */
+function localPty(init: TerminalSessionInit): PtyFactory {
+  return (events) => {
+    const pty = new PtySession({
+      file: init.command[0],
+      args: init.command.slice(1),
+      cwd: init.cwd,
+      env: init.env,
+      cols: init.cols,
+      rows: init.rows,
+      clock: init.clock,
+      onData: events.onData,
+      onExit: events.onExit,
+    });
+    if (!pty.tailDrain) init.log.warn('node-pty internals changed: output tails at exit may be lost', { session: init.id });
+    return pty;
+  };
 }

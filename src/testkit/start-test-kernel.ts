@@ -49,7 +49,7 @@ export interface TestKernel {
 export async function startTestKernel(options: TestKernelOptions): Promise<TestKernel> {
   const dataDir = options.config?.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'tf-testkit-'));
   const ownDataDir = options.config?.dataDir === undefined;
-  const config = agentConfigSchema.parse({ port: 0, ...options.config, dataDir });
+  const config = agentConfigSchema.parse({ port: 0, ...options.config, dataDir, plugins: inProcessSessionsByDefault(options.config?.plugins, options.plugins) });
   const logger = options.logger instanceof MemoryLogger ? options.logger : new MemoryLogger();
   const platform = typeof options.platform === 'string' ? new SimulatedPlatform({ platform: options.platform }) : options.platform;
   const kernel = new Kernel({
@@ -92,4 +92,17 @@ export async function startTestKernel(options: TestKernelOptions): Promise<TestK
       cleanup();
     },
   };
+}
+
+/**
+ * Test agents run terminal sessions inside the agent unless a test asks for the session host
+ * (`plugins['core-sessions'].options.mode = 'host'`): a test's sessions then end with its agent
+ * and never leave a detached host process behind.
+ */
+function inProcessSessionsByDefault(plugins: AgentConfigInput['plugins'], loaded: TestKernelOptions['plugins']): AgentConfigInput['plugins'] {
+  if (!loaded.some((plugin) => plugin.id === 'core-sessions')) return plugins;
+  const sessions = plugins?.['core-sessions'];
+  const options = (sessions?.options ?? {}) as Record<string, unknown>;
+  if (options.mode !== undefined) return plugins;
+  return { ...plugins, 'core-sessions': { ...sessions, options: { ...options, mode: 'in-process' } } };
 }

@@ -1,7 +1,9 @@
+import { ProtocolCodec, type ServerFrame } from '@tunnelforge/client';
 import WebSocket from 'ws';
-import { ProtocolCodec, type ServerMessage } from '../sessions/protocol-codec';
+import { readUpgradeRefusal } from './read-upgrade-refusal';
 
-export type { ServerMessage } from '../sessions/protocol-codec';
+/** A decoded server frame (protocol v1); payloads are Buffers, views into the received message. */
+export type ServerMessage = ServerFrame<Buffer>;
 
 /** The ATTACHED frame: the session, the role the server granted and where output starts. */
 export type AttachedMessage = Extract<ServerMessage, { type: 'attached' }>;
@@ -29,8 +31,10 @@ export class WsUpgradeRefused extends Error {
 }
 
 /**
- * A real WebSocket client speaking protocol v1 (docs/protocol.md) with the agent's own codec: it
- * attaches to sessions, sends input, records every decoded server frame and collects output as text.
+ * A real WebSocket client speaking protocol v1 (docs/protocol.md) with `@tunnelforge/client`'s codec
+ * (the agent's own): it attaches to sessions, sends input, records every decoded server frame and
+ * collects output as text. Lower level than the package's TerminalConnection on purpose: tests see
+ * every frame and can send malformed ones.
  */
 export class TestWsClient {
   /** Every server frame received, decoded, in order. */
@@ -72,17 +76,9 @@ export class TestWsClient {
       });
       socket.once('open', () => resolve(client!));
       socket.once('unexpected-response', (_req, res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          let code: string | null = null;
-          try {
-            code = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { error?: { code?: string } }).error?.code ?? null;
-          } catch {
-            // no JSON body
-          }
+        void readUpgradeRefusal(res).then(({ status, code }) => {
           socket.terminate();
-          reject(new WsUpgradeRefused(res.statusCode ?? 0, code));
+          reject(new WsUpgradeRefused(status, code));
         });
       });
       socket.once('error', (error) => {

@@ -1,6 +1,6 @@
 import * as uWS from 'uWebSockets.js';
 import type { z } from 'zod';
-import type { Authenticator } from '../plugin-api/authenticator';
+import type { Authenticator, Principal } from '../plugin-api/authenticator';
 import type { Disposable } from '../plugin-api/disposable';
 import type { Logger } from '../plugin-api/core-services';
 import type {
@@ -9,6 +9,7 @@ import type {
   RouteDefinition,
   RouteInfo,
   RouteSchema,
+  SseStream,
   StreamedBody,
   WebSocketRouteDefinition,
   WebSocketRoutes,
@@ -71,6 +72,8 @@ export class UwsServer implements HttpRoutes, WebSocketRoutes {
   private bound: ListenAddress | null = null;
   private readonly extraOrigins = new Set<string>();
   private readonly gate: GateHolder = { current: null };
+  /** The principal of every open SSE stream on an authenticated endpoint. */
+  private readonly streamPrincipals = new Map<SseStream, Principal>();
 
   constructor(private readonly options: UwsServerOptions) {
     assertNativeUws(uWS);
@@ -98,7 +101,19 @@ export class UwsServer implements HttpRoutes, WebSocketRoutes {
   addEventStream(definition: EventStreamDefinition): Disposable {
     checkAccess(definition.access, definition.path);
     if (typeof definition.open !== 'function') throw new TypeError(`event stream ${definition.path}: open must be a function`);
-    const entry: HttpRouteEntry = { kind: 'sse', definition, streams: new Set() };
+    // Remember who opened each stream, so `closeWhere` can end the streams of a revoked credential.
+    const open = definition.open.bind(definition);
+    const tracked: EventStreamDefinition = {
+      ...definition,
+      open: (request, stream) => {
+        if (request.principal !== null) {
+          this.streamPrincipals.set(stream, request.principal);
+          stream.onClose(() => this.streamPrincipals.delete(stream));
+        }
+        open(request, stream);
+      },
+    };
+    const entry: HttpRouteEntry = { kind: 'sse', definition: tracked, streams: new Set() };
     const remove = this.httpRoutes.add('GET', definition.path, entry);
     return once(() => {
       remove();
@@ -126,6 +141,25 @@ export class UwsServer implements HttpRoutes, WebSocketRoutes {
     if (normalized === null) throw new TypeError(`not an origin: ${origin}`);
     this.extraOrigins.add(normalized);
     return once(() => void this.extraOrigins.delete(normalized));
+  }
+
+  /**
+   * Close every open WebSocket (code 1008, policy violation) and event stream whose principal
+   * matches, e.g. those opened with a credential that was just revoked. Resolves to how many closed.
+   */
+  closeWhere(matches: (principal: Principal) => boolean, reason: string): number {
+    let closed = 0;
+    for (const connection of [...this.ws.connections]) {
+      if (connection.closed || !matches(connection.principal)) continue;
+      connection.close(1008, reason);
+      closed++;
+    }
+    for (const [stream, principal] of [...this.streamPrincipals]) {
+      if (stream.closed || !matches(principal)) continue;
+      stream.close();
+      closed++;
+    }
+    return closed;
   }
 
   routes(): RouteInfo[] {

@@ -1,24 +1,16 @@
-import { ApiError } from './api-error';
+import { authenticatedFetch, bearerToken, LoginSession, TunnelForgeError, type Credentials, type IssuedSession } from '@tunnelforge/client';
 import type { Credential } from './credential';
 import type { CredentialStore } from './credential-store';
 
-/** Refresh a login this long before its access token expires. */
-const REFRESH_AHEAD_MS = 60_000;
-
-interface LoginAnswer {
-  token: string;
-  expiresAt: string;
-  refreshToken?: string;
-  refreshExpiresAt?: string;
-}
-
 /**
- * The page's HTTP client: adds `Authorization: Bearer`, refreshes a login token shortly before it
- * expires or once after a 401, and turns error answers into `ApiError`. When the credential is
- * gone for good it calls `onUnauthorized` (the app shows the login form).
+ * The page's HTTP client on `@tunnelforge/client`: the bearer header, a login's refresh (ahead of
+ * expiry and once after a 401) and error answers as `TunnelForgeError` come from the package; this
+ * class adds where the page keeps its credential (CredentialStore) and `onUnauthorized` (the app
+ * shows the login form) when the credential is gone for good.
  */
 export class ApiClient {
-  private refreshing: Promise<boolean> | null = null;
+  /** The LoginSession of the stored login, rebuilt when the store holds another one (another tab logged in). */
+  private current: { stored: string; session: LoginSession } | null = null;
 
   constructor(private readonly store: CredentialStore, private readonly onUnauthorized: () => void, private readonly base = '') {}
 
@@ -41,73 +33,69 @@ export class ApiClient {
     return (await this.fetch(path, { method: 'GET' })).text();
   }
 
-  /** A request with the bearer header; throws ApiError unless the answer is 2xx. */
+  /** A request with the bearer header; throws TunnelForgeError unless the answer is 2xx. */
   async fetch(path: string, init: RequestInit, options: { auth?: boolean; signal?: AbortSignal } = {}): Promise<Response> {
     const auth = options.auth ?? true;
-    if (auth) await this.refreshIfDue();
-    let response = await this.send(path, init, auth, options.signal);
-    if (response.status === 401 && auth && this.store.get()?.refreshToken && (await this.refresh())) {
-      response = await this.send(path, init, auth, options.signal);
+    const request = new Request(this.base + path, { ...init, signal: options.signal, cache: 'no-store', credentials: 'omit' });
+    try {
+      return await authenticatedFetch(auth ? this.credentials() : null)(request);
+    } catch (error) {
+      if (error instanceof TunnelForgeError && error.status === 401 && auth) this.onUnauthorized();
+      throw error;
     }
-    if (response.ok) return response;
-    const error = await ApiError.from(response);
-    if (response.status === 401 && auth) this.onUnauthorized();
-    throw error;
+  }
+
+  /**
+   * The `Authorization` value to send now (a login refreshes first when it is about to expire), or
+   * null: for requests `fetch` cannot make, such as an upload with progress (XMLHttpRequest).
+   */
+  async bearer(): Promise<string | null> {
+    const token = await this.credentials()?.token();
+    return token ? `Bearer ${token}` : null;
   }
 
   /** POST /api/auth/login; stores the login. */
   async login(password: string, username?: string): Promise<void> {
-    const answer = await this.json<LoginAnswer>('POST', '/api/auth/login', username ? { username, password } : { password }, { auth: false });
-    this.store.save({ kind: 'login', token: answer.token, expiresAt: answer.expiresAt, refreshToken: answer.refreshToken, refreshExpiresAt: answer.refreshExpiresAt });
+    const session = await LoginSession.login(this.base || window.location.origin, { password, username });
+    this.saveLogin(session.issued!);
   }
 
   /** Revoke a login on the server (best effort) and forget the credential. */
   async logout(): Promise<void> {
-    const credential = this.store.get();
-    if (credential?.kind === 'login') await this.json('POST', '/api/auth/logout', undefined).catch(() => undefined);
+    const credentials = this.credentials();
+    this.current = null;
+    if (credentials instanceof LoginSession) await credentials.logout();
     this.store.clear();
   }
 
-  authorization(): string | null {
+  /** The credentials of what the store holds: a refreshing LoginSession for a login, the bare token otherwise. */
+  private credentials(): Credentials | null {
     const credential = this.store.get();
-    return credential ? `Bearer ${credential.token}` : null;
+    if (credential === null) return null;
+    if (credential.kind !== 'login' || credential.refreshToken === undefined || credential.expiresAt === undefined) return bearerToken(credential.token);
+    if (this.current?.stored !== credential.token) {
+      const issued: IssuedSession = {
+        token: credential.token,
+        expiresAt: credential.expiresAt,
+        refreshToken: credential.refreshToken,
+        refreshExpiresAt: credential.refreshExpiresAt ?? credential.expiresAt,
+        user: credential.user ?? { id: '', role: 'viewer' },
+      };
+      const session = new LoginSession(this.base || window.location.origin, issued);
+      session.on('refreshed', (fresh) => this.saveLogin(fresh));
+      // The agent refused the refresh token: forget the login; the next 401 shows the login form.
+      session.on('logged-out', () => {
+        if (this.current?.session !== session) return;
+        this.current = null;
+        if (this.store.get()?.kind === 'login') this.store.clear();
+      });
+      this.current = { stored: credential.token, session };
+    }
+    return this.current.session;
   }
 
-  private send(path: string, init: RequestInit, auth: boolean, signal?: AbortSignal): Promise<Response> {
-    const headers = new Headers(init.headers);
-    const authorization = auth ? this.authorization() : null;
-    if (authorization !== null) headers.set('authorization', authorization);
-    return fetch(this.base + path, { ...init, headers, signal, cache: 'no-store', credentials: 'omit' });
-  }
-
-  private async refreshIfDue(): Promise<void> {
-    const credential = this.store.get();
-    if (!credential?.refreshToken || !credential.expiresAt) return;
-    if (Date.parse(credential.expiresAt) - Date.now() > REFRESH_AHEAD_MS) return;
-    await this.refresh();
-  }
-
-  /** One refresh at a time; false when the refresh token is no longer accepted. */
-  private refresh(): Promise<boolean> {
-    this.refreshing ??= (async () => {
-      const credential = this.store.get();
-      if (!credential?.refreshToken) return false;
-      try {
-        const response = await this.send('/api/auth/refresh', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ refreshToken: credential.refreshToken }),
-        }, false);
-        if (!response.ok) return false;
-        const answer = (await response.json()) as LoginAnswer;
-        this.store.save({ kind: 'login', token: answer.token, expiresAt: answer.expiresAt, refreshToken: answer.refreshToken ?? credential.refreshToken, refreshExpiresAt: answer.refreshExpiresAt ?? credential.refreshExpiresAt });
-        return true;
-      } catch {
-        return false;
-      }
-    })().finally(() => {
-      this.refreshing = null;
-    });
-    return this.refreshing;
+  private saveLogin(issued: IssuedSession): void {
+    this.store.save({ kind: 'login', token: issued.token, expiresAt: issued.expiresAt, refreshToken: issued.refreshToken, refreshExpiresAt: issued.refreshExpiresAt, user: issued.user });
+    if (this.current !== null) this.current.stored = issued.token;
   }
 }

@@ -1,5 +1,5 @@
+import { TunnelForgeError } from '@tunnelforge/client';
 import { ApiClient } from './api-client';
-import { ApiError } from './api-error';
 import { fetchAuthConfig } from './auth-config';
 import { CredentialStore } from './credential-store';
 import type { DebugHandle } from './debug-handle';
@@ -10,6 +10,8 @@ import { parseRoute } from './route';
 import { SessionListView } from './session-list-view';
 import { SessionsApi } from './sessions-api';
 import { takeShareToken } from './take-share-token';
+import { takePairingCode } from './take-pairing-code';
+import { pairDeviceView } from './pair-device-view';
 import { TerminalView } from './terminal-view';
 import { whoAmI } from './who-am-i';
 
@@ -28,23 +30,27 @@ export class AppController {
   private principal: Principal | null = null;
   private view: View | null = null;
   private routing = 0;
+  /** A pairing code from a `#pair=` link, until it is claimed or the user logs in another way. */
+  private pairingCode: string | null = null;
 
   constructor(private readonly root: HTMLElement) {}
 
   start(): void {
     const share = takeShareToken(window.location, window.history);
     if (share !== null) this.store.save({ kind: 'share', token: share });
+    this.pairingCode = takePairingCode(window.location, window.history);
     window.addEventListener('hashchange', () => void this.route());
     void this.route();
   }
 
   private async route(notice?: string): Promise<void> {
     const turn = ++this.routing;
+    if (this.pairingCode !== null) return this.showPairing(this.pairingCode);
     try {
       this.principal ??= await whoAmI(this.api);
     } catch (error) {
       if (turn !== this.routing) return;
-      if (error instanceof ApiError && error.status === 401) {
+      if (error instanceof TunnelForgeError && error.status === 401) {
         const stale = this.store.get();
         if (stale !== null) this.store.clear();
         const refused = stale?.kind === 'share' ? 'The share link has expired or was revoked.' : 'Your credential was not accepted. Log in again.';
@@ -106,6 +112,15 @@ export class AppController {
   private navigate(hash: string): void {
     if (window.location.hash === hash) void this.route();
     else window.location.hash = hash;
+  }
+
+  private showPairing(code: string): void {
+    const done = () => {
+      this.pairingCode = null;
+      this.principal = null;
+      void this.route();
+    };
+    this.show({ dispose() {} }, pairDeviceView({ api: this.api, store: this.store, code, onPaired: done, onCancel: done }), 'pair');
   }
 
   private async showLogin(notice?: string): Promise<void> {

@@ -1,5 +1,5 @@
+import { TunnelForgeError } from '@tunnelforge/client';
 import type { ApiClient } from './api-client';
-import { ApiError } from './api-error';
 
 /** How this agent lets people log in (`GET /api/auth/config`). */
 export interface AuthConfig {
@@ -12,7 +12,7 @@ export async function fetchAuthConfig(api: ApiClient): Promise<AuthConfig> {
   try {
     return await api.json<AuthConfig>('GET', '/api/auth/config', undefined, { auth: false });
   } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return { methods: [], usernameRequired: false };
+    if (error instanceof TunnelForgeError && error.status === 404) return { methods: [], usernameRequired: false };
     throw error;
   }
 }

@@ -6,4 +6,6 @@ export interface Credential {
   expiresAt?: string;
   refreshToken?: string;
   refreshExpiresAt?: string;
+  /** A login's user, as the agent answered it. */
+  user?: { id: string; role: 'admin' | 'writer' | 'viewer' };
 }

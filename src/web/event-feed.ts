@@ -1,5 +1,5 @@
+import { Backoff } from '@tunnelforge/client';
 import type { ApiClient } from './api-client';
-import { Backoff } from './backoff';
 import { SseParser } from './sse-parser';
 
 /** An agent event as `/api/events` sends it. */

@@ -1,5 +1,5 @@
+import { TunnelForgeError } from '@tunnelforge/client';
 import type { ApiClient } from './api-client';
-import { ApiError } from './api-error';
 import { uploadFiles, type UploadProgress } from './upload-files';
 
 /** One entry of a directory listing (`GET /api/sessions/:id/files`). */
@@ -76,12 +76,12 @@ export class FilesApi {
   async uploadToSession(sessionId: string, files: readonly File[], onProgress: (progress: UploadProgress) => void): Promise<SessionUpload> {
     const url = `/api/sessions/${encodeURIComponent(sessionId)}/upload`;
     try {
-      return await uploadFiles<SessionUpload>(url, files, this.api.authorization(), onProgress);
+      return await uploadFiles<SessionUpload>(url, files, await this.api.bearer(), onProgress);
     } catch (error) {
-      if (!(error instanceof ApiError) || error.status !== 401) throw error;
+      if (!(error instanceof TunnelForgeError) || error.status !== 401) throw error;
       // An expired login: any API call refreshes it (or sends the page to the login form); then once more.
       await this.api.json('GET', '/api/auth/me');
-      return uploadFiles<SessionUpload>(url, files, this.api.authorization(), onProgress);
+      return uploadFiles<SessionUpload>(url, files, await this.api.bearer(), onProgress);
     }
   }
 }

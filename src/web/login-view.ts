@@ -1,5 +1,5 @@
+import { TunnelForgeError } from '@tunnelforge/client';
 import type { ApiClient } from './api-client';
-import { ApiError } from './api-error';
 import type { AuthConfig } from './auth-config';
 import type { CredentialStore } from './credential-store';
 import { h } from './dom';
@@ -43,8 +43,8 @@ export function loginView(options: LoginViewOptions): HTMLElement {
       api.login(password.value, config.usernameRequired ? username.value : undefined)
         .then(() => options.onLoggedIn())
         .catch((problem: unknown) => {
-          if (problem instanceof ApiError && problem.status === 401) fail('Wrong user name or password.');
-          else if (problem instanceof ApiError && problem.status === 429) fail(`Too many attempts. Try again in ${problem.retryAfterSec ?? 'a few'} seconds.`);
+          if (problem instanceof TunnelForgeError && problem.status === 401) fail('Wrong user name or password.');
+          else if (problem instanceof TunnelForgeError && problem.status === 429) fail(`Too many attempts. Try again in ${problem.retryAfterSec ?? 'a few'} seconds.`);
           else fail(`Login failed: ${(problem as Error).message}`);
           password.select();
         })

@@ -1,3 +1,4 @@
+import { openPairingDialog } from './pairing-dialog';
 import type { ApiClient } from './api-client';
 import { createSessionForm } from './create-session-form';
 import { debounce } from './debounce';
@@ -65,6 +66,9 @@ export class SessionListView {
         this.status,
         h('span', { class: 'spacer' }),
         h('span', { class: 'who', title: `signed in via ${options.principal.via}` }, `${options.principal.id} · ${options.principal.role}`),
+        options.principal.role === 'admin'
+          ? h('button', { type: 'button', class: 'pair-device', onclick: () => void openPairingDialog(options.api).catch((error: unknown) => window.alert(`Pairing failed: ${(error as Error).message}`)) }, 'Pair a device')
+          : null,
         h('button', { type: 'button', onclick: () => options.onLogout() }, 'Log out'),
       ),
       this.canWrite ? createSessionForm(async (request) => {

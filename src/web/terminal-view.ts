@@ -1,7 +1,7 @@
+import { TerminalConnection, type ConnectionState, type ServerFrame } from '@tunnelforge/client';
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import type { ApiClient } from './api-client';
-import type { ConnectionState } from './connection-state';
 import { copyText } from './copy-text';
 import { ctrlKey } from './ctrl-key';
 import { debounce } from './debounce';
@@ -9,13 +9,11 @@ import { describeExit } from './describe-exit';
 import { h } from './dom';
 import { FilesApi } from './files-api';
 import { LatencyProbe } from './latency-probe';
-import type { ServerFrame } from './server-frame';
 import type { SessionsApi } from './sessions-api';
 import { SpecialKeysBar } from './special-keys-bar';
-import { TerminalConnection } from './terminal-connection';
 import { TerminalFiles } from './terminal-files';
 import { TerminalWriteQueue } from './terminal-write-queue';
-import { webSocketProtocols } from './web-socket-protocols';
+import { ticketAuth } from './ticket-auth';
 
 /** Resize requests wait this long after the last layout change (the server applies them at once). */
 const RESIZE_DEBOUNCE_MS = 75;
@@ -129,11 +127,13 @@ export class TerminalView {
     this.connection = new TerminalConnection({
       url: options.webSocketUrl,
       sessionId: options.sessionId,
-      protocols: () => webSocketProtocols(options.api, options.sessionId),
+      authenticate: () => ticketAuth(options.api, options.sessionId),
       size: () => (this.readOnly ? null : this.fittedSize()),
-      onFrame: (frame) => this.onFrame(frame),
-      onState: (state, detail) => this.setState(state, detail),
+      // A page left open comes back whenever the agent does.
+      reconnect: { giveUpAfterMs: Infinity },
     });
+    this.connection.on('frame', (frame) => this.onFrame(frame));
+    this.connection.on('state', (state, detail) => this.setState(state, detail));
     this.applyReadOnly();
   }
 
@@ -147,7 +147,7 @@ export class TerminalView {
     this.resizeObserver = new ResizeObserver(() => refit());
     this.resizeObserver.observe(this.viewport);
     this.disposers.push(() => refit.cancel());
-    this.connection.connect();
+    void this.connection.connect(); // its `state` events tell the rest
     this.terminal.focus();
   }
 
@@ -172,7 +172,8 @@ export class TerminalView {
     const term = this.terminal;
     const data = term.onData((text) => this.send(text));
     const binary = term.onBinary((bytes) => {
-      if (!this.readOnly) this.connection.inputBinary(bytes);
+      // xterm's binary input (some mouse reports) is a string of byte values 0..255.
+      if (!this.readOnly) this.connection.input(Uint8Array.from(bytes, (char) => char.charCodeAt(0) & 0xff));
     });
     const render = term.onRender(() => this.probe.rendered(performance.now()));
     // On an ancestor, capturing: runs before xterm's own (capturing) keydown handler on its textarea.
@@ -234,7 +235,7 @@ export class TerminalView {
         this.queue.write(frame.data);
         if (!this.paused && this.queue.pendingBytes > HIGH_WATER_BYTES) {
           this.paused = true;
-          this.connection.pause(true);
+          this.connection.pause();
         }
         break;
       case 'resized':
@@ -264,7 +265,7 @@ export class TerminalView {
     this.probe.parsed(performance.now());
     if (this.paused && this.queue.pendingBytes < LOW_WATER_BYTES) {
       this.paused = false;
-      this.connection.pause(false);
+      this.connection.resume();
     }
   }
 

@@ -1,4 +1,4 @@
-import { ApiError } from './api-error';
+import { TunnelForgeError } from '@tunnelforge/client';
 
 /** How far an upload is. */
 export interface UploadProgress {
@@ -9,8 +9,8 @@ export interface UploadProgress {
 /**
  * POSTs `files` as `multipart/form-data` (one `file` part each) to `url` with XMLHttpRequest, the
  * one browser API that reports upload progress (fetch cannot, over HTTP/1.1). Resolves with the
- * JSON answer; rejects with an `ApiError` carrying the agent's code and message, or
- * `TF_CLIENT_NETWORK` when the connection broke (the agent then keeps nothing of the upload).
+ * JSON answer; rejects with a `TunnelForgeError` carrying the agent's code, message and status,
+ * or `TF_ERR_CLIENT` when the connection broke (the agent then keeps nothing of the upload).
  */
 export function uploadFiles<T>(url: string, files: readonly File[], authorization: string | null, onProgress: (progress: UploadProgress) => void): Promise<T> {
   const form = new FormData();
@@ -31,10 +31,10 @@ export function uploadFiles<T>(url: string, files: readonly File[], authorizatio
         // not JSON: described by the status below
       }
       if (xhr.status >= 200 && xhr.status < 300) return resolve(body as T);
-      reject(new ApiError(xhr.status, body?.error?.code ?? `HTTP_${xhr.status}`, body?.error?.message ?? `The agent answered ${xhr.status} ${xhr.statusText}`));
+      reject(new TunnelForgeError(body?.error?.code ?? `HTTP_${xhr.status}`, body?.error?.message ?? `The agent answered ${xhr.status} ${xhr.statusText}`, xhr.status));
     });
-    xhr.addEventListener('error', () => reject(new ApiError(0, 'TF_CLIENT_NETWORK', 'The connection to the agent broke during the upload; nothing was kept')));
-    xhr.addEventListener('abort', () => reject(new ApiError(0, 'TF_CLIENT_ABORTED', 'The upload was cancelled; nothing was kept')));
+    xhr.addEventListener('error', () => reject(new TunnelForgeError('TF_ERR_CLIENT', 'The connection to the agent broke during the upload; nothing was kept')));
+    xhr.addEventListener('abort', () => reject(new TunnelForgeError('TF_ERR_CLIENT', 'The upload was cancelled; nothing was kept')));
     xhr.send(form);
   });
 }

@@ -2,7 +2,7 @@ import type { ApiClient } from './api-client';
 import type { Principal } from './principal';
 
 /**
- * The principal of the page's credential (`GET /api/auth/me`). Throws ApiError 401 when the
+ * The principal of the page's credential (`GET /api/auth/me`). Throws TunnelForgeError 401 when the
  * credential is missing or refused (an agent with `auth-none` answers without one).
  */
 export function whoAmI(api: ApiClient): Promise<Principal> {

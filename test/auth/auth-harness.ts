@@ -4,10 +4,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
+import { ProtocolCodec } from '@tunnelforge/client';
+import type { ServerMessage } from '../../src/testkit/test-ws-client';
 import { HttpRoutes, type RouteInfo } from '../../src/plugin-api';
 import type { AgentConfigInput } from '../../src/kernel/config/agent-config-schema';
-import { ProtocolCodec, type ServerMessage } from '../../src/sessions/protocol-codec';
 import { startAgent, type AgentUnderTest } from '../integration/agent-harness';
+import { readUpgradeRefusal } from '../../src/testkit/read-upgrade-refusal';
 
 /** What an HTTP call came back with. */
 export interface Reply {
@@ -76,17 +78,7 @@ export function upgrade(url: string, options: { headers?: Record<string, string>
     socket.binaryType = 'nodebuffer';
     socket.once('open', () => resolve({ kind: 'open', socket, protocol: socket.protocol }));
     socket.once('unexpected-response', (_req, res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        let code: string | null = null;
-        try {
-          code = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { error?: { code?: string } }).error?.code ?? null;
-        } catch {
-          // no JSON body
-        }
-        resolve({ kind: 'refused', status: res.statusCode ?? 0, code });
-      });
+      void readUpgradeRefusal(res).then((refusal) => resolve({ kind: 'refused', ...refusal }));
     });
     socket.once('error', (error) => {
       if (socket.readyState !== WebSocket.CLOSED) reject(error);
@@ -167,7 +159,7 @@ export class Frames {
     socket.on('close', (code) => (this.closed = { code }));
   }
 
-  send(frame: Buffer): void {
+  send(frame: Uint8Array): void {
     this.socket.send(frame, { binary: true });
   }
 

@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ProtocolCodec } from '@tunnelforge/client';
 import type { RouteInfo } from '../../src/plugin-api';
-import { ProtocolCodec } from '../../src/sessions/protocol-codec';
 import { sessionScopeAllows } from '../../src/plugins/shared/session-scope-allows';
 import { Frames, mintJwt, startAuthAgent, upgrade, type AuthAgent, type Reply } from './auth-harness';
 
 /** The only routes anyone may call without credentials (besides the web page's static files). */
-const PUBLIC = new Set(['GET /api/health', 'GET /api/openapi.json', 'GET /api/auth/config', 'POST /api/auth/login', 'POST /api/auth/refresh']);
+const PUBLIC = new Set(['GET /api/health', 'GET /api/openapi.json', 'GET /api/auth/config', 'POST /api/auth/login', 'POST /api/auth/refresh', 'POST /api/pairing/claim']);
 const RANK = { viewer: 1, writer: 2, admin: 3 } as const;
 
 interface Credentials {

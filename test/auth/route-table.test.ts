@@ -4,7 +4,7 @@ import type { RouteInfo } from '../../src/plugin-api';
 import { startAuthAgent, type AuthAgent } from './auth-harness';
 
 /** The only routes that may be public (the web page's static files aside). */
-const PUBLIC = ['GET /api/health', 'GET /api/openapi.json', 'GET /api/auth/config', 'POST /api/auth/login', 'POST /api/auth/refresh'];
+const PUBLIC = ['GET /api/health', 'GET /api/openapi.json', 'GET /api/auth/config', 'POST /api/auth/login', 'POST /api/auth/refresh', 'POST /api/pairing/claim'];
 
 interface Row {
   key: string;

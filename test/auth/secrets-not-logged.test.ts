@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ProtocolCodec } from '../../src/sessions/protocol-codec';
+import { ProtocolCodec } from '@tunnelforge/client';
 import { Frames, startAuthAgent, upgrade } from './auth-harness';
 
 describe('secrets never reach the logs', () => {

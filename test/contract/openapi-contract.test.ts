@@ -131,7 +131,7 @@ function conformance(template: string, method: string, answer: Answer): string[]
 }
 
 /** The calls that exercise each operation, keyed as `METHOD /path/{param}`. */
-function cases(fixtures: { session: string; exited: string; share: string; token: string; refresh: string; login: string; files: string }): Record<string, Call[]> {
+function cases(fixtures: { session: string; exited: string; recorded: string; share: string; token: string; refresh: string; login: string; pairing: string; files: string }): Record<string, Call[]> {
   const s = fixtures.session;
   const f = (name: string) => encodeURIComponent(name === '' ? fixtures.files : `${fixtures.files}/${name}`);
   return {
@@ -164,6 +164,8 @@ function cases(fixtures: { session: string; exited: string; share: string; token
       { who: 'admin', path: '/api/power', body: { hold: false }, status: 200 },
       { who: 'admin', path: '/api/power', body: { hold: 'yes' }, status: 400 },
     ],
+    'GET /api/session-host': [{ who: 'admin', path: '/api/session-host', status: 200 }],
+    'POST /api/session-host/stop': [{ who: 'admin', path: '/api/session-host/stop', status: 200 }],
     'GET /api/sessions': [{ who: 'viewer', path: '/api/sessions', status: 200 }],
     'POST /api/sessions': [
       { who: 'writer', path: '/api/sessions', body: { command: ['sh', '-c', 'echo contract; sleep 30'], cols: 100, rows: 30 }, status: 201 },
@@ -194,6 +196,11 @@ function cases(fixtures: { session: string; exited: string; share: string; token
     ],
     'POST /api/sessions/{id}/share': [{ who: 'writer', path: `/api/sessions/${s}/share`, body: { expiresInMinutes: 5 }, status: 201 }],
     'GET /api/sessions/{id}/text': [{ who: 'viewer', path: `/api/sessions/${s}/text`, status: 200 }],
+    'GET /api/sessions/{id}/recording': [
+      { who: 'writer', path: `/api/sessions/${fixtures.recorded}/recording`, status: 200 },
+      { who: 'writer', path: `/api/sessions/${s}/recording`, status: 404 },
+      { who: 'writer', path: `/api/sessions/${s}/recording?part=newest`, status: 400 },
+    ],
     'DELETE /api/shares/{id}': [
       { who: 'writer', path: `/api/shares/${fixtures.share}`, status: 204 },
       { who: 'writer', path: '/api/shares/unknown', status: 404 },
@@ -215,6 +222,23 @@ function cases(fixtures: { session: string; exited: string; share: string; token
     'POST /api/tunnels/{id}/stop': [
       { who: 'admin', path: '/api/tunnels/cloudflare/stop', status: 200 },
       { who: 'admin', path: '/api/tunnels/nope/stop', status: 404 },
+    ],
+    'GET /api/logs': [
+      { who: 'admin', path: '/api/logs?lines=5', status: 200 },
+      { who: 'admin', path: '/api/logs?lines=0', status: 400 },
+    ],
+    'GET /api/logs/audit': [
+      { who: 'admin', path: '/api/logs/audit?limit=5', status: 200 },
+      { who: 'admin', path: '/api/logs/audit?limit=nope', status: 400 },
+    ],
+    'POST /api/pairing': [
+      { who: 'admin', path: '/api/pairing', body: { role: 'viewer', name: 'phone' }, status: 201 },
+      { who: 'admin', path: '/api/pairing', body: { role: 'root' }, status: 400 },
+    ],
+    'POST /api/pairing/claim': [
+      { who: 'anonymous', path: '/api/pairing/claim', body: { code: fixtures.pairing, deviceName: 'contract phone' }, status: 201 },
+      { who: 'anonymous', path: '/api/pairing/claim', body: { code: fixtures.pairing, deviceName: 'again' }, status: 401 },
+      { who: 'anonymous', path: '/api/pairing/claim', body: { code: 'ABCD-EFGH' }, status: 400 },
     ],
     'GET /metrics': [{ who: 'viewer', path: '/metrics', status: 200 }],
     'GET /api/files/list': [
@@ -313,7 +337,7 @@ describe('the OpenAPI document is the contract', () => {
         }
       }
       // Actions that take no body: the only writes allowed without a request schema.
-      const bodiless = ['POST /api/auth/logout', 'POST /api/tunnels/{id}/start', 'POST /api/tunnels/{id}/stop'];
+      const bodiless = ['POST /api/auth/logout', 'POST /api/session-host/stop', 'POST /api/tunnels/{id}/start', 'POST /api/tunnels/{id}/stop'];
       if (['post', 'put', 'patch'].includes(method) && op.requestBody === undefined && !bodiless.includes(key)) {
         problems.push(`${key}: no request body schema`);
       }
@@ -354,12 +378,14 @@ describe('the OpenAPI document is the contract', () => {
     const writer = agent.as('writer');
     const created = await writer.post('/api/sessions', { command: ['sh', '-c', 'sleep 60'] });
     const done = await writer.post('/api/sessions', { command: ['true'] });
+    const recorded = await writer.post('/api/sessions', { command: ['sh', '-c', 'echo recorded; sleep 60'], record: true });
     await agent.waitForEvent('session.exited', (event) => (event.data as { id: string }).id === done.json.id);
     const share = await writer.post(`/api/sessions/${created.json.id}/share`, {});
     const token = await admin.post('/api/tokens', { name: 'to revoke', role: 'viewer' });
     const loginA = (await agent.anonymous().post('/api/auth/login', { username: 'ada', password: PASSWORD })) as TestResponse<{ token: string; refreshToken: string }>;
     const loginB = (await agent.anonymous().post('/api/auth/login', { username: 'ada', password: PASSWORD })) as TestResponse<{ token: string; refreshToken: string }>;
-    const table = cases({ session: created.json.id, exited: done.json.id, share: share.json.id, token: token.json.id, refresh: loginA.json.refreshToken, login: loginB.json.token, files: realpathSync(path.join(tmp, 'files')) });
+    const pairing = await admin.post('/api/pairing', {});
+    const table = cases({ session: created.json.id, exited: done.json.id, recorded: recorded.json.id, share: share.json.id, token: token.json.id, refresh: loginA.json.refreshToken, login: loginB.json.token, pairing: pairing.json.code, files: realpathSync(path.join(tmp, 'files')) });
 
     expect(operations().map((op) => op.key).filter((key) => !(key in table))).toEqual([]);
     expect(Object.keys(table).filter((key) => !operations().some((op) => op.key === key))).toEqual([]);

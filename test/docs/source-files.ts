@@ -4,9 +4,10 @@ import path from 'node:path';
 /** Repository root (tests run from it under jest, but do not rely on the cwd). */
 export const repoRoot = path.resolve(__dirname, '..', '..');
 
-/** Every TypeScript source file of the agent and the first-party plugins (no tests, no builds). */
+/** Every TypeScript source file of the agent, the first-party plugins and packages (no tests, no builds). */
 export function agentSourceFiles(): string[] {
-  const roots = [path.join(repoRoot, 'src'), ...readdirSync(path.join(repoRoot, 'plugins')).map((p) => path.join(repoRoot, 'plugins', p, 'src'))];
+  const workspace = (dir: string) => readdirSync(path.join(repoRoot, dir)).map((p) => path.join(repoRoot, dir, p, 'src'));
+  const roots = [path.join(repoRoot, 'src'), ...workspace('plugins'), ...workspace('packages')];
   const files: string[] = [];
   const walk = (dir: string): void => {
     let entries;

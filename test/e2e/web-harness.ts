@@ -6,6 +6,7 @@ import { builtinPlugins } from '../../src/agent/builtin-plugins';
 import type { AgentConfigInput } from '../../src/kernel/config/agent-config-schema';
 import { hashPassword } from '../../src/plugins/auth-password/password-hash';
 import { startTestKernel, type TestKernel } from '../../src/testkit';
+import { callJson } from '../support/call-json';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { buildWeb } = require('../../scripts/build-web.js') as { buildWeb(options: { outDir: string; quiet?: boolean; minify?: boolean }): Promise<{ outDir: string }> };
@@ -68,21 +69,7 @@ export async function startWebAgent(config: AgentConfigInput = {}): Promise<WebA
     tk,
     url,
     token,
-    async api(method, route, body, as = token) {
-      const response = await fetch(url + route, {
-        method,
-        headers: { authorization: `Bearer ${as}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // text answers stay strings
-      }
-      return { status: response.status, body: parsed, headers: response.headers };
-    },
+    api: (method, route, body, as = token) => callJson(url + route, as, method, body),
     stop: () => tk.stop(),
   };
 }

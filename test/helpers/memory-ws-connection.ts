@@ -1,5 +1,6 @@
+import { ProtocolCodec } from '@tunnelforge/client';
+import type { ServerMessage } from '../../src/testkit/test-ws-client';
 import type { Principal, WsConnection } from '../../src/plugin-api';
-import { ProtocolCodec, type ServerMessage } from '../../src/sessions/protocol-codec';
 
 let nextId = 1;
 

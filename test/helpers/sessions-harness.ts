@@ -32,8 +32,9 @@ export function createSessionsHarness(overrides: SessionsConfigInput = {}, clock
       handler.open(connection);
       return connection;
     },
-    send(connection: MemoryWsConnection, frame: Buffer): void {
-      handler.message(connection, frame, true);
+    send(connection: MemoryWsConnection, frame: Uint8Array): void {
+      // The transport hands handlers Buffers; the codec makes plain Uint8Arrays.
+      handler.message(connection, Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength), true);
     },
     /** The socket drained: deliver its queue and tell the handler. */
     drain(connection: MemoryWsConnection): void {

@@ -1,5 +1,5 @@
 import { Terminal } from '@xterm/headless';
-import type { ServerMessage } from '../../src/sessions/protocol-codec';
+import type { ServerMessage } from '../../src/testkit/test-ws-client';
 import type { MemoryWsConnection } from './memory-ws-connection';
 
 /**

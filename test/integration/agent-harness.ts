@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import WebSocket from 'ws';
+import { ProtocolCodec } from '@tunnelforge/client';
+import type { ServerMessage } from '../../src/testkit/test-ws-client';
 import { builtinPlugins } from '../../src/agent/builtin-plugins';
 import type { AgentConfigInput } from '../../src/kernel/config/agent-config-schema';
-import { ProtocolCodec, type ServerMessage } from '../../src/sessions/protocol-codec';
 import { startTestKernel, type TestKernel } from '../../src/testkit';
+import { callJson } from '../support/call-json';
 
 /** A running agent (real kernel, real uWS on 127.0.0.1:0, real PTYs) and ways to talk to it. */
 export interface AgentUnderTest {
@@ -30,21 +32,7 @@ export async function startAgent(config: AgentConfigInput = {}): Promise<AgentUn
     url,
     wsUrl,
     token,
-    async api(method, route, body, headers = {}) {
-      const response = await fetch(url + route, {
-        method,
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      });
-      const text = await response.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // text/plain answers stay strings
-      }
-      return { status: response.status, body: parsed, headers: response.headers };
-    },
+    api: (method, route, body, headers = {}) => callJson(url + route, token, method, body, headers),
     async connect(options = {}) {
       const client = await WsClient.open(wsUrl, { authorization: `Bearer ${token}`, ...options.headers });
       clients.add(client);
@@ -93,7 +81,7 @@ export class WsClient {
     this.listeners.add(listener);
   }
 
-  send(frame: Buffer): void {
+  send(frame: Uint8Array): void {
     this.socket.send(frame, { binary: true });
   }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ProtocolCodec } from '../../src/sessions/protocol-codec';
+import { ProtocolCodec } from '@tunnelforge/client';
 import { TerminalClient } from '../helpers/terminal-client';
 import { startAgent, type AgentUnderTest, type WsClient } from './agent-harness';
 
@@ -153,7 +153,7 @@ describe('streaming over the real uWebSockets.js server', () => {
     const rogue = await agent.connect();
     const errorsBefore = () => rogue.messages.filter((m) => m.type === 'error').length;
 
-    const expectError = async (frame: Buffer, code: string) => {
+    const expectError = async (frame: Uint8Array, code: string) => {
       const from = rogue.messages.length;
       rogue.send(frame);
       const m = await rogue.waitFor((x) => x.type === 'error', 5000, from);

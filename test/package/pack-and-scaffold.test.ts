@@ -1,6 +1,8 @@
 // What a user and a plugin author do with the published package, on the real tarball: install it in
 // an empty directory and start the agent; scaffold a plugin, install it against that tarball and run
 // its generated tests. npm installs use the local cache (--prefer-offline); node-pty compiles.
+// The agent depends on @tunnelforge/client, a workspace package that is not on the registry here:
+// both are packed and installed together, as they would be published together.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -54,6 +56,7 @@ function allowNodePty(dir: string, manifest: Record<string, unknown>): void {
 
 let tmp: string;
 let tarball: string;
+let clientTarball: string;
 const timings: Record<string, number> = {};
 async function timed<T>(label: string, step: () => Promise<T>): Promise<T> {
   const started = Date.now();
@@ -70,9 +73,13 @@ beforeAll(async () => {
   }
   tmp = mkdtempSync(path.join(os.tmpdir(), 'tf-pack-'));
   // `npm test` has just built dist/, so prepack (the same build) is skipped here to save a minute.
-  const out = await timed('pack', () => mustRun('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], ROOT));
-  const [{ filename }] = JSON.parse(out.slice(out.indexOf('['))) as Array<{ filename: string }>;
-  tarball = path.join(tmp, filename);
+  const pack = async (dir: string) => {
+    const out = await mustRun('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], dir);
+    const [{ filename }] = JSON.parse(out.slice(out.indexOf('['))) as Array<{ filename: string }>;
+    return path.join(tmp, filename);
+  };
+  tarball = await timed('pack', () => pack(ROOT));
+  clientTarball = await timed('pack client', () => pack(path.join(ROOT, 'packages/client')));
 }, STEP_MS);
 
 afterAll(() => {
@@ -91,6 +98,7 @@ it('ships what an installed agent and a plugin author need, and no sources or te
   const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { private?: boolean; dependencies: Record<string, string> };
   expect(manifest.private).toBeUndefined();
   expect(manifest.dependencies.ws).toBeDefined();
+  expect(manifest.dependencies['@tunnelforge/client']).toBe((JSON.parse(readFileSync(path.join(ROOT, 'packages/client/package.json'), 'utf8')) as { version: string }).version);
 });
 
 it('installs into an empty directory, where `npx tunnelforge start --port 0 --ready-file F` is ready when F appears', async () => {
@@ -98,7 +106,7 @@ it('installs into an empty directory, where `npx tunnelforge start --port 0 --re
   await mustRun('mkdir', ['-p', app], tmp);
   await mustRun('npm', ['init', '-y'], app);
   allowNodePty(app, JSON.parse(readFileSync(path.join(app, 'package.json'), 'utf8')) as Record<string, unknown>);
-  await timed('install agent', () => mustRun('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], app));
+  await timed('install agent', () => mustRun('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', clientTarball, tarball], app));
 
   const readyFile = path.join(app, 'ready.json');
   const agent = spawn('npx', ['tunnelforge', 'start', '--port', '0', '--data-dir', path.join(app, 'data'), '--ready-file', readyFile], { cwd: app, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -137,8 +145,9 @@ it('scaffolds a plugin with `tunnelforge plugin new demo` whose generated tests 
   const demo = path.join(tmp, 'demo');
   const created = await mustRun('npx', ['tunnelforge', 'plugin', 'new', 'demo', '--dir', demo, '--tunnelforge', `file:${tarball}`], app);
   expect(created).toContain('created tunnelforge-plugin-demo');
-  const manifest = JSON.parse(readFileSync(path.join(demo, 'package.json'), 'utf8')) as Record<string, unknown>;
-  allowNodePty(demo, manifest);
+  const manifest = JSON.parse(readFileSync(path.join(demo, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+  manifest.devDependencies['@tunnelforge/client'] = `file:${clientTarball}`; // what the registry would provide
+  allowNodePty(demo, manifest as unknown as Record<string, unknown>);
   await timed('install plugin', () => mustRun('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], demo));
   const tested = await timed('plugin npm test', () => mustRun('npm', ['test'], demo));
   expect(tested).toMatch(/^# pass 4$/m);

@@ -1,5 +1,4 @@
-import { Opcode } from '../../src/sessions/opcode';
-import { ProtocolCodec } from '../../src/sessions/protocol-codec';
+import { Opcode, ProtocolCodec } from '@tunnelforge/client';
 import { BASH, createSessionsHarness } from '../helpers/sessions-harness';
 import { TerminalClient } from '../helpers/terminal-client';
 import { waitFor } from '../helpers/wait-for';
@@ -27,7 +26,7 @@ describe('SessionSocketHandler (protocol v1)', () => {
   const lastError = (client: TerminalClient) => client.connection.ofType('error').at(-1);
 
   /** Send a frame and expect exactly one ERROR answer with `code`. */
-  function expectError(client: TerminalClient, frame: Buffer, code: string): void {
+  function expectError(client: TerminalClient, frame: Uint8Array, code: string): void {
     const before = client.connection.ofType('error').length;
     h.send(client.connection, frame);
     expect(client.connection.ofType('error').length).toBe(before + 1);
@@ -49,7 +48,7 @@ describe('SessionSocketHandler (protocol v1)', () => {
     expectError(c, ProtocolCodec.attach({ sessionId: '6f1c8a9e-1d2b-4c3d-8e4f-5a6b7c8d9e0f' }), 'TF_ERR_SESSION_NOT_FOUND');
     expectError(c, ProtocolCodec.attach({ sessionId, offset: 10_000_000 }), 'TF_ERR_BAD_OFFSET');
     expectError(c, ProtocolCodec.attach({ sessionId, cols: 0, rows: 0 }), 'TF_ERR_BAD_SIZE');
-    h.handler.message(c.connection, ProtocolCodec.input('x'), false);
+    h.handler.message(c.connection, Buffer.from(ProtocolCodec.input('x')), false);
     expect(lastError(c)?.code).toBe('TF_ERR_BAD_FRAME');
 
     // Still works: PING, ATTACH, INPUT round trip.

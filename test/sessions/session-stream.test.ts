@@ -1,6 +1,5 @@
+import { Opcode, ProtocolCodec } from '@tunnelforge/client';
 import { FakeClock } from '../../src/testkit/fake-clock';
-import { Opcode } from '../../src/sessions/opcode';
-import { ProtocolCodec } from '../../src/sessions/protocol-codec';
 import { BASH, createSessionsHarness, type SessionsHarness } from '../helpers/sessions-harness';
 import { TerminalClient } from '../helpers/terminal-client';
 import { waitFor } from '../helpers/wait-for';

@@ -30,10 +30,13 @@ describe('sessions HTTP API', () => {
   it('registers the documented routes with their access levels, and /ws for viewers', () => {
     expect(http.definitions.map((r) => `${r.method} ${r.path} ${r.access}`).sort()).toEqual([
       'DELETE /api/sessions/:id writer',
+      'GET /api/session-host admin',
       'GET /api/sessions viewer',
       'GET /api/sessions/:id viewer',
+      'GET /api/sessions/:id/recording writer',
       'GET /api/sessions/:id/text viewer',
       'PATCH /api/sessions/:id writer',
+      'POST /api/session-host/stop admin',
       'POST /api/sessions writer',
       'POST /api/sessions/:id/input writer',
       'POST /api/sessions/:id/resize writer',

@@ -1,4 +1,4 @@
-import { ProtocolCodec } from '../../src/sessions/protocol-codec';
+import { ProtocolCodec } from '@tunnelforge/client';
 import { BASH, createSessionsHarness } from '../helpers/sessions-harness';
 import { TerminalClient } from '../helpers/terminal-client';
 import { waitFor } from '../helpers/wait-for';

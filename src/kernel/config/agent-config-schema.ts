@@ -26,6 +26,17 @@ export const agentConfigSchema = z.strictObject({
   logLevel: z.enum(LOG_LEVELS).default('info'),
   /** `auto`: JSON lines when stdout is not a TTY, readable lines when it is. */
   logFormat: z.enum(['auto', 'json', 'pretty']).default('auto'),
+  /**
+   * The rotating log file of `tunnelforge start`: JSON lines in `<dataDir>/logs/agent.<n>.log`,
+   * rotated at `maxSizeMb`, `keep` old files kept. Read with `tunnelforge logs` or `GET /api/logs`.
+   */
+  logFile: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      maxSizeMb: z.number().int().min(1).max(10_240).default(10),
+      keep: z.number().int().min(1).max(100).default(5),
+    })
+    .default({ enabled: true, maxSizeMb: 10, keep: 5 }),
   /** Third-party plugin packages to load, by package name. */
   packages: z.array(z.string().min(1)).default([]),
   /** Also load the app's own dependencies named `tunnelforge-plugin-*` / `@scope/tunnelforge-plugin-*`. */

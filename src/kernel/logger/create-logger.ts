@@ -17,6 +17,8 @@ export interface CreateLoggerOptions {
   destination?: LogDestination;
   /** ANSI colors in pretty lines. Default: when the destination is a TTY and `NO_COLOR` is unset. */
   colors?: boolean;
+  /** Also write every line, as JSON, here (the rotating log file of `tunnelforge start`). */
+  file?: LogDestination;
 }
 
 /**
@@ -28,9 +30,10 @@ export function createLogger(options: CreateLoggerOptions): Logger {
   const destination = options.destination ?? process.stdout;
   const pretty = options.format === 'pretty' || ((options.format ?? 'auto') === 'auto' && destination.isTTY === true);
   const colors = options.colors ?? (destination.isTTY === true && !process.env.NO_COLOR);
+  const file = options.file;
   const stream: DestinationStream = pretty
-    ? { write: (line: string) => void destination.write(formatPrettyLine(JSON.parse(line), { colors })) }
-    : { write: (line: string) => void destination.write(line) };
+    ? { write: (line: string) => (file?.write(line), void destination.write(formatPrettyLine(JSON.parse(line), { colors }))) }
+    : { write: (line: string) => (file?.write(line), void destination.write(line)) };
   const instance = pino(
     {
       level: options.level,

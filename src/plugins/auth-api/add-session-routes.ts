@@ -1,4 +1,4 @@
-import { z, type AgentInfo, type Disposable, type HttpRoutes } from '../../plugin-api';
+import { z, type AgentInfo, type AuditLog, type Disposable, type HttpRoutes } from '../../plugin-api';
 import type { AuthTokens } from '../shared/auth-tokens';
 import { bearerToken } from '../shared/bearer-token';
 import { issuedSessionSchema } from '../shared/issued-session-schema';
@@ -20,13 +20,14 @@ export interface SessionRouteDeps {
   /** Absent when `auth-jwt` is not active: then there is nothing to refresh or log out of. */
   tokens: AuthTokens | undefined;
   password: () => PasswordLogin | undefined;
+  audit?: AuditLog;
 }
 
 /**
  * The login-session routes a client needs whatever the login method: what methods there are
  * (public), refresh (public: the refresh token is the credential), logout, and who am I.
  */
-export function addSessionRoutes(http: HttpRoutes, { agent, tokens, password }: SessionRouteDeps): Disposable {
+export function addSessionRoutes(http: HttpRoutes, { agent, tokens, password, audit }: SessionRouteDeps): Disposable {
   const routes: Disposable[] = [
     http.add({
       method: 'GET',
@@ -42,7 +43,11 @@ export function addSessionRoutes(http: HttpRoutes, { agent, tokens, password }: 
       access: 'viewer',
       schema: { response: principalSchema },
       doc: { summary: 'The caller as the agent sees it (id, role, how it authenticated, session limit, expiry)', tags: ['auth'] },
-      handler: (request) => ({ json: request.principal! }), // a viewer route: never null
+      handler: (request) => {
+        // A viewer route: never null. The credential id is for revocation, not for clients.
+        const { credential: _credential, ...me } = request.principal!;
+        return { json: me };
+      },
     }),
   ];
   if (tokens !== undefined) {
@@ -70,7 +75,7 @@ export function addSessionRoutes(http: HttpRoutes, { agent, tokens, password }: 
         async handler(request) {
           // The credential that got us here; only login-session JWTs have anything to revoke.
           const presented = bearerToken({ surface: 'http', method: request.method, path: request.path, query: '', headers: request.headers, remoteAddress: request.remoteAddress });
-          if (presented !== null) await tokens.logout(presented);
+          if (presented !== null && (await tokens.logout(presented))) audit?.record({ action: 'auth.logout', by: request.principal, target: request.principal?.id });
           return { status: 204, headers: NO_STORE };
         },
       }),

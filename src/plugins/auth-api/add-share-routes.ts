@@ -1,4 +1,4 @@
-import { HttpError, z, type Disposable, type HttpRoutes, type SessionManager } from '../../plugin-api';
+import { HttpError, z, type AuditLog, type Disposable, type HttpRoutes, type SessionManager } from '../../plugin-api';
 import type { AuthTokens } from '../shared/auth-tokens';
 import { NO_STORE } from './no-store';
 import { shareUrl } from './share-url';
@@ -11,6 +11,7 @@ export interface ShareRouteDeps {
   localUrl: () => string | null;
   defaultMinutes: number;
   maxMinutes: number;
+  audit?: AuditLog;
 }
 
 /**
@@ -45,6 +46,7 @@ export function addShareRoutes(http: HttpRoutes, deps: ShareRouteDeps): Disposab
         if (!visible || deps.sessions.get(sessionId) === undefined) throw new HttpError(404, 'TF_ERR_SESSION_NOT_FOUND', `no session ${JSON.stringify(sessionId.slice(0, 64))}`);
         const minutes = request.body.expiresInMinutes ?? deps.defaultMinutes;
         const share = await deps.tokens.issueShare(sessionId, principal.id, minutes * 60_000);
+        deps.audit?.record({ action: 'share.create', by: principal, target: share.id, details: { sessionId, expiresAt: share.expiresAt } });
         return {
           status: 201,
           json: { id: share.id, token: share.token, url: shareUrl(share.token, request, deps.publicUrl, deps.localUrl()), expiresAt: share.expiresAt, sessionId },
@@ -60,6 +62,7 @@ export function addShareRoutes(http: HttpRoutes, deps: ShareRouteDeps): Disposab
       doc: { summary: 'Revoke a share link', tags: ['auth', 'sessions'], status: 204, errors: { 404: 'No such share (TF_ERR_NOT_FOUND)' } },
       async handler(request) {
         if (!(await deps.tokens.revokeShare(request.params.id))) throw new HttpError(404, 'TF_ERR_NOT_FOUND', 'No such share link');
+        deps.audit?.record({ action: 'share.revoke', by: request.principal, target: request.params.id });
         return { status: 204 };
       },
     }),

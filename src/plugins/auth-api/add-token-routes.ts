@@ -1,4 +1,4 @@
-import { HttpError, z, type Disposable, type HttpRoutes } from '../../plugin-api';
+import { HttpError, z, type AuditLog, type Disposable, type HttpRoutes } from '../../plugin-api';
 import type { ApiTokens } from '../shared/api-tokens';
 import { parseDuration } from '../shared/parse-duration';
 import { NO_STORE } from './no-store';
@@ -13,7 +13,7 @@ const createBody = z.strictObject({
 const tokenInfo = z.object({ id: z.string(), name: z.string(), role, createdAt: z.string(), expiresAt: z.string().nullable() });
 
 /** `/api/tokens` (admin): list, create and revoke API tokens, the same store as `tunnelforge token`. */
-export function addTokenRoutes(http: HttpRoutes, tokens: ApiTokens, now: () => number): Disposable {
+export function addTokenRoutes(http: HttpRoutes, tokens: ApiTokens, now: () => number, audit?: AuditLog): Disposable {
   const routes = [
     http.add({
       method: 'GET',
@@ -39,6 +39,7 @@ export function addTokenRoutes(http: HttpRoutes, tokens: ApiTokens, now: () => n
           expiresAt = new Date(now() + ms);
         }
         const created = await tokens.create({ name, role: tokenRole, expiresAt });
+        audit?.record({ action: 'token.create', by: request.principal, target: created.info.id, details: { name, role: tokenRole, expiresAt: created.info.expiresAt } });
         return { status: 201, json: { ...created.info, token: created.token }, headers: NO_STORE };
       },
     }),
@@ -50,6 +51,7 @@ export function addTokenRoutes(http: HttpRoutes, tokens: ApiTokens, now: () => n
       doc: { summary: 'Revoke an API token', tags: ['auth'], status: 204, errors: { 404: 'No such token (TF_ERR_NOT_FOUND)' } },
       async handler(request) {
         if (!(await tokens.revoke(request.params.id))) throw new HttpError(404, 'TF_ERR_NOT_FOUND', 'No such API token');
+        audit?.record({ action: 'token.revoke', by: request.principal, target: request.params.id });
         return { status: 204 };
       },
     }),

@@ -1,4 +1,4 @@
-import { definePlugin, HttpRoutes, SessionManager, z } from '../../plugin-api';
+import { AuditLog, definePlugin, HttpRoutes, SessionManager, z } from '../../plugin-api';
 import { ApiTokens } from '../shared/api-tokens';
 import { AuthTokens } from '../shared/auth-tokens';
 import { PasswordLogin } from '../shared/password-login';
@@ -27,16 +27,17 @@ export default definePlugin({
   apiVersion: 1,
   description: 'Auth routes: config, me, refresh, logout, WebSocket tickets, API tokens, share links',
   requires: [HttpRoutes],
-  optional: [AuthTokens, ApiTokens, WsTickets, PasswordLogin, SessionManager],
+  optional: [AuthTokens, ApiTokens, WsTickets, PasswordLogin, SessionManager, AuditLog],
   config: configSchema,
   activate(ctx) {
     const http = ctx.get(HttpRoutes);
     const tokens = ctx.tryGet(AuthTokens);
-    const routes = [addSessionRoutes(http, { agent: ctx.agent, tokens, password: () => ctx.tryGet(PasswordLogin) })];
+    const audit = ctx.tryGet(AuditLog);
+    const routes = [addSessionRoutes(http, { agent: ctx.agent, tokens, password: () => ctx.tryGet(PasswordLogin), audit })];
     const tickets = ctx.tryGet(WsTickets);
     if (tickets !== undefined) routes.push(addTicketRoute(http, tickets));
     const apiTokens = ctx.tryGet(ApiTokens);
-    if (apiTokens !== undefined) routes.push(addTokenRoutes(http, apiTokens, () => ctx.clock.now()));
+    if (apiTokens !== undefined) routes.push(addTokenRoutes(http, apiTokens, () => ctx.clock.now(), audit));
     const sessions = ctx.tryGet(SessionManager);
     if (tokens !== undefined && sessions !== undefined) {
       routes.push(
@@ -47,6 +48,7 @@ export default definePlugin({
           localUrl: () => ctx.agent.localUrl(),
           defaultMinutes: Math.min(ctx.config.shareDefaultMinutes, ctx.config.shareMaxMinutes),
           maxMinutes: ctx.config.shareMaxMinutes,
+          audit,
         }),
       );
     }

@@ -1,4 +1,4 @@
-import { Authenticator, definePlugin } from '../../plugin-api';
+import { Authenticator, CredentialRevoked, definePlugin } from '../../plugin-api';
 import { AuthTokens } from '../shared/auth-tokens';
 import { AuthJwtConfig } from './auth-jwt-config';
 import { JwtAuthenticator } from './jwt-authenticator';
@@ -24,6 +24,6 @@ export default definePlugin({
   async activate(ctx) {
     const service = ctx.get(AuthTokens) as JwtTokenService;
     ctx.onDispose(() => service.close());
-    await service.open(ctx.agent.dataDir, ctx.log, () => ctx.clock.now());
+    await service.open(ctx.agent.dataDir, ctx.log, () => ctx.clock.now(), (credential, reason) => ctx.events.publish(CredentialRevoked, { credential, reason }));
   },
 });

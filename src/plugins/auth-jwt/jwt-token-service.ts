@@ -20,6 +20,9 @@ const USED_HASHES_KEPT = 20;
 const SECRET_PATTERN = /^[A-Za-z0-9_-]{43,}$/;
 
 const newId = (): string => randomBytes(16).toString('hex');
+/** `Principal.credential` of the access tokens of one login session, and of one share link. */
+const loginCredential = (familyId: string): string => `login:${familyId}`;
+const shareCredential = (shareId: string): string => `share:${shareId}`;
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 function badRefresh(message = 'The refresh token is not valid'): HttpError {
@@ -39,13 +42,19 @@ export class JwtTokenService implements AuthTokens {
   private store: AuthStateStore | null = null;
   private log: Logger | null = null;
   private now: () => number = () => Date.now();
+  private onRevoked: (credential: string, reason: string) => void = () => undefined;
 
   constructor(private readonly config: AuthJwtConfig) {}
 
-  /** Load (or create) the signing key and the state. Called by the plugin's `activate`; `now` is the agent's clock. */
-  async open(dataDir: string, log: Logger, now: () => number): Promise<void> {
+  /**
+   * Load (or create) the signing key and the state. Called by the plugin's `activate`; `now` is the
+   * agent's clock; `onRevoked` hears of every login session and share that ends before its time
+   * (with the `Principal.credential` id it admitted), so open connections can be closed.
+   */
+  async open(dataDir: string, log: Logger, now: () => number, onRevoked?: (credential: string, reason: string) => void): Promise<void> {
     this.log = log;
     this.now = now;
+    if (onRevoked) this.onRevoked = onRevoked;
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
     // Not changed behind the owner's back (it may be a folder they chose), but said loudly.
     if (process.platform !== 'win32' && ((await stat(dataDir)).mode & 0o077) !== 0) {
@@ -107,6 +116,7 @@ export class JwtTokenService implements AuthTokens {
         state.families[parts.familyId].revokedAt = now;
       });
       this.log?.warn('a refresh token was used twice; the login session is revoked (a copy of the token may be in other hands)', { user: family.sub });
+      this.onRevoked(loginCredential(parts.familyId), 'refresh token reused');
       throw new HttpError(401, 'TF_ERR_TOKEN_REUSED', 'This refresh token was already used; the login session is revoked. Log in again');
     }
     throw badRefresh();
@@ -123,6 +133,7 @@ export class JwtTokenService implements AuthTokens {
       const family = familyId === null ? undefined : state.families[familyId];
       if (family !== undefined && family.revokedAt === null) family.revokedAt = now;
     });
+    if (familyId !== null) this.onRevoked(loginCredential(familyId), 'logout');
     return true;
   }
 
@@ -136,6 +147,7 @@ export class JwtTokenService implements AuthTokens {
     await store.mutate((state) => {
       for (const id of ended) state.families[id].revokedAt = now;
     });
+    for (const id of ended) this.onRevoked(loginCredential(id), 'user changed');
     return ended.length;
   }
 
@@ -167,6 +179,7 @@ export class JwtTokenService implements AuthTokens {
       delete state.shares[id];
       state.revoked[id] = share.expiresAt;
     });
+    this.onRevoked(shareCredential(id), 'share revoked');
     return true;
   }
 
@@ -206,14 +219,14 @@ export class JwtTokenService implements AuthTokens {
       const share = Object.hasOwn(state.shares, jti) ? state.shares[jti] : undefined;
       if (typeof sid !== 'string' || role !== 'viewer') return { ok: false, code: 'TF_ERR_BAD_TOKEN', message: 'The share token is not valid' };
       if (share === undefined || share.sessionId !== sid) return { ok: false, code: 'TF_ERR_TOKEN_REVOKED', message: 'The share link has been revoked' };
-      return { ok: true, principal: { ...principal, sessionId: sid }, jti, familyId: null, expiresAtMs, audience };
+      return { ok: true, principal: { ...principal, sessionId: sid, credential: shareCredential(jti) }, jti, familyId: null, expiresAtMs, audience };
     }
     const familyId = (payload as { fam?: unknown }).fam;
     const family = typeof familyId === 'string' && Object.hasOwn(state.families, familyId) ? state.families[familyId] : undefined;
     if (typeof familyId !== 'string' || family === undefined || family.revokedAt !== null) {
       return { ok: false, code: 'TF_ERR_TOKEN_REVOKED', message: 'The login session has ended' };
     }
-    return { ok: true, principal, jti, familyId, expiresAtMs, audience };
+    return { ok: true, principal: { ...principal, credential: loginCredential(familyId) }, jti, familyId, expiresAtMs, audience };
   }
 
   private async sessionTokens(familyId: string, family: FamilyRecord, refreshToken: string): Promise<IssuedSession> {

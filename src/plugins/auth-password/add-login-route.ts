@@ -1,4 +1,4 @@
-import { HttpError, z, type Disposable, type HttpRoutes, type Logger } from '../../plugin-api';
+import { HttpError, z, type AuditLog, type Disposable, type HttpRoutes, type Logger } from '../../plugin-api';
 import type { AuthTokens } from '../shared/auth-tokens';
 import { issuedSessionSchema } from '../shared/issued-session-schema';
 import { clientKey } from './client-key';
@@ -29,6 +29,8 @@ export interface LoginRouteDeps {
   limiter: ConcurrencyLimiter;
   tokens: AuthTokens;
   log: Logger;
+  /** The audit trail, when `audit-log` is active: every success and failure, with the address. */
+  audit?: AuditLog;
 }
 
 /**
@@ -37,7 +39,7 @@ export interface LoginRouteDeps {
  * nothing and counts for nothing), then the throttle (a locked-out address never costs a hash), then the password (asynchronously, through the limiter). An unknown user and a
  * wrong password get the same answer after the same work.
  */
-export function addLoginRoute(http: HttpRoutes, { directory, throttle, limiter, tokens, log }: LoginRouteDeps): Disposable {
+export function addLoginRoute(http: HttpRoutes, { directory, throttle, limiter, tokens, log, audit }: LoginRouteDeps): Disposable {
   return http.add({
     method: 'POST',
     path: '/api/auth/login',
@@ -68,11 +70,13 @@ export function addLoginRoute(http: HttpRoutes, { directory, throttle, limiter, 
           outcome = 'failure';
           // The address only: the "user name" may be a password typed into the wrong field.
           log.info('login failed', { address: request.remoteAddress });
+          audit?.record({ action: 'auth.login', outcome: 'failure', by: null, target: username ?? target.user?.username, address: request.remoteAddress });
           throw error(401, 'TF_ERR_BAD_CREDENTIALS', 'Wrong user name or password');
         }
         outcome = 'success';
         const issued = await tokens.issueSession({ id: target.user.username, role: target.user.role, version: target.user.version });
         log.info('login', { user: target.user.username, role: target.user.role, address: request.remoteAddress });
+        audit?.record({ action: 'auth.login', by: { id: target.user.username, role: target.user.role, via: 'auth-password' }, target: target.user.username, address: request.remoteAddress });
         return { json: issued, headers: NO_STORE };
       } finally {
         verdict.done(outcome);

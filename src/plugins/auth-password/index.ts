@@ -1,4 +1,4 @@
-import { definePlugin, HttpRoutes } from '../../plugin-api';
+import { AuditLog, definePlugin, HttpRoutes } from '../../plugin-api';
 import { AuthTokens } from '../shared/auth-tokens';
 import { PasswordLogin } from '../shared/password-login';
 import { addLoginRoute } from './add-login-route';
@@ -22,6 +22,7 @@ export default definePlugin({
   description: 'Password login (scrypt hashes, per-address back-off) issuing auth-jwt tokens',
   provides: [PasswordLogin],
   requires: [HttpRoutes, AuthTokens],
+  optional: [AuditLog],
   config: AuthPasswordConfig,
   register(reg) {
     reg.provide(PasswordLogin, { create: () => new PasswordDirectory() });
@@ -43,6 +44,7 @@ export default definePlugin({
       limiter: new ConcurrencyLimiter(ctx.config.maxConcurrentChecks, MAX_QUEUED_CHECKS),
       tokens,
       log: ctx.log,
+      audit: ctx.tryGet(AuditLog),
     }));
   },
   start(ctx) {

@@ -2,7 +2,7 @@ import type { AuthRequest, AuthResult, Authenticator } from '../../plugin-api';
 import { bearerToken } from '../shared/bearer-token';
 import { constantTimeEqual } from '../shared/constant-time-equal';
 import { sha256Hex } from '../shared/sha256-hex';
-import { API_TOKEN_PREFIX, parseApiToken } from './api-token-format';
+import { API_TOKEN_PREFIX, apiTokenCredential, parseApiToken } from './api-token-format';
 import type { ApiTokenRegistry } from './api-token-registry';
 
 /**
@@ -25,7 +25,7 @@ export class ApiTokenAuthenticator implements Authenticator {
     if (record.expiresAt !== null && Date.parse(record.expiresAt) <= this.registry.now()) {
       return { kind: 'deny', status: 401, code: 'TF_ERR_TOKEN_EXPIRED', message: 'The API token has expired' };
     }
-    const principal = { id: `token:${record.id}`, role: record.role, via: this.id };
+    const principal = { id: `token:${record.id}`, role: record.role, via: this.id, credential: apiTokenCredential(record.id) };
     return { kind: 'allow', principal: record.expiresAt === null ? principal : { ...principal, expiresAt: record.expiresAt } };
   }
 }

@@ -16,3 +16,8 @@ export function parseApiToken(token: string): { id: string; secret: string } | n
   const match = PATTERN.exec(token);
   return match === null ? null : { id: match[1], secret: match[2] };
 }
+
+/** `Principal.credential` of the requests an API token admits (and of `auth.revoked` when it goes). */
+export function apiTokenCredential(id: string): string {
+  return `token:${id}`;
+}

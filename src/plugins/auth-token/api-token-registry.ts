@@ -20,10 +20,15 @@ export class ApiTokenRegistry implements ApiTokens {
   private checkedAt = -Infinity;
   private loading: Promise<void> | null = null;
   private opened: { store: ApiTokenFile; log: Logger; now: () => number } | null = null;
+  private onRemoved: (id: string) => void = () => undefined;
 
-  /** Start using `store` (in `activate`) and load it. */
-  async open(store: ApiTokenFile, log: Logger, now: () => number): Promise<void> {
+  /**
+   * Start using `store` (in `activate`) and load it. `onRemoved` hears of every token that leaves the
+   * store while open (revoked here or by `tunnelforge token revoke`), so its connections can be closed.
+   */
+  async open(store: ApiTokenFile, log: Logger, now: () => number, onRemoved?: (id: string) => void): Promise<void> {
     this.opened = { store, log, now };
+    if (onRemoved) this.onRemoved = onRemoved;
     this.checkedAt = -Infinity;
     this.stamp = null;
     await this.refresh(0);
@@ -70,6 +75,11 @@ export class ApiTokenRegistry implements ApiTokens {
     return this.opened;
   }
 
+  /** Look at the file now and re-read it (the file changed on disk). */
+  reload(): Promise<void> {
+    return this.refresh(0);
+  }
+
   /** Look at the file unless that was done less than `minIntervalMs` ago (0: now, and re-read it). */
   private refresh(minIntervalMs: number): Promise<void> {
     if (this.opened === null || (minIntervalMs > 0 && this.opened.now() - this.checkedAt < minIntervalMs)) return Promise.resolve();
@@ -101,6 +111,7 @@ export class ApiTokenRegistry implements ApiTokens {
       stamp = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'unreadable';
     }
     if (!force && stamp === this.stamp) return;
+    const before = this.tokens;
     try {
       const tokens = await store.read();
       this.tokens = new Map(tokens.map((t) => [t.id, t]));
@@ -109,5 +120,6 @@ export class ApiTokenRegistry implements ApiTokens {
       log.error('API token file cannot be read; no API token is accepted until it is fixed', { file: store.file, error: (error as Error).message });
     }
     this.stamp = stamp;
+    for (const id of before.keys()) if (!this.tokens.has(id)) this.onRemoved(id);
   }
 }

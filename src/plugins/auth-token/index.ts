@@ -1,8 +1,10 @@
-import { Authenticator, definePlugin, z } from '../../plugin-api';
+import { Authenticator, CredentialRevoked, definePlugin, z } from '../../plugin-api';
 import { ApiTokens } from '../shared/api-tokens';
 import { ApiTokenAuthenticator } from './api-token-authenticator';
+import { apiTokenCredential } from './api-token-format';
 import { ApiTokenFile } from './api-token-file';
 import { ApiTokenRegistry } from './api-token-registry';
+import { watchApiTokenFile } from './watch-api-token-file';
 
 /** One registry per agent, keyed by the agent's copy of this plugin's config (the plugin object is shared). */
 /**
@@ -24,6 +26,8 @@ export default definePlugin({
     // The registry this plugin provided (one per agent): open its file for this activation.
     const registry = ctx.get(ApiTokens) as ApiTokenRegistry;
     ctx.onDispose(() => registry.close());
-    await registry.open(new ApiTokenFile(ctx.agent.dataDir), ctx.log, () => ctx.clock.now());
+    const file = new ApiTokenFile(ctx.agent.dataDir);
+    await registry.open(file, ctx.log, () => ctx.clock.now(), (id) => ctx.events.publish(CredentialRevoked, { credential: apiTokenCredential(id), reason: 'API token revoked' }));
+    ctx.onDispose(watchApiTokenFile(file.file, () => void registry.reload().catch(() => undefined), ctx.log));
   },
 });

@@ -1,4 +1,4 @@
-import { Authenticator, definePlugin, z } from '../../plugin-api';
+import { Authenticator, CredentialRevoked, definePlugin, z } from '../../plugin-api';
 import { WsTickets } from '../shared/ws-tickets';
 import { TicketAuthenticator } from './ticket-authenticator';
 import { TicketStore } from './ticket-store';
@@ -29,5 +29,7 @@ export default definePlugin({
     const store = ctx.get(WsTickets) as TicketStore;
     ctx.onDispose(() => store.close());
     store.open(() => ctx.clock.now());
+    // A ticket asked for with a credential that has since been revoked must not open a socket.
+    ctx.onDispose(ctx.events.subscribe(CredentialRevoked, (event) => store.forget(event.data.credential)));
   },
 });

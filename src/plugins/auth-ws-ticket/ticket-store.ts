@@ -48,6 +48,11 @@ export class TicketStore implements WsTickets {
     return entry !== undefined && entry.expiresAt > this.now() ? entry.principal : null;
   }
 
+  /** Drop the unused tickets issued to principals admitted by `credential` (it was revoked). */
+  forget(credential: string): void {
+    for (const [key, entry] of this.tickets) if (entry.principal.credential === credential) this.tickets.delete(key);
+  }
+
   /** Tickets not yet used or swept (for tests). */
   get size(): number {
     return this.tickets.size;

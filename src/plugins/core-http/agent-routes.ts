@@ -45,6 +45,8 @@ export function registerAgentRoutes(http: HttpRoutes, agent: AgentInfo, platform
           json: {
             name: 'tunnelforge' as const,
             version: agent.version,
+            instanceId: agent.instanceId,
+            startedAt: agent.startedAt,
             protocol: 1 as const,
             platform: { os: platform.platform, arch: platform.arch, release: platform.release, hostname: platform.hostname },
             capabilities: [...new Set(active.flatMap((p) => p.provides))].sort(),

@@ -20,6 +20,8 @@ export const pluginSummarySchema = z.object({
 export const agentInfoSchema = z.object({
   name: z.literal('tunnelforge'),
   version: z.string(),
+  instanceId: z.string().describe('Random per run of the agent: a new value means the agent restarted (sessions may have outlived it: compare their hostId)'),
+  startedAt: z.string().describe('ISO time this run of the agent started'),
   protocol: z.literal(1).describe('WebSocket protocol version (docs/protocol.md)'),
   platform: z.object({ os: z.string(), arch: z.string(), release: z.string(), hostname: z.string() }),
   capabilities: z.array(z.string()).describe('Capabilities provided by active plugins'),

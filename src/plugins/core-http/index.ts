@@ -2,6 +2,7 @@ import { AgentInfo, Authenticator, definePlugin, HttpRoutes, Logger, PlatformInf
 import { TransportConfig } from '../../transport/transport-config';
 import { UwsServer } from '../../transport/uws-server';
 import { registerAgentRoutes } from './agent-routes';
+import { closeRevokedConnections } from './close-revoked-connections';
 import { readinessGate } from './readiness-gate';
 import { trustTunnelOrigins } from './trust-tunnel-origins';
 
@@ -35,6 +36,7 @@ export default definePlugin({
     ctx.onDispose(server.setGate(readinessGate(ctx.agent)));
     ctx.onDispose(registerAgentRoutes(server, ctx.agent, ctx.get(PlatformInfo)));
     ctx.onDispose(trustTunnelOrigins(server, ctx.events));
+    ctx.onDispose(closeRevokedConnections(server, ctx.events, ctx.log));
   },
   async start(ctx) {
     const server = ctx.get(HttpRoutes) as UwsServer;

@@ -1,11 +1,14 @@
+import * as path from 'node:path';
 import { Clock, definePlugin, EventBus, HttpRoutes, Logger, SessionManager, WebSocketRoutes } from '../../plugin-api';
 import { createSessionsCore } from '../../sessions/create-sessions-core';
+import { SessionHostLink } from '../../sessions/host/session-host-link';
 import { PtySessionManager } from '../../sessions/pty-session-manager';
 import { SessionsConfig } from '../../sessions/sessions-config';
 
 /**
- * Terminal sessions: PTYs, the output ring and streaming engine, the sessions HTTP API, `GET /api/events`
- * and the `/ws` protocol v1 endpoint.
+ * Terminal sessions: PTYs (in the session host by default, so they outlive the agent), the output
+ * ring and streaming engine, the sessions HTTP API, `GET /api/events` and the `/ws` protocol v1
+ * endpoint.
  */
 export default definePlugin({
   id: 'core-sessions',
@@ -21,11 +24,26 @@ export default definePlugin({
       create: ({ events, log, clock }) => new PtySessionManager(config, events, log, clock),
     });
   },
-  activate(ctx) {
+  async activate(ctx) {
     // The manager this plugin provided (register built it); the core adds routes and owns shutdown.
     const manager = ctx.get(SessionManager) as PtySessionManager;
     const core = createSessionsCore({ config: ctx.config, events: ctx.events, log: ctx.log, clock: ctx.clock, manager });
     ctx.onDispose(() => core.dispose());
+    manager.useRecordingsDir(path.join(ctx.agent.dataDir, 'recordings'));
+    if (ctx.config.mode === 'host') {
+      const link = new SessionHostLink({
+        dataDir: ctx.agent.dataDir,
+        log: ctx.log.child({ component: 'session-host-link' }),
+        agentVersion: ctx.agent.version,
+        agentInstanceId: ctx.agent.instanceId,
+        onLost: (reason) => manager.hostLost(reason),
+      });
+      link.claimDataDir();
+      manager.useHost(link);
+      // Before the routes exist: a client never sees the list without the sessions that outlived the last agent.
+      const adopted = await manager.adopt();
+      if (adopted > 0) ctx.log.info(`adopted ${adopted} session${adopted === 1 ? '' : 's'} from the session host`, { sessions: adopted });
+    }
     ctx.onDispose(core.registerRoutes(ctx.get(HttpRoutes), ctx.get(WebSocketRoutes)));
   },
 });

@@ -1,4 +1,4 @@
-import { HttpError, z, type AgentInfo, type Disposable, type HttpRoutes, type TunnelProvider } from '../../plugin-api';
+import { HttpError, z, type AgentInfo, type AuditLog, type Disposable, type HttpRoutes, type TunnelProvider } from '../../plugin-api';
 import { tunnelStatusSchema } from './tunnel-status-schema';
 
 const one = z.object({ tunnel: tunnelStatusSchema });
@@ -14,7 +14,7 @@ function find(providers: readonly TunnelProvider[], id: string): TunnelProvider 
  * `GET /api/tunnels` (viewer): every provider's status. `POST /api/tunnels/:id/start` and
  * `/stop` (admin): start (answers once the URL is known, or 502 with the reason) and stop.
  */
-export function addTunnelRoutes(routes: HttpRoutes, providers: readonly TunnelProvider[], agent: AgentInfo): Disposable[] {
+export function addTunnelRoutes(routes: HttpRoutes, providers: readonly TunnelProvider[], agent: AgentInfo, audit?: AuditLog): Disposable[] {
   return [
     routes.add({
       method: 'GET',
@@ -39,8 +39,11 @@ export function addTunnelRoutes(routes: HttpRoutes, providers: readonly TunnelPr
         const localUrl = agent.localUrl();
         if (!localUrl) throw new HttpError(409, 'TF_ERR_NOT_LISTENING', 'the agent is not listening yet; try again in a moment');
         try {
-          return { json: { tunnel: await provider.start(localUrl) } };
+          const tunnel = await provider.start(localUrl);
+          audit?.record({ action: 'tunnel.start', by: request.principal, target: provider.id, details: { publicUrl: tunnel.publicUrl } });
+          return { json: { tunnel } };
         } catch (error) {
+          audit?.record({ action: 'tunnel.start', outcome: 'failure', by: request.principal, target: provider.id, details: { error: error instanceof Error ? error.message : String(error) } });
           throw new HttpError(502, 'TF_ERR_TUNNEL_FAILED', error instanceof Error ? error.message : String(error), { tunnel: provider.status() });
         }
       },
@@ -54,6 +57,7 @@ export function addTunnelRoutes(routes: HttpRoutes, providers: readonly TunnelPr
       async handler(request) {
         const provider = find(providers, request.params.id);
         await provider.stop();
+        audit?.record({ action: 'tunnel.stop', by: request.principal, target: provider.id });
         return { json: { tunnel: provider.status() } };
       },
     }),

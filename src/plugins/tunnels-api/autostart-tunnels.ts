@@ -1,11 +1,11 @@
-import type { Logger, TunnelProvider } from '../../plugin-api';
+import type { AuditLog, Logger, TunnelProvider } from '../../plugin-api';
 
 /**
  * Start the configured tunnels towards the agent's local URL (called from the plugin's `start`,
  * once the server listens). Not awaited: a tunnel may take longer to come up than a plugin may take
  * to start; failures are logged and show in the tunnel's status.
  */
-export function autostartTunnels(ids: readonly string[], providers: readonly TunnelProvider[], localUrl: string | null, log: Logger): void {
+export function autostartTunnels(ids: readonly string[], providers: readonly TunnelProvider[], localUrl: string | null, log: Logger, audit?: AuditLog): void {
   const targets: TunnelProvider[] = [];
   for (const id of ids) {
     const provider = providers.find((p) => p.id === id);
@@ -18,6 +18,7 @@ export function autostartTunnels(ids: readonly string[], providers: readonly Tun
     return;
   }
   for (const provider of targets) {
+    audit?.record({ action: 'tunnel.start', by: null, target: provider.id, details: { autostart: true } });
     provider.start(localUrl).catch((error: unknown) => log.warn('autostarted tunnel failed', { tunnel: provider.id, error: error instanceof Error ? error.message : String(error) }));
   }
 }

@@ -1,4 +1,4 @@
-import { definePlugin, HttpRoutes, TunnelProvider, TunnelStatusChanged } from '../../plugin-api';
+import { AuditLog, definePlugin, HttpRoutes, TunnelProvider, TunnelStatusChanged } from '../../plugin-api';
 import { addTunnelRoutes } from './add-tunnel-routes';
 import { autostartTunnels } from './autostart-tunnels';
 import { tunnelsApiConfigSchema } from './tunnels-api-config';
@@ -12,17 +12,17 @@ export default definePlugin({
   id: 'tunnels-api',
   apiVersion: 1,
   description: 'REST API, events and autostart for tunnel providers',
-  optional: [TunnelProvider, HttpRoutes],
+  optional: [TunnelProvider, HttpRoutes, AuditLog],
   config: tunnelsApiConfigSchema,
   activate(ctx) {
     const providers = ctx.getAll(TunnelProvider);
     for (const provider of providers) ctx.onDispose(provider.onStatus((status) => ctx.events.publish(TunnelStatusChanged, status)));
     const routes = ctx.tryGet(HttpRoutes);
-    if (routes) for (const route of addTunnelRoutes(routes, providers, ctx.agent)) ctx.onDispose(route);
+    if (routes) for (const route of addTunnelRoutes(routes, providers, ctx.agent, ctx.tryGet(AuditLog))) ctx.onDispose(route);
     else ctx.log.debug('no HttpRoutes provider: /api/tunnels is not served');
   },
   // The agent listens by now, so the tunnels have a local URL to forward to.
   start(ctx) {
-    autostartTunnels(ctx.config.autostart, ctx.getAll(TunnelProvider), ctx.agent.localUrl(), ctx.log);
+    autostartTunnels(ctx.config.autostart, ctx.getAll(TunnelProvider), ctx.agent.localUrl(), ctx.log, ctx.tryGet(AuditLog));
   },
 });

@@ -5,7 +5,7 @@ import type { Platform } from 'tunnelforge/plugin';
 import { SimulatedPlatform } from 'tunnelforge/testkit';
 
 /** The fake executables in test/fakes/bin. */
-export type FakeTool = 'cloudflared' | 'ngrok' | 'systemd-inhibit' | 'caffeinate' | 'powershell';
+export type FakeTool = 'cloudflared' | 'ngrok' | 'systemd-inhibit' | 'caffeinate' | 'powershell' | 'tailscale';
 
 const FAKES = path.resolve(__dirname, '../../fakes/bin');
 const LOG_VARIABLE: Record<FakeTool, string> = {
@@ -14,6 +14,7 @@ const LOG_VARIABLE: Record<FakeTool, string> = {
   'systemd-inhibit': 'FAKE_INHIBIT_LOG',
   caffeinate: 'FAKE_CAFFEINATE_LOG',
   powershell: 'FAKE_POWERSHELL_LOG',
+  tailscale: 'FAKE_TAILSCALE_ARGV_LOG',
 };
 
 /** A private directory of fake executables, each with its own environment. */

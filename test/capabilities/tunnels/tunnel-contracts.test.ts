@@ -1,6 +1,7 @@
 import { describeTunnelProviderContract } from 'tunnelforge/testkit';
 import tunnelCloudflare from '../../../plugins/tunnel-cloudflare/src';
 import tunnelNgrok from '../../../plugins/tunnel-ngrok/src';
+import tunnelTailscale from '../../../plugins/tunnel-tailscale/src';
 import { startTunnelKernel } from './tunnel-kernel';
 
 const LOCAL_URL = 'http://127.0.0.1:4020';
@@ -22,3 +23,7 @@ describeTunnelProviderContract('tunnel-cloudflare, named tunnel with a token', s
 describeTunnelProviderContract('tunnel-ngrok (fake ngrok)', subject(tunnelNgrok, 'ngrok'));
 
 describeTunnelProviderContract('tunnel-ngrok, URL only on the local API', subject(tunnelNgrok, 'ngrok', { FAKE_NGROK_MODE: 'quiet' }));
+
+describeTunnelProviderContract('tunnel-tailscale, serve (fake tailscale)', subject(tunnelTailscale, 'tailscale'));
+
+describeTunnelProviderContract('tunnel-tailscale, funnel on 8443 (fake tailscale)', subject(tunnelTailscale, 'tailscale', {}, { mode: 'funnel', httpsPort: 8443 }));

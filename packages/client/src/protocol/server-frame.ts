@@ -1,0 +1,56 @@
+import type { Role, SessionInfo } from '../http/api-schemas';
+
+/** ATTACHED: the session, the role the server granted, where output starts, and the server's protocol version. */
+export interface AttachedFrame {
+  type: 'attached';
+  protocol: number;
+  session: SessionInfo;
+  role: Role;
+  startOffset: number;
+}
+
+/** OUTPUT: `data` is the session's output from absolute byte `offset` on. */
+export interface OutputFrame<B extends Uint8Array = Uint8Array> {
+  type: 'output';
+  offset: number;
+  data: B;
+}
+
+/** SNAPSHOT: the screen (scrollback, rows, modes as escape sequences) at `offset`, at `cols` × `rows`. */
+export interface SnapshotFrame<B extends Uint8Array = Uint8Array> {
+  type: 'snapshot';
+  offset: number;
+  cols: number;
+  rows: number;
+  data: B;
+}
+
+export interface ExitFrame {
+  type: 'exit';
+  exitCode: number | null;
+  signal: string | null;
+}
+
+export interface ResizedFrame {
+  type: 'resized';
+  cols: number;
+  rows: number;
+}
+
+/** ERROR: a `TF_ERR_*` code; the connection stays usable. */
+export interface ErrorFrame {
+  type: 'error';
+  code: string;
+  message: string;
+}
+
+export interface PongFrame<B extends Uint8Array = Uint8Array> {
+  type: 'pong';
+  payload: B;
+}
+
+/**
+ * A decoded server → client frame of protocol v1. `B` is the byte type of the payloads: the type
+ * of the frame that was decoded (payloads are views into it, never copies), e.g. `Buffer` in Node.
+ */
+export type ServerFrame<B extends Uint8Array = Uint8Array> = AttachedFrame | OutputFrame<B> | SnapshotFrame<B> | ExitFrame | ResizedFrame | ErrorFrame | PongFrame<B>;

@@ -1,2 +1,0 @@
-/** Where a terminal's connection is: shown in the terminal's status badge. */
-export type ConnectionState = 'connecting' | 'attached' | 'reconnecting' | 'ended';
