@@ -5,24 +5,11 @@ import { downloadFile } from './download-file';
 import { describeEntry, fileEntrySchema } from './file-entry';
 import { assertMayRead, type FilesContext } from './files-context';
 import { fsError } from './files-errors';
+import { directoryPageSchema, pageFields, pathField } from './files-schemas';
 import { listDirectory } from './list-directory';
 import { previewFile, previewSchema } from './preview-file';
-import { RouteErrors } from './route-docs';
+import { RouteErrors } from './route-errors';
 
-/** `?path=`: absolute, or `~/…`. Checked by the jail, not here, so every refusal has its own code. */
-export const pathField = z.string().describe('Absolute path, or ~/… (the agent user\'s home)');
-export const pageFields = {
-  offset: z.coerce.number().int().min(0).default(0).describe('First entry of the page'),
-  limit: z.coerce.number().int().min(1).max(5000).default(500).describe('Entries per page'),
-};
-export const directoryPageSchema = z.object({
-  path: z.string(),
-  parent: z.string().nullable().describe('The parent directory when it is inside the roots too'),
-  total: z.number().int(),
-  offset: z.number().int(),
-  entries: z.array(fileEntrySchema),
-  nextOffset: z.number().int().nullable(),
-});
 const tags = ['files'];
 const quote = (text: string) => JSON.stringify(text.slice(0, 200));
 

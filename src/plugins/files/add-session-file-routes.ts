@@ -1,11 +1,10 @@
 import { actorOf, FileUploaded, HttpError, z, type Disposable, type HttpRoutes, type Principal, type SessionInfo, type SessionManager } from '../../plugin-api';
-import { directoryPageSchema, pageFields } from './add-read-routes';
-import { uploadedSchema, uploadFormSchema } from './add-write-routes';
 import { downloadFile } from './download-file';
 import { assertMayRead, type FilesContext } from './files-context';
+import { directoryPageSchema, pageFields, uploadedSchema, uploadFormSchema } from './files-schemas';
 import type { Jail } from './jail';
 import { listDirectory } from './list-directory';
-import { RouteErrors } from './route-docs';
+import { RouteErrors } from './route-errors';
 import { shellQuote } from './shell-quote';
 import { uploadInto } from './upload-into';
 

@@ -1,20 +1,16 @@
 import { lstat, mkdir, rename, rm, rmdir, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import { actorOf, DirectoryCreated, FileDeleted, FileRenamed, FileUploaded, z, type Disposable, type HttpRoutes } from '../../plugin-api';
-import { pathField } from './add-read-routes';
 import { describeEntry, fileEntrySchema, typeOf } from './file-entry';
 import type { FilesContext } from './files-context';
 import { errnoOf, FilesErrors, fsError } from './files-errors';
-import { RouteErrors } from './route-docs';
+import { pathField, uploadedSchema, uploadFormSchema } from './files-schemas';
+import { RouteErrors } from './route-errors';
 import { uploadInto } from './upload-into';
 
 const tags = ['files'];
 const quote = (text: string) => JSON.stringify(text.slice(0, 200));
 const flag = (description: string) => z.enum(['true', 'false']).default('false').transform((value) => value === 'true').describe(description);
-
-export const uploadedSchema = z.object({ files: z.array(z.object({ name: z.string(), path: z.string(), size: z.number().int() })) });
-/** The multipart form of an upload, for the OpenAPI document (the handler parses it with busboy). */
-export const uploadFormSchema = z.object({ file: z.array(z.file()).describe('One part per file, each with a filename; other fields are ignored') });
 
 /**
  * The writing routes (access `writer`): upload into a directory (multipart, streamed, all or

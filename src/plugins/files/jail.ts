@@ -136,8 +136,8 @@ export class Jail {
   async resolveEntry(raw: unknown, base?: string): Promise<ResolvedEntry> {
     const lexical = this.lexical(raw, base);
     const what = quote(String(raw));
-    const rootIndex = this.lexicalRoots.findIndex((root) => root === lexical);
-    if (rootIndex >= 0 || this.roots.includes(lexical)) {
+    // A root has no parent inside the jail: it is resolved whole (and callers refuse to move or delete it).
+    if (this.lexicalRoots.includes(lexical) || this.roots.includes(lexical)) {
       const real = await this.real(lexical, what);
       return { parent: path.dirname(real), name: path.basename(real), path: real, isRoot: true };
     }
