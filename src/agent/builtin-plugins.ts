@@ -10,6 +10,7 @@ import authWsTicket from '../plugins/auth-ws-ticket';
 import coreHttp from '../plugins/core-http';
 import coreSessions from '../plugins/core-sessions';
 import discovery from '../plugins/discovery';
+import files from '../plugins/files';
 import logsApi from '../plugins/logs-api';
 import pairing from '../plugins/pairing';
 import monitorApi from '../plugins/monitor-api';
@@ -31,5 +32,5 @@ export const FIRST_PARTY_PACKAGES = [
 
 /** Plugins compiled into the agent. They use exactly the public plugin contract. */
 export function builtinPlugins(): PluginDefinition<any>[] {
-  return [coreHttp, coreSessions, auditLog, authJwt, authToken, authLocal, authWsTicket, authNone, authPassword, authApi, powerLinux, powerNoop, powerPolicy, tunnelsApi, monitorSystem, monitorApi, logsApi, pairing, discovery, webUi];
+  return [coreHttp, coreSessions, auditLog, authJwt, authToken, authLocal, authWsTicket, authNone, authPassword, authApi, powerLinux, powerNoop, powerPolicy, tunnelsApi, monitorSystem, monitorApi, logsApi, pairing, discovery, files, webUi];
 }

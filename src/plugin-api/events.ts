@@ -1,5 +1,6 @@
 import type { Role } from './authenticator';
 import { defineEvent } from './define-event';
+import { DirectoryCreated, FileDeleted, FileRenamed, FileUploaded } from './file-events';
 import type { MonitorSample } from './monitor';
 import type { PowerView } from './power-view';
 import type { SessionInfo } from './session-manager';
@@ -66,6 +67,7 @@ export const CredentialRevoked = defineEvent<{ credential: string; reason: strin
 export const BUILTIN_EVENTS = [
   SessionCreated, SessionRenamed, SessionResized, SessionExited, SessionRemoved, SessionAttached, SessionDetached,
   SessionRecordingStopped, ServerListening, AgentReady, AgentStopping, PowerChanged, TunnelStatusChanged, MonitorSampled, CredentialRevoked,
+  FileUploaded, DirectoryCreated, FileRenamed, FileDeleted,
 ] as const;
 
 /** Reduce a principal to the {@link Actor} events carry. */

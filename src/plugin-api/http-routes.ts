@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { z } from 'zod';
 import { defineCapability } from './capability';
 import type { Disposable } from './disposable';
@@ -37,9 +38,14 @@ export interface HttpRequest<Params = Record<string, string>, Query = QueryValue
   /** The authenticated caller (`null` only on `public` routes). */
   principal: Principal | null;
   remoteAddress: string;
+  /**
+   * The raw request body of a route with {@link RouteDefinition.streamBody} (see {@link StreamedBody}
+   * for its rules); absent on every other route.
+   */
+  bodyStream?: Readable;
 }
 
-/** What a handler returns. `json`, `text` and `body` are exclusive; default status 200. */
+/** What a handler returns. `json`, `text`, `body` and `stream` are exclusive; default status 200. */
 export interface HttpResponse<Json = unknown> {
   status?: number;
   /** A JSON body; on a route with `schema.response`, checked against it by the compiler. */
@@ -47,7 +53,63 @@ export interface HttpResponse<Json = unknown> {
   text?: string;
   /** Raw body with its own `content-type` header. */
   body?: Uint8Array;
+  /** A body streamed to the client as it takes it (a file download); see {@link ResponseStream}. */
+  stream?: ResponseStream;
   headers?: Record<string, string>;
+}
+
+/**
+ * A response body read from a stream, for bodies too large to hold in memory (a file download).
+ *
+ * The transport sends `length` as `Content-Length` and reads `readable` only as fast as the client
+ * takes the bytes: when the socket's send buffer is full it pauses `readable` and resumes it once
+ * the socket drains, so a slow client never makes the agent buffer the file. It destroys `readable`
+ * when the client goes away, when the response is complete (bytes beyond `length` are never read
+ * or sent), and for `HEAD` requests (headers only). A `readable` that errors or ends before
+ * `length` bytes cuts the connection, so the client sees a truncated transfer instead of a
+ * short file it would take for whole. The content type comes from the handler's `content-type`
+ * header (default `application/octet-stream`).
+ */
+export interface ResponseStream {
+  /** The bytes of the body, in order (e.g. `fs.createReadStream` over an opened file handle). */
+  readable: Readable;
+  /** Exactly how many bytes `readable` yields (0 or more): sent as `Content-Length`. */
+  length: number;
+}
+
+/**
+ * Opt-in for a request body that reaches the handler as a stream instead of parsed JSON (uploads):
+ * the transport never buffers it. The handler reads `request.bodyStream`, a Node `Readable` with
+ * these rules:
+ *
+ * - **Flow control.** While its buffer is full (the handler is not reading, or writes to a slow
+ *   disk), the transport stops reading from the client's socket and resumes when the handler reads
+ *   again, so memory stays bounded whatever the body's size.
+ * - **Byte cap.** The route's {@link RouteDefinition.maxBodyBytes} (required with `streamBody`)
+ *   caps it. A `Content-Length` above it is answered 413 `TF_ERR_PAYLOAD_TOO_LARGE` before the
+ *   handler runs; a body that passes it while streaming (chunked, or a lying client) is answered
+ *   413 at once, the connection is closed, and `bodyStream` errors with an error whose `code` is
+ *   `TF_ERR_PAYLOAD_TOO_LARGE` (`status` 413).
+ * - **Client gone.** When the client disconnects mid-body, `bodyStream` errors with `code`
+ *   `ECONNRESET`. Clean up what you wrote in both cases: the answer no longer matters.
+ * - **Media type.** A body whose `Content-Type` is not in `accept` is answered 415
+ *   `TF_ERR_UNSUPPORTED_MEDIA_TYPE` (after authentication, like schema validation), before the
+ *   handler runs. A request without a body gets an empty, ended `bodyStream`.
+ * - **Lifetime.** Consume it before the handler's promise settles: afterwards it is destroyed and
+ *   whatever the client still sends is discarded (the connection is closed).
+ *
+ * `schema.body` does not apply (a route has one or the other); `params` and `query` are validated
+ * as usual, before the handler runs.
+ */
+export interface StreamedBody {
+  /** Accepted media types without parameters, e.g. `['multipart/form-data']`, `['application/octet-stream']`. */
+  accept: readonly string[];
+  /**
+   * Documents the body in the OpenAPI description under each type of `accept` (it is not validated:
+   * the handler parses the stream). For `multipart/form-data` an object of the form's parts, files
+   * as `z.file()`. Default: a binary string.
+   */
+  schema?: z.ZodType;
 }
 
 /**
@@ -79,12 +141,16 @@ export type SchemaOutput<S extends RouteSchema, K extends keyof RouteSchema, Fal
 /** What schema `K` of `S` accepts, or `Fallback` when the route has none. */
 export type SchemaInput<S extends RouteSchema, K extends keyof RouteSchema, Fallback> = S extends { [P in K]: infer T extends z.ZodType } ? z.input<T> : Fallback;
 
-/** The request a handler of a route with schemas `S` receives. */
-export type RouteRequest<S extends RouteSchema> = HttpRequest<
+/**
+ * The request a handler of a route with schemas `S` receives; with a {@link StreamedBody} (`B`),
+ * `bodyStream` is always there.
+ */
+export type RouteRequest<S extends RouteSchema, B extends StreamedBody | undefined = undefined> = HttpRequest<
   SchemaOutput<S, 'params', Record<string, string>>,
   SchemaOutput<S, 'query', QueryValues>,
   SchemaOutput<S, 'body', unknown>
->;
+> &
+  (B extends StreamedBody ? { bodyStream: Readable } : unknown);
 
 /** The response a handler of a route with schemas `S` may return: its `json` fits `schema.response`. */
 export type RouteResponse<S extends RouteSchema> = HttpResponse<SchemaInput<S, 'response', unknown>>;
@@ -102,6 +168,12 @@ export interface RouteDoc {
   /** Other success statuses, answered without a body, e.g. `{ 204: 'already removed' }`. */
   also?: Record<number, string>;
   /**
+   * The route answers `Range` requests (parse them with {@link parseByteRange}): documents the
+   * `Range` header, `206 Partial Content` with the success body's type, and
+   * `416 TF_ERR_RANGE_NOT_SATISFIABLE`.
+   */
+  ranges?: boolean;
+  /**
    * Error statuses worth documenting beyond what the transport adds (400 for schema failures,
    * 401/403 for access, 413/415 for bodies, 403 Origin, 500, 503), e.g.
    * `{ 404: 'No such note (NOTES_ERR_NOT_FOUND)' }`. Codes written in the text (`…_ERR_…` words)
@@ -114,21 +186,26 @@ export interface RouteDoc {
  * One HTTP route. Declare its inputs and output in `schema`; the handler's request and response are
  * typed from it (write routes inline in `HttpRoutes.add({...})`, or with {@link defineRoute}).
  */
-export interface RouteDefinition<S extends RouteSchema = RouteSchema> {
+export interface RouteDefinition<S extends RouteSchema = RouteSchema, B extends StreamedBody | undefined = StreamedBody | undefined> {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path pattern with `:param` segments, e.g. `/api/tunnels/:id/start`. */
   path: string;
   access: Access;
-  /** Largest accepted body in bytes (default: the server's `maxBodyBytes`). */
+  /**
+   * Largest accepted body in bytes (default: the server's `maxBodyBytes`). Required with
+   * `streamBody`, where it caps the stream.
+   */
   maxBodyBytes?: number;
   /** Schemas of the path parameters, query, JSON body and success response. */
   schema?: S;
+  /** Hand the handler the raw body as a stream (uploads) instead of parsed JSON; see {@link StreamedBody}. */
+  streamBody?: B;
   /**
    * Documentation for the OpenAPI description, or `false` for a route that is not an API operation
    * (static files such as the web client's assets): it is served, but not listed.
    */
   doc?: RouteDoc | false;
-  handler(request: RouteRequest<S>): RouteResponse<S> | Promise<RouteResponse<S>>;
+  handler(request: RouteRequest<S, B>): RouteResponse<S> | Promise<RouteResponse<S>>;
 }
 
 /**
@@ -153,7 +230,7 @@ export interface RouteDefinition<S extends RouteSchema = RouteSchema> {
  * http.add(resize);
  * ```
  */
-export function defineRoute<S extends RouteSchema = {}>(route: RouteDefinition<S>): RouteDefinition<S> {
+export function defineRoute<S extends RouteSchema = {}, B extends StreamedBody | undefined = undefined>(route: RouteDefinition<S, B>): RouteDefinition<S, B> {
   return route;
 }
 
@@ -206,6 +283,8 @@ export interface RouteInfo {
   doc?: RouteDoc | false;
   /** The route's schemas (HTTP routes only). */
   schema?: RouteSchema;
+  /** How a streamed request body is accepted and documented (HTTP routes with `streamBody` only). */
+  streamBody?: StreamedBody;
 }
 
 /**
@@ -216,8 +295,8 @@ export interface RouteInfo {
  * `deactivate`. A path+method registered twice is an error.
  */
 export interface HttpRoutes {
-  /** Adds a route; the handler's types are inferred from `route.schema`. */
-  add<S extends RouteSchema = {}>(route: RouteDefinition<S>): Disposable;
+  /** Adds a route; the handler's types are inferred from `route.schema` (and `route.streamBody`). */
+  add<S extends RouteSchema = {}, B extends StreamedBody | undefined = undefined>(route: RouteDefinition<S, B>): Disposable;
   addEventStream(definition: EventStreamDefinition): Disposable;
   /** Every route and WebSocket endpoint registered right now, with its access level. */
   routes(): RouteInfo[];

@@ -1,8 +1,10 @@
 import { performance } from 'node:perf_hooks';
+import type { Readable } from 'node:stream';
+import { parse as parseContentType } from 'content-type';
 import type * as uWS from 'uWebSockets.js';
 import type { Authenticator } from '../plugin-api/authenticator';
 import type { Logger } from '../plugin-api/core-services';
-import type { EventStreamDefinition, HttpRequest, HttpResponse, RouteDefinition } from '../plugin-api/http-routes';
+import { HttpError, type EventStreamDefinition, type HttpRequest, type HttpResponse, type RouteDefinition } from '../plugin-api/http-routes';
 import { authorize } from './auth-chain';
 import { HttpExchange, isJsonContentType, parseJsonBody, readBody, snapshotRequest, type RequestSnapshot } from './http-exchange';
 import { errorResponse, securityHeaders, sendResponse, toErrorResponse } from './http-response';
@@ -10,6 +12,7 @@ import { invokeSafely, reportLastResort } from './invoke-safely';
 import { JsonShapeScanner } from './json-shape-scanner';
 import { checkHttpOrigin, corsHeaders } from './origin-policy';
 import type { GateHolder } from './request-gate';
+import { RequestBodyStream } from './request-body-stream';
 import { validateRequest } from './request-validation';
 import type { RouteTable } from './route-table';
 import { UwsSseStream } from './sse-stream';
@@ -95,7 +98,10 @@ export class HttpDispatcher {
       exchange.bodyPending = true;
       return this.finish(exchange, request, started, errorResponse(400, 'TF_ERR_BAD_REQUEST', 'Invalid Content-Length'), cors);
     }
-    if (hasBody(request.headers)) {
+    // A streamBody route reads its own body (uploads): flow-controlled, capped by the route, never buffered whole.
+    const streamed = entry.kind === 'route' && entry.definition.streamBody !== undefined ? this.openBodyStream(exchange, request, started, entry.definition, cors) : null;
+    if (streamed === false) return;
+    if (streamed === null && hasBody(request.headers)) {
       const limit = (entry.kind === 'route' ? entry.definition.maxBodyBytes : undefined) ?? this.config.maxBodyBytes;
       const tooLarge = (): HttpResponse => errorResponse(413, 'TF_ERR_PAYLOAD_TOO_LARGE', `Request body exceeds ${limit} bytes`);
       if (Number(request.headers['content-length'] ?? 0) > limit) {
@@ -115,7 +121,24 @@ export class HttpDispatcher {
         onRefused: () => this.finish(exchange, request, started, errorResponse(400, 'TF_ERR_JSON_TOO_COMPLEX', `Request body refused: ${shape.problem}`), cors),
       });
     }
-    this.complete(exchange, request, started, entry, lookup.params, body, cors).catch((error: unknown) => reportLastResort(this.log, 'http request', { path: request.path }, error));
+    this.complete(exchange, request, started, entry, lookup.params, body, cors, streamed).catch((error: unknown) => reportLastResort(this.log, 'http request', { path: request.path }, error));
+  }
+
+  /**
+   * The body of a `streamBody` route as a flow-controlled stream (an empty one when the request has
+   * none), or false when a Content-Length over the route's cap was answered 413 already.
+   */
+  private openBodyStream(exchange: HttpExchange, request: RequestSnapshot, started: number, route: RouteDefinition, cors: Record<string, string>): Readable | false {
+    if (!hasBody(request.headers)) return RequestBodyStream.empty();
+    const limit = route.maxBodyBytes ?? this.config.maxBodyBytes;
+    // Said in units people read: this message reaches users as is (an upload that failed).
+    const tooLarge = () => this.finish(exchange, request, started, errorResponse(413, 'TF_ERR_PAYLOAD_TOO_LARGE', `Request body exceeds the ${describeBytes(limit)} this route accepts`), cors);
+    if (Number(request.headers['content-length'] ?? 0) > limit) {
+      exchange.bodyPending = true;
+      tooLarge();
+      return false;
+    }
+    return new RequestBodyStream(exchange, limit, tooLarge);
   }
 
   private async complete(
@@ -126,6 +149,7 @@ export class HttpDispatcher {
     params: Record<string, string>,
     body: Promise<Buffer | null> | null,
     cors: Record<string, string>,
+    bodyStream: Readable | null = null,
   ): Promise<void> {
     try {
       const { method, path, query, headers, remoteAddress } = snapshot;
@@ -133,6 +157,7 @@ export class HttpDispatcher {
       const auth = await authorize(entry.definition.access, this.authenticators, { surface, method, path, query, headers, remoteAddress }, this.log);
       if (!exchange.open) return this.logRequest(exchange, snapshot, started);
       if (!auth.ok) {
+        bodyStream?.destroy(); // not a byte of an unauthenticated upload is read further
         return this.finish(exchange, snapshot, started, errorResponse(auth.status, auth.code, auth.message, { headers: auth.headers }), cors);
       }
       let parsed: unknown = undefined;
@@ -147,13 +172,17 @@ export class HttpDispatcher {
       const searchParams = new URLSearchParams(query);
       // Validated after auth: an unauthenticated caller learns nothing of a route's schema.
       const input = await validateRequest(entry.kind === 'route' ? entry.definition.schema : undefined, { params, searchParams, body: parsed });
+      if (bodyStream !== null && entry.kind === 'route') checkStreamedMediaType(entry.definition, headers['content-type'], hasBody(headers));
       // The handler's types come from the same schemas (RouteRequest), so this cast is checked where the route is written.
       const request = { method, path, params: input.params, query: input.query, searchParams, headers, body: input.body, principal: auth.principal, remoteAddress } as HttpRequest;
+      if (bodyStream !== null) request.bodyStream = bodyStream;
       if (entry.kind === 'sse') return this.openStream(exchange, snapshot, started, entry, request, cors);
       // `schema.response` is not checked here: a per-response parse on the hot path to catch a server bug (see RouteSchema).
       const response = await entry.definition.handler(request);
+      bodyStream?.destroy(); // the handler is done with it; the rest of an unread body is discarded
       this.finish(exchange, snapshot, started, response, cors);
     } catch (error) {
+      bodyStream?.destroy();
       this.finish(exchange, snapshot, started, toErrorResponse(error, this.log, { path: snapshot.path }), cors);
     }
   }
@@ -210,6 +239,34 @@ export class HttpDispatcher {
     const ms = Math.round((performance.now() - started) * 10) / 10;
     this.log.debug('http request', { method: request.method, path: request.path, status: exchange.aborted && exchange.status === 0 ? 'aborted' : exchange.status, ms });
   }
+}
+
+/**
+ * A streamed body's media type must be one the route accepts (415 otherwise); no body needs no type.
+ * Parsed with the `content-type` library (RFC 9110 grammar): a malformed header is not a media type.
+ */
+function checkStreamedMediaType(route: RouteDefinition, contentType: string | undefined, present: boolean): void {
+  if (!present) return;
+  let type = '';
+  try {
+    type = parseContentType(contentType ?? '').type;
+  } catch {
+    // not a media type: refused below
+  }
+  const accepted = route.streamBody?.accept ?? [];
+  if (!accepted.includes(type)) throw new HttpError(415, 'TF_ERR_UNSUPPORTED_MEDIA_TYPE', `Request bodies here must be ${accepted.join(' or ')}`);
+}
+
+/** `8388608` → `8.0 MiB (8388608 bytes)`; below 1 KiB just the bytes. */
+function describeBytes(bytes: number): string {
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = -1;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit < 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]} (${bytes} bytes)`;
 }
 
 /** Per RFC 9112 a request has a body only with Content-Length > 0 or Transfer-Encoding. */

@@ -112,6 +112,20 @@ export class HttpExchange {
     return true;
   }
 
+  /** Answers a HEAD request for a body of `length` bytes: its headers and Content-Length, no body. */
+  respondHeadOnly(status: number, headers: Readonly<Record<string, string>>, length: number): boolean {
+    if (!this.open || this.streaming) return false;
+    this.finished = true;
+    this.status = status;
+    this.res.cork(() => {
+      this.res.writeStatus(statusLine(status));
+      for (const name of Object.keys(headers)) this.res.writeHeader(name, headers[name]);
+      this.res.writeHeader('content-length', String(length));
+      this.res.endWithoutBody(); // the bare call: see respond()
+    });
+    return true;
+  }
+
   /** Sends the status line and headers and starts a streamed body with `firstChunk`. */
   startStream(status: number, headers: Readonly<Record<string, string>>, firstChunk: string): boolean {
     if (!this.open || this.streaming) return false;
@@ -136,9 +150,52 @@ export class HttpExchange {
     return ok;
   }
 
-  /** Called when the socket can take more after `write` returned false; return as uWS expects. */
-  onWritable(handler: () => boolean): void {
-    this.res.onWritable(() => (this.open ? handler() : true));
+  /** Called when the socket can take more after a write reported backpressure; `offset` is uWS's write offset. Return as uWS expects. */
+  onWritable(handler: (offset: number) => boolean): void {
+    this.res.onWritable((offset) => (this.open ? handler(offset) : true));
+  }
+
+  /**
+   * Sends `chunk` as part of a body of exactly `total` bytes (uWS `tryEnd`, which writes the
+   * Content-Length itself); `head` goes first, on the first call. `ok` false: backpressure, resend
+   * from {@link HttpExchange.writeOffset} in `onWritable`; `done`: the whole body is handed over.
+   */
+  sendPart(chunk: Uint8Array, total: number, head?: { status: number; headers: Readonly<Record<string, string>> }): { ok: boolean; done: boolean } {
+    if (!this.open) return { ok: false, done: true };
+    let result: [boolean, boolean] = [false, false];
+    this.res.cork(() => {
+      if (head !== undefined) {
+        this.streaming = true;
+        this.status = head.status;
+        this.res.writeStatus(statusLine(head.status));
+        for (const name of Object.keys(head.headers)) this.res.writeHeader(name, head.headers[name]);
+      }
+      result = this.res.tryEnd(chunk, total);
+    });
+    if (result[1]) this.finished = true;
+    return { ok: result[0], done: result[1] };
+  }
+
+  /** Bytes of the response body handed to uWS so far (for resending after backpressure). */
+  writeOffset(): number {
+    return this.open ? this.res.getWriteOffset() : 0;
+  }
+
+  /** Stop reading the request body from the socket until {@link HttpExchange.resumeBody} (flow control). */
+  pauseBody(): void {
+    // Only while the exchange is open: a finished response's socket may already carry the next request.
+    if (this.open) this.res.pause();
+  }
+
+  resumeBody(): void {
+    if (this.open) this.res.resume();
+  }
+
+  /** Cuts the connection at once (a body that cannot be completed); uWS then reports the abort. */
+  closeConnection(): void {
+    if (this.aborted) return;
+    this.finished = true;
+    this.res.close();
   }
 
   /** Ends a started stream. */

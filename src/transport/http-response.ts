@@ -1,7 +1,8 @@
 // The response side: handler results and errors to wire form, with the standard security headers.
 import type { Logger } from '../plugin-api/core-services';
-import type { HttpResponse } from '../plugin-api/http-routes';
+import type { HttpResponse, ResponseStream } from '../plugin-api/http-routes';
 import type { HttpExchange } from './http-exchange';
+import { streamResponse } from './stream-response';
 
 /** The one error shape of the HTTP API: `{ "error": { "code": "TF_ERR_...", "message": "...", "details"?: ... } }`. */
 export function errorResponse(status: number, code: string, message: string, extra: { details?: unknown; headers?: Record<string, string> } = {}): HttpResponse {
@@ -32,11 +33,14 @@ export function toErrorResponse(error: unknown, log: Logger, context: Record<str
  * win. A malformed handler result becomes a 500. Does nothing when the exchange is no longer open.
  */
 export function sendResponse(exchange: HttpExchange, response: HttpResponse, options: { extraHeaders?: Record<string, string>; close?: boolean; log: Logger; path: string }): void {
-  if (!exchange.open) return;
+  // A stream nobody will read still holds a file handle: release it whatever happens below.
+  const unsent = (response as { stream?: Partial<ResponseStream> } | null)?.stream?.readable;
+  if (!exchange.open) return void unsent?.destroy?.();
   let wire: SerializedResponse;
   try {
     wire = serializeResponse(response);
   } catch (error) {
+    unsent?.destroy?.();
     options.log.error('invalid handler response', { path: options.path, error: (error as Error).message });
     wire = serializeResponse(errorResponse(500, 'TF_ERR_INTERNAL', 'Internal server error'));
   }
@@ -44,6 +48,8 @@ export function sendResponse(exchange: HttpExchange, response: HttpResponse, opt
   const headers: Record<string, string> = { ...securityHeaders(wire.contentType ?? ''), ...options.extraHeaders };
   if (wire.contentType !== null) headers['content-type'] = wire.contentType;
   Object.assign(headers, wire.headers);
+  if (wire.stream !== undefined) return streamResponse(exchange, wire.status, headers, wire.stream, { log: options.log, path: options.path });
+  unsent?.destroy?.();
   exchange.respond(wire.status, headers, wire.body, options.close);
 }
 
@@ -55,6 +61,8 @@ interface SerializedResponse {
   headers: Record<string, string>;
   droppedHeaders: string[];
   body: string | Uint8Array;
+  /** A streamed body (then `body` is empty). */
+  stream?: ResponseStream;
 }
 
 /**
@@ -66,8 +74,8 @@ function serializeResponse(result: HttpResponse): SerializedResponse {
   if (typeof result !== 'object' || result === null) throw new TypeError('handler returned no response object');
   const status = result.status ?? 200;
   if (!Number.isInteger(status) || status < 200 || status > 599) throw new TypeError(`handler returned invalid status ${String(status)}`);
-  const kinds = [result.json !== undefined, result.text !== undefined, result.body !== undefined].filter(Boolean).length;
-  if (kinds > 1) throw new TypeError('handler response may set only one of json, text and body');
+  const kinds = [result.json !== undefined, result.text !== undefined, result.body !== undefined, result.stream !== undefined].filter(Boolean).length;
+  if (kinds > 1) throw new TypeError('handler response may set only one of json, text, body and stream');
   const { headers, dropped } = sanitizeHeaders(result.headers);
   const noBody = status === 204 || status === 304;
   if (result.json !== undefined) {
@@ -82,6 +90,12 @@ function serializeResponse(result: HttpResponse): SerializedResponse {
   if (result.body !== undefined) {
     if (!(result.body instanceof Uint8Array)) throw new TypeError('handler body must be a Uint8Array');
     return { status, contentType: headers['content-type'] ?? 'application/octet-stream', headers, droppedHeaders: dropped, body: noBody ? '' : result.body };
+  }
+  if (result.stream !== undefined) {
+    const { readable, length } = result.stream;
+    if (typeof readable?.on !== 'function' || typeof readable.destroy !== 'function') throw new TypeError('handler stream.readable must be a Readable');
+    if (!Number.isSafeInteger(length) || length < 0) throw new TypeError('handler stream.length must be a non-negative integer');
+    return { status, contentType: headers['content-type'] ?? 'application/octet-stream', headers, droppedHeaders: dropped, body: '', ...(noBody ? {} : { stream: result.stream }) };
   }
   return { status, contentType: null, headers, droppedHeaders: dropped, body: '' };
 }

@@ -10,6 +10,7 @@ import type {
   RouteInfo,
   RouteSchema,
   SseStream,
+  StreamedBody,
   WebSocketRouteDefinition,
   WebSocketRoutes,
 } from '../plugin-api/http-routes';
@@ -90,7 +91,7 @@ export class UwsServer implements HttpRoutes, WebSocketRoutes {
   }
 
   /** Registers an HTTP route (`RouteDefinition`) or a WebSocket endpoint (`WebSocketRouteDefinition`). */
-  add<S extends RouteSchema = {}>(route: RouteDefinition<S>): Disposable;
+  add<S extends RouteSchema = {}, B extends StreamedBody | undefined = undefined>(route: RouteDefinition<S, B>): Disposable;
   add(route: WebSocketRouteDefinition): Disposable;
   add(route: RouteDefinition<RouteSchema> | WebSocketRouteDefinition): Disposable {
     // Stored type-erased: the handler's types were checked against the schemas where the route was written.
@@ -169,6 +170,7 @@ export class UwsServer implements HttpRoutes, WebSocketRoutes {
       access: value.definition.access,
       doc: value.definition.doc,
       ...(value.kind === 'route' && value.definition.schema !== undefined ? { schema: value.definition.schema } : {}),
+      ...(value.kind === 'route' && value.definition.streamBody !== undefined ? { streamBody: value.definition.streamBody } : {}),
     }));
     const ws = this.wsRoutes.entries().map(({ path, value }): RouteInfo => ({ kind: 'ws', method: 'GET', path, access: value.definition.access, doc: value.definition.doc }));
     return [...http, ...ws];
@@ -232,6 +234,7 @@ export class UwsServer implements HttpRoutes, WebSocketRoutes {
     if (typeof route.handler !== 'function') throw new TypeError(`route ${route.method} ${route.path}: handler must be a function`);
     checkLimit(route.maxBodyBytes, `route ${route.method} ${route.path}: maxBodyBytes`);
     checkSchema(route.schema, `route ${route.method} ${route.path}`);
+    checkStreamBody(route, `route ${route.method} ${route.path}`);
     return once(this.httpRoutes.add(route.method, route.path, { kind: 'route', definition: route }));
   }
 
@@ -268,6 +271,19 @@ function checkSchema(schema: RouteSchema | undefined, what: string): void {
     if (!['params', 'query', 'body', 'response'].includes(key)) throw new TypeError(`${what}: unknown schema part "${key}" (use params, query, body, response)`);
     if (value !== undefined && typeof (value as { safeParseAsync?: unknown }).safeParseAsync !== 'function') throw new TypeError(`${what}: schema.${key} must be a zod schema`);
   }
+}
+
+/** A `streamBody` route names lower-case media types, caps its stream itself and has no JSON body schema. */
+function checkStreamBody(route: RouteDefinition, what: string): void {
+  const stream = route.streamBody;
+  if (stream === undefined) return;
+  const accept: unknown = stream?.accept;
+  if (!Array.isArray(accept) || accept.length === 0 || !accept.every((type) => typeof type === 'string' && /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(type))) {
+    throw new TypeError(`${what}: streamBody.accept must list lower-case media types such as "multipart/form-data"`);
+  }
+  if (route.maxBodyBytes === undefined) throw new TypeError(`${what}: a streamBody route must set maxBodyBytes (the cap of its stream)`);
+  if (route.schema?.body !== undefined) throw new TypeError(`${what}: a streamBody route cannot have schema.body (the handler reads the stream)`);
+  if (route.method === 'GET' || route.method === 'DELETE') throw new TypeError(`${what}: streamBody needs POST, PUT or PATCH`);
 }
 
 function checkLimit(value: number | undefined, what: string): void {

@@ -45,6 +45,15 @@ export class ApiClient {
     }
   }
 
+  /**
+   * The `Authorization` value to send now (a login refreshes first when it is about to expire), or
+   * null: for requests `fetch` cannot make, such as an upload with progress (XMLHttpRequest).
+   */
+  async bearer(): Promise<string | null> {
+    const token = await this.credentials()?.token();
+    return token ? `Bearer ${token}` : null;
+  }
+
   /** POST /api/auth/login; stores the login. */
   async login(password: string, username?: string): Promise<void> {
     const session = await LoginSession.login(this.base || window.location.origin, { password, username });

@@ -1,12 +1,15 @@
+import { attachCwdPicker } from './cwd-picker';
 import { h } from './dom';
+import type { Completion } from './files-api';
 import type { CreateSessionRequest } from './sessions-api';
 import { splitCommand } from './split-command';
 
 /**
- * The "new session" form: command (empty = the login shell), working directory (empty = home)
- * and name (empty = derived from the command). Calls `onCreate` with the API request.
+ * The "new session" form: command (empty = the login shell), working directory (empty = home;
+ * completed by `complete` as it is typed, when given) and name (empty = derived from the
+ * command). Calls `onCreate` with the API request.
  */
-export function createSessionForm(onCreate: (request: CreateSessionRequest) => Promise<void>): HTMLFormElement {
+export function createSessionForm(onCreate: (request: CreateSessionRequest) => Promise<void>, complete?: (prefix: string) => Promise<Completion[]>): HTMLFormElement {
   const command = h('input', { name: 'command', placeholder: 'login shell', autocomplete: 'off', spellcheck: 'false', 'aria-label': 'Command' });
   const cwd = h('input', { name: 'cwd', placeholder: 'home directory', autocomplete: 'off', spellcheck: 'false', 'aria-label': 'Working directory' });
   const name = h('input', { name: 'name', placeholder: 'automatic', autocomplete: 'off', 'aria-label': 'Name' });
@@ -14,7 +17,7 @@ export function createSessionForm(onCreate: (request: CreateSessionRequest) => P
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Create');
   const form = h('form', { class: 'create-form', 'aria-label': 'New session' },
     h('label', null, h('span', null, 'Command'), command),
-    h('label', null, h('span', null, 'Directory'), cwd),
+    h('label', null, h('span', null, 'Directory'), cwd, complete ? attachCwdPicker(cwd, complete) : null),
     h('label', null, h('span', null, 'Name'), name),
     submit,
     error,

@@ -5,6 +5,7 @@ import { debounce } from './debounce';
 import { describeExit } from './describe-exit';
 import { h } from './dom';
 import { EventFeed } from './event-feed';
+import { FilesApi } from './files-api';
 import { formatAge } from './format-age';
 import type { Principal } from './principal';
 import type { SessionInfo } from './session-info';
@@ -55,6 +56,7 @@ export class SessionListView {
 
   constructor(private readonly options: SessionListViewOptions) {
     this.canWrite = options.principal.role !== 'viewer';
+    const files = new FilesApi(options.api);
     this.list = h('ul', { class: 'session-list', 'aria-label': 'Sessions' });
     this.empty = h('p', { class: 'empty', hidden: true }, this.canWrite ? 'No sessions yet. Create one above.' : 'No sessions.');
     this.status = h('span', { class: 'badge state', 'data-state': 'connecting', title: 'Live updates' }, 'connecting');
@@ -73,7 +75,7 @@ export class SessionListView {
         const session = await options.sessions.create(request);
         await this.refresh();
         options.onOpen(session.id);
-      }) : null,
+      }, (prefix) => files.complete(prefix)) : null,
       this.list,
       this.empty,
     );

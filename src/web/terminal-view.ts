@@ -7,9 +7,11 @@ import { ctrlKey } from './ctrl-key';
 import { debounce } from './debounce';
 import { describeExit } from './describe-exit';
 import { h } from './dom';
+import { FilesApi } from './files-api';
 import { LatencyProbe } from './latency-probe';
 import type { SessionsApi } from './sessions-api';
 import { SpecialKeysBar } from './special-keys-bar';
+import { TerminalFiles } from './terminal-files';
 import { TerminalWriteQueue } from './terminal-write-queue';
 import { ticketAuth } from './ticket-auth';
 
@@ -57,6 +59,8 @@ export class TerminalView {
   private readonly killButton: HTMLButtonElement;
   private readonly pasteButton: HTMLButtonElement;
   private readonly keysButton: HTMLButtonElement;
+  /** Drop or paste files to upload them into the session; its file panel. */
+  private readonly files: TerminalFiles;
   private readOnly: boolean;
   private exited = false;
   private paused = false;
@@ -89,6 +93,14 @@ export class TerminalView {
     this.killButton = h('button', { type: 'button', class: 'danger', onclick: () => void this.kill() }, 'Kill');
     this.pasteButton = h('button', { type: 'button', title: 'Paste from the clipboard (Ctrl+Shift+V)', onclick: () => void this.pasteFromClipboard() }, 'Paste');
     this.keysButton = h('button', { type: 'button', title: 'Show or hide the special keys', 'aria-pressed': 'false', onclick: () => this.toggleKeys() }, 'Keys');
+    this.files = new TerminalFiles({
+      files: new FilesApi(options.api),
+      sessionId: options.sessionId,
+      canUpload: () => !this.readOnly && !this.exited,
+      notify: (text) => this.flash(text),
+      warn: (text) => this.showBanner(text, 'error'),
+      refocus: () => this.terminal.focus(),
+    });
     this.viewport = h('div', { class: 'term-viewport' });
     this.banner = h('div', { class: 'term-banner', role: 'status', hidden: true });
     this.element = h('section', { class: 'term-view' },
@@ -102,9 +114,12 @@ export class TerminalView {
         h('button', { type: 'button', title: 'Copy the selection, or the whole screen (Ctrl+Shift+C)', onclick: () => void this.copy() }, 'Copy'),
         this.pasteButton,
         this.keysButton,
+        this.files.button,
         this.killButton,
       ),
       this.viewport,
+      this.files.panel.element,
+      this.files.progress,
       this.banner,
       this.keys.element,
     );
@@ -127,6 +142,7 @@ export class TerminalView {
     this.terminal.open(this.viewport);
     this.setKeysVisible(this.keysWanted());
     this.wireInput();
+    this.files.attach(this.viewport);
     const refit = debounce(() => this.requestFit(), RESIZE_DEBOUNCE_MS);
     this.resizeObserver = new ResizeObserver(() => refit());
     this.resizeObserver.observe(this.viewport);
@@ -136,6 +152,7 @@ export class TerminalView {
   }
 
   dispose(): void {
+    this.files.dispose();
     this.connection.close();
     this.resizeObserver?.disconnect();
     for (const dispose of this.disposers.splice(0)) dispose();

@@ -1,5 +1,5 @@
 import * as http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import path from 'node:path';
 import { HttpRoutes } from 'tunnelforge/plugin';
@@ -8,6 +8,7 @@ import tunnelCloudflare from '../../plugins/tunnel-cloudflare/src';
 import { hashPassword } from '../../src/plugins/auth-password/password-hash';
 import { upgrade } from '../auth/auth-harness';
 import { fakeBin, type FakeBin } from '../capabilities/support/fake-bin';
+import { multipart } from '../files/files-harness';
 import { ResponseValidator, validateOpenApiDocument, type OpenApiDocument } from './openapi-validator';
 
 // The contract a client author builds on: /api/openapi.json, read without a credential, is a valid
@@ -30,6 +31,15 @@ interface Answer {
   text: string;
 }
 
+/** A raw multipart body (uploads), sent as it is. */
+class Form {
+  readonly body: Buffer;
+  readonly contentType: string;
+  constructor(files: Array<{ name: string; data: string }>) {
+    ({ body: this.body, contentType: this.contentType } = multipart(files));
+  }
+}
+
 const PASSWORD = 'contract-password';
 let agent: TestAgent;
 let bin: FakeBin;
@@ -39,12 +49,21 @@ let validator: ResponseValidator;
 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'tf-contract-'));
+  mkdirSync(path.join(tmp, 'files', 'dir'), { recursive: true });
+  writeFileSync(path.join(tmp, 'files', 'a.txt'), 'contract file');
+  writeFileSync(path.join(tmp, 'files', 'delete-me.txt'), 'deleted by the DELETE /api/files case');
+  writeFileSync(path.join(tmp, 'files', 'dir', 'keep.txt'), 'keeps dir non-empty');
   bin = fakeBin({ cloudflared: {} });
   const passwordHash = await hashPassword(PASSWORD, { N: 2 ** 14, r: 8, p: 1 });
   agent = await startTestAgent({
     plugins: [tunnelCloudflare],
     platform: bin.platform('linux'),
-    config: { plugins: { 'auth-password': { options: { users: [{ username: 'ada', role: 'admin', passwordHash }] } } } },
+    config: {
+      plugins: {
+        'auth-password': { options: { users: [{ username: 'ada', role: 'admin', passwordHash }] } },
+        files: { options: { roots: [path.join(tmp, 'files')] } },
+      },
+    },
   });
   const served = await agent.anonymous().get('/api/openapi.json');
   expect(served.status).toBe(200);
@@ -68,8 +87,9 @@ async function bearerOf(who: Who): Promise<string | null> {
 async function send(method: string, route: string, who: Who, body?: unknown): Promise<Answer> {
   const token = await bearerOf(who);
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  if (payload !== undefined) Object.assign(headers, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) });
+  const payload = body === undefined ? undefined : body instanceof Form ? body.body : JSON.stringify(body);
+  const type = body instanceof Form ? body.contentType : 'application/json';
+  if (payload !== undefined) Object.assign(headers, { 'content-type': type, 'content-length': String(Buffer.byteLength(payload)) });
   return new Promise((resolve, reject) => {
     const req = http.request(agent.url + route, { method, headers, agent: false }, (res) => {
       const contentType = String(res.headers['content-type'] ?? '');
@@ -111,8 +131,9 @@ function conformance(template: string, method: string, answer: Answer): string[]
 }
 
 /** The calls that exercise each operation, keyed as `METHOD /path/{param}`. */
-function cases(fixtures: { session: string; exited: string; recorded: string; share: string; token: string; refresh: string; login: string; pairing: string }): Record<string, Call[]> {
+function cases(fixtures: { session: string; exited: string; recorded: string; share: string; token: string; refresh: string; login: string; pairing: string; files: string }): Record<string, Call[]> {
   const s = fixtures.session;
+  const f = (name: string) => encodeURIComponent(name === '' ? fixtures.files : `${fixtures.files}/${name}`);
   return {
     'GET /api/auth/config': [{ who: 'anonymous', path: '/api/auth/config', status: 200 }],
     'POST /api/auth/login': [
@@ -220,6 +241,61 @@ function cases(fixtures: { session: string; exited: string; recorded: string; sh
       { who: 'anonymous', path: '/api/pairing/claim', body: { code: 'ABCD-EFGH' }, status: 400 },
     ],
     'GET /metrics': [{ who: 'viewer', path: '/metrics', status: 200 }],
+    'GET /api/files/list': [
+      { who: 'writer', path: `/api/files/list?path=${f('')}&limit=1`, status: 200 },
+      { who: 'writer', path: `/api/files/list?path=${f('a.txt')}`, status: 400 },
+      { who: 'writer', path: '/api/files/list?path=/etc', status: 403 },
+      { who: 'viewer', path: `/api/files/list?path=${f('')}`, status: 403 },
+      { who: 'writer', path: `/api/files/list?path=${f('missing')}`, status: 404 },
+    ],
+    'GET /api/files/stat': [
+      { who: 'writer', path: `/api/files/stat?path=${f('a.txt')}`, status: 200 },
+      { who: 'writer', path: `/api/files/stat?path=${f('missing')}`, status: 404 },
+    ],
+    'GET /api/files/complete': [
+      { who: 'writer', path: `/api/files/complete?prefix=${f('d')}`, status: 200 },
+      { who: 'writer', path: '/api/files/complete?prefix=relative', status: 400 },
+    ],
+    'GET /api/files/preview': [
+      { who: 'writer', path: `/api/files/preview?path=${f('a.txt')}`, status: 200 },
+      { who: 'writer', path: `/api/files/preview?path=${f('dir')}`, status: 400 },
+    ],
+    'GET /api/files/download': [
+      { who: 'writer', path: `/api/files/download?path=${f('a.txt')}`, status: 200 },
+      { who: 'writer', path: `/api/files/download?path=${f('missing')}`, status: 404 },
+    ],
+    'POST /api/files/upload': [
+      { who: 'writer', path: `/api/files/upload?dir=${f('')}`, body: new Form([{ name: 'up.txt', data: 'uploaded' }]), status: 201 },
+      { who: 'writer', path: `/api/files/upload?dir=${f('')}`, body: new Form([{ name: 'up.txt', data: 'again' }]), status: 409 },
+      { who: 'writer', path: `/api/files/upload?dir=${f('')}`, body: { not: 'multipart' }, status: 415 },
+      { who: 'writer', path: `/api/files/upload?dir=${f('')}`, body: new Form([]), status: 400 },
+    ],
+    'POST /api/files/mkdir': [
+      { who: 'writer', path: '/api/files/mkdir', body: { path: `${fixtures.files}/made` }, status: 201 },
+      { who: 'writer', path: '/api/files/mkdir', body: { path: `${fixtures.files}/made` }, status: 409 },
+      { who: 'writer', path: '/api/files/mkdir', body: { path: 'relative' }, status: 400 },
+    ],
+    'POST /api/files/rename': [
+      { who: 'writer', path: '/api/files/rename', body: { from: `${fixtures.files}/made`, to: `${fixtures.files}/moved` }, status: 200 },
+      { who: 'writer', path: '/api/files/rename', body: { from: `${fixtures.files}/missing`, to: `${fixtures.files}/x` }, status: 404 },
+    ],
+    'DELETE /api/files': [
+      { who: 'writer', path: `/api/files?path=${f('delete-me.txt')}`, status: 204 },
+      { who: 'writer', path: `/api/files?path=${f('dir')}`, status: 409 },
+      { who: 'writer', path: `/api/files?path=${f('missing')}`, status: 404 },
+    ],
+    'GET /api/sessions/{id}/files': [
+      { who: 'writer', path: `/api/sessions/${s}/files?path=${f('')}`, status: 200 },
+      { who: 'writer', path: `/api/sessions/unknown/files?path=${f('')}`, status: 404 },
+    ],
+    'GET /api/sessions/{id}/files/download': [
+      { who: 'writer', path: `/api/sessions/${s}/files/download?path=${f('a.txt')}`, status: 200 },
+      { who: 'writer', path: `/api/sessions/${s}/files/download?path=${f('dir')}`, status: 400 },
+    ],
+    'POST /api/sessions/{id}/upload': [
+      { who: 'writer', path: `/api/sessions/${s}/upload`, body: new Form([{ name: 'dropped.txt', data: 'dropped' }]), status: 201 },
+      { who: 'writer', path: '/api/sessions/unknown/upload', body: new Form([{ name: 'dropped.txt', data: 'dropped' }]), status: 404 },
+    ],
     'GET /ws': [], // WebSocket: its own test below
   };
 }
@@ -309,7 +385,7 @@ describe('the OpenAPI document is the contract', () => {
     const loginA = (await agent.anonymous().post('/api/auth/login', { username: 'ada', password: PASSWORD })) as TestResponse<{ token: string; refreshToken: string }>;
     const loginB = (await agent.anonymous().post('/api/auth/login', { username: 'ada', password: PASSWORD })) as TestResponse<{ token: string; refreshToken: string }>;
     const pairing = await admin.post('/api/pairing', {});
-    const table = cases({ session: created.json.id, exited: done.json.id, recorded: recorded.json.id, share: share.json.id, token: token.json.id, refresh: loginA.json.refreshToken, login: loginB.json.token, pairing: pairing.json.code });
+    const table = cases({ session: created.json.id, exited: done.json.id, recorded: recorded.json.id, share: share.json.id, token: token.json.id, refresh: loginA.json.refreshToken, login: loginB.json.token, pairing: pairing.json.code, files: realpathSync(path.join(tmp, 'files')) });
 
     expect(operations().map((op) => op.key).filter((key) => !(key in table))).toEqual([]);
     expect(Object.keys(table).filter((key) => !operations().some((op) => op.key === key))).toEqual([]);

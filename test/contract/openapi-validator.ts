@@ -57,7 +57,7 @@ export class ResponseValidator {
     for (const [route, operations] of Object.entries(this.document.paths)) {
       for (const [method, op] of Object.entries(operations)) {
         const locations: string[][] = [];
-        if (op.requestBody) locations.push(['paths', route, method, 'requestBody', 'content', 'application/json', 'schema']);
+        for (const type of Object.keys((op.requestBody as { content?: object } | undefined)?.content ?? {})) locations.push(['paths', route, method, 'requestBody', 'content', type, 'schema']);
         for (const [status, response] of Object.entries(op.responses)) {
           for (const type of Object.keys(response.content ?? {})) locations.push(['paths', route, method, 'responses', status, 'content', type, 'schema']);
         }

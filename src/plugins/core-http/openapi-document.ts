@@ -77,7 +77,7 @@ export function buildOpenApiDocument(routes: RouteInfo[], version: string): {
 function operation(route: RouteInfo, doc: RouteDoc): Record<string, unknown> {
   const schema: RouteSchema = route.schema ?? {};
   const status = String(doc.status ?? (route.kind === 'ws' ? 101 : 200));
-  const parameters = [...pathParameters(route.path, schema.params), ...queryParameters(schema.query)];
+  const parameters = [...pathParameters(route.path, schema.params), ...queryParameters(schema.query), ...(doc.ranges ? [RANGE_PARAMETER] : [])];
   const op: Record<string, unknown> = {
     summary: doc.summary,
     ...(doc.description ? { description: doc.description } : {}),
@@ -87,6 +87,10 @@ function operation(route: RouteInfo, doc: RouteDoc): Record<string, unknown> {
     ...(parameters.length ? { parameters } : {}),
   };
   if (schema.body) op.requestBody = { required: !acceptsUndefined(schema.body), content: { 'application/json': { schema: toSchema(schema.body) } } };
+  if (route.streamBody) {
+    const body = route.streamBody.schema ? toSchema(route.streamBody.schema) : { type: 'string', format: 'binary' };
+    op.requestBody = { required: true, content: Object.fromEntries(route.streamBody.accept.map((type) => [type, { schema: body }])) };
+  }
   const responses: Record<string, unknown> = {};
   if (route.kind === 'ws') {
     op['x-websocket'] = true;
@@ -97,6 +101,7 @@ function operation(route: RouteInfo, doc: RouteDoc): Record<string, unknown> {
     const type = doc.responseType ?? 'application/json';
     const body = schema.response ? toSchema(schema.response) : type.startsWith('text/') ? { type: 'string' } : type === 'application/json' ? undefined : { type: 'string', format: 'binary' };
     responses[status] = { description: 'Success', ...(body ? { content: { [type]: { schema: body } } } : {}) };
+    if (doc.ranges) responses['206'] = { description: 'Partial content: the one byte range asked for in Range (Content-Range says which)', ...(body ? { content: { [type]: { schema: body } } } : {}) };
     for (const [other, description] of Object.entries(doc.also ?? {})) responses[other] = { description };
   }
   for (const [code, error] of Object.entries(errorResponses(route, schema, doc))) {
@@ -136,6 +141,11 @@ function errorResponses(route: RouteInfo, schema: RouteSchema, doc: RouteDoc): R
     add(413, 'Body too large (TF_ERR_PAYLOAD_TOO_LARGE)', ['TF_ERR_PAYLOAD_TOO_LARGE']);
     add(415, 'Body is not application/json (TF_ERR_UNSUPPORTED_MEDIA_TYPE)', ['TF_ERR_UNSUPPORTED_MEDIA_TYPE']);
   }
+  if (route.streamBody) {
+    add(413, 'Body too large (TF_ERR_PAYLOAD_TOO_LARGE)', ['TF_ERR_PAYLOAD_TOO_LARGE']);
+    add(415, `Body is not ${route.streamBody.accept.join(' or ')} (TF_ERR_UNSUPPORTED_MEDIA_TYPE)`, ['TF_ERR_UNSUPPORTED_MEDIA_TYPE']);
+  }
+  if (doc.ranges) add(416, 'The range starts past the end of the body (TF_ERR_RANGE_NOT_SATISFIABLE; Content-Range: bytes */size)', ['TF_ERR_RANGE_NOT_SATISFIABLE']);
   if (route.access !== 'public') {
     add(401, 'No or bad credentials', route.kind === 'ws' ? [...CREDENTIAL_CODES, 'TF_ERR_BAD_TICKET'] : CREDENTIAL_CODES);
     add(403, `Role below ${route.access}, or a credential limited to another session (TF_ERR_FORBIDDEN)`, ['TF_ERR_FORBIDDEN']);
@@ -150,6 +160,15 @@ function errorResponses(route: RouteInfo, schema: RouteSchema, doc: RouteDoc): R
   }
   return out;
 }
+
+/** The `Range` request header of a route with `doc.ranges`. */
+const RANGE_PARAMETER = {
+  name: 'Range',
+  in: 'header',
+  required: false,
+  schema: { type: 'string', example: 'bytes=0-1023' },
+  description: 'One byte range (RFC 9110): answered 206 with that range; several ranges or another unit get the whole body (200)',
+};
 
 /** Every `:name` of the path, with its schema from `params` (a string when there is none). */
 function pathParameters(path: string, params: z.ZodType | undefined): object[] {

@@ -824,6 +824,1430 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a file, a link (not its target) or a directory */
+        delete: {
+            parameters: {
+                query: {
+                    path: string;
+                    recursive?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Malformed path: "..", NUL, backslash, control or look-alike characters, encoded dots, too long, relative (TF_ERR_BAD_PATH); not a directory (TF_ERR_NOT_A_DIRECTORY); Invalid query (TF_ERR_BAD_REQUEST, details name the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_BAD_REQUEST" | "TF_ERR_BAD_PATH" | "TF_ERR_NOT_A_DIRECTORY";
+                            };
+                        };
+                    };
+                };
+                /** @description No or bad credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAUTHENTICATED" | "TF_ERR_BAD_TOKEN" | "TF_ERR_TOKEN_EXPIRED" | "TF_ERR_TOKEN_REVOKED";
+                            };
+                        };
+                    };
+                };
+                /** @description Outside the roots (TF_ERR_OUTSIDE_ROOTS), out through a symbolic link (TF_ERR_SYMLINK_ESCAPE), the agent data dir (TF_ERR_PATH_DENIED), refused by the OS (TF_ERR_FS_PERMISSION), or a viewer without readOnlyBrowsing (TF_ERR_FORBIDDEN); a root itself (TF_ERR_PATH_DENIED); deleting is turned off (TF_ERR_DELETE_DISABLED); Role below writer, or a credential limited to another session (TF_ERR_FORBIDDEN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FORBIDDEN" | "TF_ERR_BAD_ORIGIN" | "TF_ERR_OUTSIDE_ROOTS" | "TF_ERR_SYMLINK_ESCAPE" | "TF_ERR_PATH_DENIED" | "TF_ERR_FS_PERMISSION" | "TF_ERR_DELETE_DISABLED";
+                            };
+                        };
+                    };
+                };
+                /** @description No such file or directory (TF_ERR_FILE_NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FILE_NOT_FOUND";
+                            };
+                        };
+                    };
+                };
+                /** @description The name exists (TF_ERR_FILE_EXISTS), a directory is not empty (TF_ERR_DIRECTORY_NOT_EMPTY), or another file system (TF_ERR_CROSS_DEVICE) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FILE_EXISTS" | "TF_ERR_DIRECTORY_NOT_EMPTY" | "TF_ERR_CROSS_DEVICE";
+                            };
+                        };
+                    };
+                };
+                /** @description A bug in the agent or a plugin (TF_ERR_INTERNAL) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_INTERNAL";
+                            };
+                        };
+                    };
+                };
+                /** @description The agent is starting or stopping, or a service the route needs is not running (TF_ERR_UNAVAILABLE, Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAVAILABLE";
+                            };
+                        };
+                    };
+                };
+                /** @description The disk is full (TF_ERR_INSUFFICIENT_STORAGE) */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_INSUFFICIENT_STORAGE";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/files/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Complete a partial path (the cwd picker) */
+        get: {
+            parameters: {
+                query: {
+                    limit?: number;
+                    prefix: string;
+                    type?: "directory" | "any";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            completions: {
+                                name: string;
+                                path: string;
+                                /** @enum {string} */
+                                type: "directory" | "file";
+                            }[];
+                            directory: string;
+                            truncated: boolean;
+                        };
+                    };
+                };
+                /** @description Malformed path: "..", NUL, backslash, control or look-alike characters, encoded dots, too long, relative (TF_ERR_BAD_PATH); not a directory (TF_ERR_NOT_A_DIRECTORY); Invalid query (TF_ERR_BAD_REQUEST, details name the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_BAD_REQUEST" | "TF_ERR_BAD_PATH" | "TF_ERR_NOT_A_DIRECTORY";
+                            };
+                        };
+                    };
+                };
+                /** @description No or bad credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAUTHENTICATED" | "TF_ERR_BAD_TOKEN" | "TF_ERR_TOKEN_EXPIRED" | "TF_ERR_TOKEN_REVOKED";
+                            };
+                        };
+                    };
+                };
+                /** @description Outside the roots (TF_ERR_OUTSIDE_ROOTS), out through a symbolic link (TF_ERR_SYMLINK_ESCAPE), the agent data dir (TF_ERR_PATH_DENIED), refused by the OS (TF_ERR_FS_PERMISSION), or a viewer without readOnlyBrowsing (TF_ERR_FORBIDDEN); Role below viewer, or a credential limited to another session (TF_ERR_FORBIDDEN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FORBIDDEN" | "TF_ERR_BAD_ORIGIN" | "TF_ERR_OUTSIDE_ROOTS" | "TF_ERR_SYMLINK_ESCAPE" | "TF_ERR_PATH_DENIED" | "TF_ERR_FS_PERMISSION";
+                            };
+                        };
+                    };
+                };
+                /** @description No such file or directory (TF_ERR_FILE_NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FILE_NOT_FOUND";
+                            };
+                        };
+                    };
+                };
+                /** @description A bug in the agent or a plugin (TF_ERR_INTERNAL) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_INTERNAL";
+                            };
+                        };
+                    };
+                };
+                /** @description The agent is starting or stopping, or a service the route needs is not running (TF_ERR_UNAVAILABLE, Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAVAILABLE";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/files/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a file (attachment, never rendered; Range for resuming) */
+        get: {
+            parameters: {
+                query: {
+                    path: string;
+                };
+                header?: {
+                    /** @description One byte range (RFC 9110): answered 206 with that range; several ranges or another unit get the whole body (200) */
+                    Range?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": string;
+                    };
+                };
+                /** @description Partial content: the one byte range asked for in Range (Content-Range says which) */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": string;
+                    };
+                };
+                /** @description Malformed path: "..", NUL, backslash, control or look-alike characters, encoded dots, too long, relative (TF_ERR_BAD_PATH); not a regular file (TF_ERR_NOT_A_FILE); Invalid query (TF_ERR_BAD_REQUEST, details name the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_BAD_REQUEST" | "TF_ERR_BAD_PATH" | "TF_ERR_NOT_A_FILE";
+                            };
+                        };
+                    };
+                };
+                /** @description No or bad credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAUTHENTICATED" | "TF_ERR_BAD_TOKEN" | "TF_ERR_TOKEN_EXPIRED" | "TF_ERR_TOKEN_REVOKED";
+                            };
+                        };
+                    };
+                };
+                /** @description Outside the roots (TF_ERR_OUTSIDE_ROOTS), out through a symbolic link (TF_ERR_SYMLINK_ESCAPE), the agent data dir (TF_ERR_PATH_DENIED), refused by the OS (TF_ERR_FS_PERMISSION), or a viewer without readOnlyBrowsing (TF_ERR_FORBIDDEN); a file with other hard links (TF_ERR_HARDLINK_REFUSED); Role below viewer, or a credential limited to another session (TF_ERR_FORBIDDEN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FORBIDDEN" | "TF_ERR_BAD_ORIGIN" | "TF_ERR_OUTSIDE_ROOTS" | "TF_ERR_SYMLINK_ESCAPE" | "TF_ERR_PATH_DENIED" | "TF_ERR_FS_PERMISSION" | "TF_ERR_HARDLINK_REFUSED";
+                            };
+                        };
+                    };
+                };
+                /** @description No such file or directory (TF_ERR_FILE_NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FILE_NOT_FOUND";
+                            };
+                        };
+                    };
+                };
+                /** @description The range starts past the end of the body (TF_ERR_RANGE_NOT_SATISFIABLE; Content-Range: bytes *\/size) */
+                416: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_RANGE_NOT_SATISFIABLE";
+                            };
+                        };
+                    };
+                };
+                /** @description A bug in the agent or a plugin (TF_ERR_INTERNAL) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_INTERNAL";
+                            };
+                        };
+                    };
+                };
+                /** @description The agent is starting or stopping, or a service the route needs is not running (TF_ERR_UNAVAILABLE, Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAVAILABLE";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/files/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a directory: directories first, then by name; paged */
+        get: {
+            parameters: {
+                query: {
+                    limit?: number;
+                    offset?: number;
+                    path: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            entries: {
+                                mode: string;
+                                mtime: string;
+                                name: string;
+                                path: string;
+                                size: number;
+                                target: string | null;
+                                targetType: ("file" | "directory" | "symlink" | "other") | null;
+                                /** @enum {string} */
+                                type: "file" | "directory" | "symlink" | "other";
+                            }[];
+                            nextOffset: number | null;
+                            offset: number;
+                            /** @description The parent directory when it is inside the roots too */
+                            parent: string | null;
+                            path: string;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Malformed path: "..", NUL, backslash, control or look-alike characters, encoded dots, too long, relative (TF_ERR_BAD_PATH); not a directory (TF_ERR_NOT_A_DIRECTORY); Invalid query (TF_ERR_BAD_REQUEST, details name the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_BAD_REQUEST" | "TF_ERR_BAD_PATH" | "TF_ERR_NOT_A_DIRECTORY";
+                            };
+                        };
+                    };
+                };
+                /** @description No or bad credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAUTHENTICATED" | "TF_ERR_BAD_TOKEN" | "TF_ERR_TOKEN_EXPIRED" | "TF_ERR_TOKEN_REVOKED";
+                            };
+                        };
+                    };
+                };
+                /** @description Outside the roots (TF_ERR_OUTSIDE_ROOTS), out through a symbolic link (TF_ERR_SYMLINK_ESCAPE), the agent data dir (TF_ERR_PATH_DENIED), refused by the OS (TF_ERR_FS_PERMISSION), or a viewer without readOnlyBrowsing (TF_ERR_FORBIDDEN); Role below viewer, or a credential limited to another session (TF_ERR_FORBIDDEN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FORBIDDEN" | "TF_ERR_BAD_ORIGIN" | "TF_ERR_OUTSIDE_ROOTS" | "TF_ERR_SYMLINK_ESCAPE" | "TF_ERR_PATH_DENIED" | "TF_ERR_FS_PERMISSION";
+                            };
+                        };
+                    };
+                };
+                /** @description No such file or directory (TF_ERR_FILE_NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FILE_NOT_FOUND";
+                            };
+                        };
+                    };
+                };
+                /** @description A bug in the agent or a plugin (TF_ERR_INTERNAL) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_INTERNAL";
+                            };
+                        };
+                    };
+                };
+                /** @description The agent is starting or stopping, or a service the route needs is not running (TF_ERR_UNAVAILABLE, Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAVAILABLE";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/files/mkdir": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a directory (its parent must exist) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Absolute path, or ~/… (the agent user's home) */
+                        path: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            mode: string;
+                            mtime: string;
+                            name: string;
+                            path: string;
+                            size: number;
+                            target: string | null;
+                            targetType: ("file" | "directory" | "symlink" | "other") | null;
+                            /** @enum {string} */
+                            type: "file" | "directory" | "symlink" | "other";
+                        };
+                    };
+                };
+                /** @description Malformed path: "..", NUL, backslash, control or look-alike characters, encoded dots, too long, relative (TF_ERR_BAD_PATH); not a directory (TF_ERR_NOT_A_DIRECTORY); Invalid body (TF_ERR_BAD_REQUEST, details name the fields); malformed JSON (TF_ERR_BAD_JSON) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_BAD_REQUEST" | "TF_ERR_BAD_JSON" | "TF_ERR_BAD_PATH" | "TF_ERR_NOT_A_DIRECTORY";
+                            };
+                        };
+                    };
+                };
+                /** @description No or bad credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAUTHENTICATED" | "TF_ERR_BAD_TOKEN" | "TF_ERR_TOKEN_EXPIRED" | "TF_ERR_TOKEN_REVOKED";
+                            };
+                        };
+                    };
+                };
+                /** @description Outside the roots (TF_ERR_OUTSIDE_ROOTS), out through a symbolic link (TF_ERR_SYMLINK_ESCAPE), the agent data dir (TF_ERR_PATH_DENIED), refused by the OS (TF_ERR_FS_PERMISSION), or a viewer without readOnlyBrowsing (TF_ERR_FORBIDDEN); a root itself (TF_ERR_PATH_DENIED); Role below writer, or a credential limited to another session (TF_ERR_FORBIDDEN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FORBIDDEN" | "TF_ERR_BAD_ORIGIN" | "TF_ERR_OUTSIDE_ROOTS" | "TF_ERR_SYMLINK_ESCAPE" | "TF_ERR_PATH_DENIED" | "TF_ERR_FS_PERMISSION";
+                            };
+                        };
+                    };
+                };
+                /** @description No such file or directory (TF_ERR_FILE_NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FILE_NOT_FOUND";
+                            };
+                        };
+                    };
+                };
+                /** @description The name exists (TF_ERR_FILE_EXISTS), a directory is not empty (TF_ERR_DIRECTORY_NOT_EMPTY), or another file system (TF_ERR_CROSS_DEVICE) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FILE_EXISTS" | "TF_ERR_DIRECTORY_NOT_EMPTY" | "TF_ERR_CROSS_DEVICE";
+                            };
+                        };
+                    };
+                };
+                /** @description Body too large (TF_ERR_PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_PAYLOAD_TOO_LARGE";
+                            };
+                        };
+                    };
+                };
+                /** @description Body is not application/json (TF_ERR_UNSUPPORTED_MEDIA_TYPE) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNSUPPORTED_MEDIA_TYPE";
+                            };
+                        };
+                    };
+                };
+                /** @description A bug in the agent or a plugin (TF_ERR_INTERNAL) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_INTERNAL";
+                            };
+                        };
+                    };
+                };
+                /** @description The agent is starting or stopping, or a service the route needs is not running (TF_ERR_UNAVAILABLE, Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAVAILABLE";
+                            };
+                        };
+                    };
+                };
+                /** @description The disk is full (TF_ERR_INSUFFICIENT_STORAGE) */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_INSUFFICIENT_STORAGE";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/files/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The start of a text file (plugins.files.options.previewMaxBytes), or an image's type and size */
+        get: {
+            parameters: {
+                query: {
+                    path: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            image?: {
+                                height: number;
+                                type: string;
+                                width: number;
+                            };
+                            /** @enum {string} */
+                            kind: "text" | "image" | "binary" | "empty";
+                            mtime: string;
+                            path: string;
+                            size: number;
+                            text?: string;
+                            truncated: boolean;
+                        };
+                    };
+                };
+                /** @description Malformed path: "..", NUL, backslash, control or look-alike characters, encoded dots, too long, relative (TF_ERR_BAD_PATH); not a regular file (TF_ERR_NOT_A_FILE); Invalid query (TF_ERR_BAD_REQUEST, details name the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_BAD_REQUEST" | "TF_ERR_BAD_PATH" | "TF_ERR_NOT_A_FILE";
+                            };
+                        };
+                    };
+                };
+                /** @description No or bad credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAUTHENTICATED" | "TF_ERR_BAD_TOKEN" | "TF_ERR_TOKEN_EXPIRED" | "TF_ERR_TOKEN_REVOKED";
+                            };
+                        };
+                    };
+                };
+                /** @description Outside the roots (TF_ERR_OUTSIDE_ROOTS), out through a symbolic link (TF_ERR_SYMLINK_ESCAPE), the agent data dir (TF_ERR_PATH_DENIED), refused by the OS (TF_ERR_FS_PERMISSION), or a viewer without readOnlyBrowsing (TF_ERR_FORBIDDEN); a file with other hard links (TF_ERR_HARDLINK_REFUSED); Role below viewer, or a credential limited to another session (TF_ERR_FORBIDDEN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FORBIDDEN" | "TF_ERR_BAD_ORIGIN" | "TF_ERR_OUTSIDE_ROOTS" | "TF_ERR_SYMLINK_ESCAPE" | "TF_ERR_PATH_DENIED" | "TF_ERR_FS_PERMISSION" | "TF_ERR_HARDLINK_REFUSED";
+                            };
+                        };
+                    };
+                };
+                /** @description No such file or directory (TF_ERR_FILE_NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FILE_NOT_FOUND";
+                            };
+                        };
+                    };
+                };
+                /** @description A bug in the agent or a plugin (TF_ERR_INTERNAL) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_INTERNAL";
+                            };
+                        };
+                    };
+                };
+                /** @description The agent is starting or stopping, or a service the route needs is not running (TF_ERR_UNAVAILABLE, Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAVAILABLE";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/files/rename": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rename or move an entry (a link is moved, not what it points at) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Absolute path, or ~/… (the agent user's home) */
+                        from: string;
+                        /**
+                         * @description Replace what is at `to` (a file, or an empty directory)
+                         * @default false
+                         */
+                        overwrite?: boolean;
+                        /** @description Absolute path, or ~/… (the agent user's home) */
+                        to: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            mode: string;
+                            mtime: string;
+                            name: string;
+                            path: string;
+                            size: number;
+                            target: string | null;
+                            targetType: ("file" | "directory" | "symlink" | "other") | null;
+                            /** @enum {string} */
+                            type: "file" | "directory" | "symlink" | "other";
+                        };
+                    };
+                };
+                /** @description Malformed path: "..", NUL, backslash, control or look-alike characters, encoded dots, too long, relative (TF_ERR_BAD_PATH); not a directory (TF_ERR_NOT_A_DIRECTORY); Invalid body (TF_ERR_BAD_REQUEST, details name the fields); malformed JSON (TF_ERR_BAD_JSON) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_BAD_REQUEST" | "TF_ERR_BAD_JSON" | "TF_ERR_BAD_PATH" | "TF_ERR_NOT_A_DIRECTORY";
+                            };
+                        };
+                    };
+                };
+                /** @description No or bad credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAUTHENTICATED" | "TF_ERR_BAD_TOKEN" | "TF_ERR_TOKEN_EXPIRED" | "TF_ERR_TOKEN_REVOKED";
+                            };
+                        };
+                    };
+                };
+                /** @description Outside the roots (TF_ERR_OUTSIDE_ROOTS), out through a symbolic link (TF_ERR_SYMLINK_ESCAPE), the agent data dir (TF_ERR_PATH_DENIED), refused by the OS (TF_ERR_FS_PERMISSION), or a viewer without readOnlyBrowsing (TF_ERR_FORBIDDEN); a root itself (TF_ERR_PATH_DENIED); Role below writer, or a credential limited to another session (TF_ERR_FORBIDDEN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FORBIDDEN" | "TF_ERR_BAD_ORIGIN" | "TF_ERR_OUTSIDE_ROOTS" | "TF_ERR_SYMLINK_ESCAPE" | "TF_ERR_PATH_DENIED" | "TF_ERR_FS_PERMISSION";
+                            };
+                        };
+                    };
+                };
+                /** @description No such file or directory (TF_ERR_FILE_NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FILE_NOT_FOUND";
+                            };
+                        };
+                    };
+                };
+                /** @description The name exists (TF_ERR_FILE_EXISTS), a directory is not empty (TF_ERR_DIRECTORY_NOT_EMPTY), or another file system (TF_ERR_CROSS_DEVICE) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FILE_EXISTS" | "TF_ERR_DIRECTORY_NOT_EMPTY" | "TF_ERR_CROSS_DEVICE";
+                            };
+                        };
+                    };
+                };
+                /** @description Body too large (TF_ERR_PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_PAYLOAD_TOO_LARGE";
+                            };
+                        };
+                    };
+                };
+                /** @description Body is not application/json (TF_ERR_UNSUPPORTED_MEDIA_TYPE) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNSUPPORTED_MEDIA_TYPE";
+                            };
+                        };
+                    };
+                };
+                /** @description A bug in the agent or a plugin (TF_ERR_INTERNAL) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_INTERNAL";
+                            };
+                        };
+                    };
+                };
+                /** @description The agent is starting or stopping, or a service the route needs is not running (TF_ERR_UNAVAILABLE, Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAVAILABLE";
+                            };
+                        };
+                    };
+                };
+                /** @description The disk is full (TF_ERR_INSUFFICIENT_STORAGE) */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_INSUFFICIENT_STORAGE";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/files/stat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One entry (a symbolic link itself, with its target) */
+        get: {
+            parameters: {
+                query: {
+                    path: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            mode: string;
+                            mtime: string;
+                            name: string;
+                            path: string;
+                            size: number;
+                            target: string | null;
+                            targetType: ("file" | "directory" | "symlink" | "other") | null;
+                            /** @enum {string} */
+                            type: "file" | "directory" | "symlink" | "other";
+                        };
+                    };
+                };
+                /** @description Malformed path: "..", NUL, backslash, control or look-alike characters, encoded dots, too long, relative (TF_ERR_BAD_PATH); not a directory (TF_ERR_NOT_A_DIRECTORY); Invalid query (TF_ERR_BAD_REQUEST, details name the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_BAD_REQUEST" | "TF_ERR_BAD_PATH" | "TF_ERR_NOT_A_DIRECTORY";
+                            };
+                        };
+                    };
+                };
+                /** @description No or bad credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAUTHENTICATED" | "TF_ERR_BAD_TOKEN" | "TF_ERR_TOKEN_EXPIRED" | "TF_ERR_TOKEN_REVOKED";
+                            };
+                        };
+                    };
+                };
+                /** @description Outside the roots (TF_ERR_OUTSIDE_ROOTS), out through a symbolic link (TF_ERR_SYMLINK_ESCAPE), the agent data dir (TF_ERR_PATH_DENIED), refused by the OS (TF_ERR_FS_PERMISSION), or a viewer without readOnlyBrowsing (TF_ERR_FORBIDDEN); Role below viewer, or a credential limited to another session (TF_ERR_FORBIDDEN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FORBIDDEN" | "TF_ERR_BAD_ORIGIN" | "TF_ERR_OUTSIDE_ROOTS" | "TF_ERR_SYMLINK_ESCAPE" | "TF_ERR_PATH_DENIED" | "TF_ERR_FS_PERMISSION";
+                            };
+                        };
+                    };
+                };
+                /** @description No such file or directory (TF_ERR_FILE_NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FILE_NOT_FOUND";
+                            };
+                        };
+                    };
+                };
+                /** @description A bug in the agent or a plugin (TF_ERR_INTERNAL) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_INTERNAL";
+                            };
+                        };
+                    };
+                };
+                /** @description The agent is starting or stopping, or a service the route needs is not running (TF_ERR_UNAVAILABLE, Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAVAILABLE";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/files/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload files into a directory (streamed to a temp file each, then renamed into place) */
+        post: {
+            parameters: {
+                query: {
+                    dir: string;
+                    overwrite?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": {
+                        /** @description One part per file, each with a filename; other fields are ignored */
+                        file: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            files: {
+                                name: string;
+                                path: string;
+                                size: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Malformed path: "..", NUL, backslash, control or look-alike characters, encoded dots, too long, relative (TF_ERR_BAD_PATH); a bad file name (TF_ERR_BAD_NAME); a malformed form, no file, too many files (TF_ERR_BAD_UPLOAD); not a directory (TF_ERR_NOT_A_DIRECTORY); Invalid query (TF_ERR_BAD_REQUEST, details name the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_BAD_REQUEST" | "TF_ERR_BAD_PATH" | "TF_ERR_BAD_NAME" | "TF_ERR_BAD_UPLOAD" | "TF_ERR_NOT_A_DIRECTORY";
+                            };
+                        };
+                    };
+                };
+                /** @description No or bad credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAUTHENTICATED" | "TF_ERR_BAD_TOKEN" | "TF_ERR_TOKEN_EXPIRED" | "TF_ERR_TOKEN_REVOKED";
+                            };
+                        };
+                    };
+                };
+                /** @description Outside the roots (TF_ERR_OUTSIDE_ROOTS), out through a symbolic link (TF_ERR_SYMLINK_ESCAPE), the agent data dir (TF_ERR_PATH_DENIED), refused by the OS (TF_ERR_FS_PERMISSION), or a viewer without readOnlyBrowsing (TF_ERR_FORBIDDEN); Role below writer, or a credential limited to another session (TF_ERR_FORBIDDEN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FORBIDDEN" | "TF_ERR_BAD_ORIGIN" | "TF_ERR_OUTSIDE_ROOTS" | "TF_ERR_SYMLINK_ESCAPE" | "TF_ERR_PATH_DENIED" | "TF_ERR_FS_PERMISSION";
+                            };
+                        };
+                    };
+                };
+                /** @description No such file or directory (TF_ERR_FILE_NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FILE_NOT_FOUND";
+                            };
+                        };
+                    };
+                };
+                /** @description A file of that name exists and overwrite was not asked for (TF_ERR_FILE_EXISTS) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FILE_EXISTS";
+                            };
+                        };
+                    };
+                };
+                /** @description A file or the body exceeds plugins.files.options.maxUploadBytes (TF_ERR_PAYLOAD_TOO_LARGE); Body too large (TF_ERR_PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_PAYLOAD_TOO_LARGE";
+                            };
+                        };
+                    };
+                };
+                /** @description Body is not multipart/form-data (TF_ERR_UNSUPPORTED_MEDIA_TYPE) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNSUPPORTED_MEDIA_TYPE";
+                            };
+                        };
+                    };
+                };
+                /** @description A bug in the agent or a plugin (TF_ERR_INTERNAL) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_INTERNAL";
+                            };
+                        };
+                    };
+                };
+                /** @description The agent is starting or stopping, or a service the route needs is not running (TF_ERR_UNAVAILABLE, Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAVAILABLE";
+                            };
+                        };
+                    };
+                };
+                /** @description The disk is full; nothing was kept (TF_ERR_INSUFFICIENT_STORAGE) */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_INSUFFICIENT_STORAGE";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -3214,6 +4638,300 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/sessions/{id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a directory relative to the session's working directory */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    path?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            entries: {
+                                mode: string;
+                                mtime: string;
+                                name: string;
+                                path: string;
+                                size: number;
+                                target: string | null;
+                                targetType: ("file" | "directory" | "symlink" | "other") | null;
+                                /** @enum {string} */
+                                type: "file" | "directory" | "symlink" | "other";
+                            }[];
+                            nextOffset: number | null;
+                            offset: number;
+                            /** @description The parent directory when it is inside the roots too */
+                            parent: string | null;
+                            path: string;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Malformed path: "..", NUL, backslash, control or look-alike characters, encoded dots, too long, relative (TF_ERR_BAD_PATH); not a directory (TF_ERR_NOT_A_DIRECTORY); Invalid params, query (TF_ERR_BAD_REQUEST, details name the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_BAD_REQUEST" | "TF_ERR_BAD_PATH" | "TF_ERR_NOT_A_DIRECTORY";
+                            };
+                        };
+                    };
+                };
+                /** @description No or bad credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAUTHENTICATED" | "TF_ERR_BAD_TOKEN" | "TF_ERR_TOKEN_EXPIRED" | "TF_ERR_TOKEN_REVOKED";
+                            };
+                        };
+                    };
+                };
+                /** @description Outside the roots (TF_ERR_OUTSIDE_ROOTS), out through a symbolic link (TF_ERR_SYMLINK_ESCAPE), the agent data dir (TF_ERR_PATH_DENIED), refused by the OS (TF_ERR_FS_PERMISSION), or a viewer without readOnlyBrowsing (TF_ERR_FORBIDDEN); Role below viewer, or a credential limited to another session (TF_ERR_FORBIDDEN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FORBIDDEN" | "TF_ERR_BAD_ORIGIN" | "TF_ERR_OUTSIDE_ROOTS" | "TF_ERR_SYMLINK_ESCAPE" | "TF_ERR_PATH_DENIED" | "TF_ERR_FS_PERMISSION";
+                            };
+                        };
+                    };
+                };
+                /** @description No such session (TF_ERR_SESSION_NOT_FOUND), or no such file (TF_ERR_FILE_NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_SESSION_NOT_FOUND" | "TF_ERR_FILE_NOT_FOUND";
+                            };
+                        };
+                    };
+                };
+                /** @description A bug in the agent or a plugin (TF_ERR_INTERNAL) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_INTERNAL";
+                            };
+                        };
+                    };
+                };
+                /** @description The agent is starting or stopping, or a service the route needs is not running (TF_ERR_UNAVAILABLE, Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAVAILABLE";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{id}/files/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a file relative to the session's working directory */
+        get: {
+            parameters: {
+                query: {
+                    path: string;
+                };
+                header?: {
+                    /** @description One byte range (RFC 9110): answered 206 with that range; several ranges or another unit get the whole body (200) */
+                    Range?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": string;
+                    };
+                };
+                /** @description Partial content: the one byte range asked for in Range (Content-Range says which) */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": string;
+                    };
+                };
+                /** @description Malformed path: "..", NUL, backslash, control or look-alike characters, encoded dots, too long, relative (TF_ERR_BAD_PATH); not a regular file (TF_ERR_NOT_A_FILE); Invalid params, query (TF_ERR_BAD_REQUEST, details name the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_BAD_REQUEST" | "TF_ERR_BAD_PATH" | "TF_ERR_NOT_A_FILE";
+                            };
+                        };
+                    };
+                };
+                /** @description No or bad credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAUTHENTICATED" | "TF_ERR_BAD_TOKEN" | "TF_ERR_TOKEN_EXPIRED" | "TF_ERR_TOKEN_REVOKED";
+                            };
+                        };
+                    };
+                };
+                /** @description Outside the roots (TF_ERR_OUTSIDE_ROOTS), out through a symbolic link (TF_ERR_SYMLINK_ESCAPE), the agent data dir (TF_ERR_PATH_DENIED), refused by the OS (TF_ERR_FS_PERMISSION), or a viewer without readOnlyBrowsing (TF_ERR_FORBIDDEN); a file with other hard links (TF_ERR_HARDLINK_REFUSED); Role below viewer, or a credential limited to another session (TF_ERR_FORBIDDEN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FORBIDDEN" | "TF_ERR_BAD_ORIGIN" | "TF_ERR_OUTSIDE_ROOTS" | "TF_ERR_SYMLINK_ESCAPE" | "TF_ERR_PATH_DENIED" | "TF_ERR_FS_PERMISSION" | "TF_ERR_HARDLINK_REFUSED";
+                            };
+                        };
+                    };
+                };
+                /** @description No such session (TF_ERR_SESSION_NOT_FOUND), or no such file (TF_ERR_FILE_NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_SESSION_NOT_FOUND" | "TF_ERR_FILE_NOT_FOUND";
+                            };
+                        };
+                    };
+                };
+                /** @description The range starts past the end of the body (TF_ERR_RANGE_NOT_SATISFIABLE; Content-Range: bytes *\/size) */
+                416: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_RANGE_NOT_SATISFIABLE";
+                            };
+                        };
+                    };
+                };
+                /** @description A bug in the agent or a plugin (TF_ERR_INTERNAL) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_INTERNAL";
+                            };
+                        };
+                    };
+                };
+                /** @description The agent is starting or stopping, or a service the route needs is not running (TF_ERR_UNAVAILABLE, Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAVAILABLE";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sessions/{id}/input": {
         parameters: {
             query?: never;
@@ -3985,6 +5703,204 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{id}/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload files into a session: stored, and their quoted paths typed into the session's input
+         * @description Names that exist get " (1)", " (2)", … (nothing is replaced). Default directory: plugins.files.options.sessionUploads.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    dir?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": {
+                        /** @description One part per file, each with a filename; other fields are ignored */
+                        file: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            files: {
+                                name: string;
+                                path: string;
+                                size: number;
+                            }[];
+                            /** @description What was typed into the session */
+                            typed: string;
+                        };
+                    };
+                };
+                /** @description Malformed path: "..", NUL, backslash, control or look-alike characters, encoded dots, too long, relative (TF_ERR_BAD_PATH); a bad file name (TF_ERR_BAD_NAME); a malformed form, no file, too many files (TF_ERR_BAD_UPLOAD); not a directory (TF_ERR_NOT_A_DIRECTORY); Invalid params, query (TF_ERR_BAD_REQUEST, details name the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_BAD_REQUEST" | "TF_ERR_BAD_PATH" | "TF_ERR_BAD_NAME" | "TF_ERR_BAD_UPLOAD" | "TF_ERR_NOT_A_DIRECTORY";
+                            };
+                        };
+                    };
+                };
+                /** @description No or bad credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAUTHENTICATED" | "TF_ERR_BAD_TOKEN" | "TF_ERR_TOKEN_EXPIRED" | "TF_ERR_TOKEN_REVOKED";
+                            };
+                        };
+                    };
+                };
+                /** @description Outside the roots (TF_ERR_OUTSIDE_ROOTS), out through a symbolic link (TF_ERR_SYMLINK_ESCAPE), the agent data dir (TF_ERR_PATH_DENIED), refused by the OS (TF_ERR_FS_PERMISSION), or a viewer without readOnlyBrowsing (TF_ERR_FORBIDDEN); Role below writer, or a credential limited to another session (TF_ERR_FORBIDDEN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FORBIDDEN" | "TF_ERR_BAD_ORIGIN" | "TF_ERR_OUTSIDE_ROOTS" | "TF_ERR_SYMLINK_ESCAPE" | "TF_ERR_PATH_DENIED" | "TF_ERR_FS_PERMISSION";
+                            };
+                        };
+                    };
+                };
+                /** @description No such session (TF_ERR_SESSION_NOT_FOUND), or no such file (TF_ERR_FILE_NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_SESSION_NOT_FOUND" | "TF_ERR_FILE_NOT_FOUND";
+                            };
+                        };
+                    };
+                };
+                /** @description The session has exited (TF_ERR_SESSION_EXITED) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_SESSION_EXITED";
+                            };
+                        };
+                    };
+                };
+                /** @description A file or the body exceeds plugins.files.options.maxUploadBytes (TF_ERR_PAYLOAD_TOO_LARGE); Body too large (TF_ERR_PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_PAYLOAD_TOO_LARGE";
+                            };
+                        };
+                    };
+                };
+                /** @description Body is not multipart/form-data (TF_ERR_UNSUPPORTED_MEDIA_TYPE) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNSUPPORTED_MEDIA_TYPE";
+                            };
+                        };
+                    };
+                };
+                /** @description A bug in the agent or a plugin (TF_ERR_INTERNAL) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_INTERNAL";
+                            };
+                        };
+                    };
+                };
+                /** @description The agent is starting or stopping, or a service the route needs is not running (TF_ERR_UNAVAILABLE, Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAVAILABLE";
+                            };
+                        };
+                    };
+                };
+                /** @description The disk is full; nothing was kept (TF_ERR_INSUFFICIENT_STORAGE) */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_INSUFFICIENT_STORAGE";
+                            };
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

@@ -1,0 +1,336 @@
+/**
+ * Files benchmark (issue 12): `npm run bench:files [-- --size=1024] [-- --quick] [-- --json]`.
+ *
+ * Upload and download of one large file through the real agent over loopback, against `cp` of the
+ * same file on the same disk in the same run, alternated (cp, upload, download, cp, …) so both see
+ * the same load; ratios are of medians. Each step starts after a global `sync` (untimed), so no
+ * step pays for the previous one's writeback. Two timings per step: **cached** (until the last
+ * byte is written, into the page cache, as `cp` reports) and **durable** (plus `sync FILE` of the
+ * written file, so both sides end with the bytes on disk).
+ *
+ * The agent runs as its own process (`tunnelforge start`, every built-in plugin, default config but
+ * the files root and cap), so its RSS is its own: sampled from /proc every 20 ms during each
+ * transfer; the growth over its RSS just before is reported (streaming keeps it flat). The client
+ * is curl (C, streams from and to disk; the Node client below when curl is missing), run as a
+ * separate process. Every transfer is checked: sha256 of what landed against the source.
+ *
+ * stdout: the table, or with `--json` one JSON object; progress on stderr. Exit code 1 when a
+ * transfer is wrong (bytes differ, an error answer), 0 otherwise (missed bars are measurements).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes, randomFillSync } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { median, MiB, round, sleep, withTimeout } from './common';
+
+interface Options {
+  sizeMiB: number;
+  reps: number;
+  json: boolean;
+  dir: string;
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { sizeMiB: 1024, reps: 3, json: false, dir: os.tmpdir() };
+  for (const arg of argv) {
+    if (arg === '--quick') Object.assign(options, { sizeMiB: 128, reps: 1 });
+    else if (arg === '--json') options.json = true;
+    else if (arg.startsWith('--size=')) options.sizeMiB = Number(arg.slice('--size='.length));
+    else if (arg.startsWith('--reps=')) options.reps = Number(arg.slice('--reps='.length));
+    else if (arg.startsWith('--dir=')) options.dir = path.resolve(arg.slice('--dir='.length));
+    else if (arg === '--help' || arg === '-h') {
+      process.stderr.write('usage: node dist/bench/files.js [--size=MiB (1024)] [--reps=N (3)] [--quick (128 MiB, 1 rep)] [--dir=PATH (temp dir)] [--json]\n');
+      process.exit(0);
+    } else throw new Error(`unknown argument ${arg}`);
+  }
+  if (!(options.sizeMiB > 0) || !Number.isInteger(options.reps) || options.reps < 1) throw new Error('--size must be positive and --reps a positive integer');
+  return options;
+}
+
+const log = (message: string) => process.stderr.write(`[bench:files ${new Date().toISOString().slice(11, 23)}] ${message}\n`);
+const mbps = (bytes: number, ms: number) => round(bytes / 1e6 / (ms / 1000), 1);
+
+/** A file of `bytes` random bytes, written in 16 MiB pieces (random: no compression or dedup anywhere helps). */
+async function makeSource(file: string, bytes: number): Promise<string> {
+  const handle = await open(file, 'w');
+  const hash = createHash('sha256');
+  const piece = Buffer.alloc(16 * MiB);
+  try {
+    for (let written = 0; written < bytes; ) {
+      const n = Math.min(piece.length, bytes - written);
+      randomFillSync(piece, 0, n);
+      hash.update(piece.subarray(0, n));
+      await handle.write(piece, 0, n);
+      written += n;
+    }
+  } finally {
+    await handle.close();
+  }
+  return hash.digest('hex');
+}
+
+async function sha256(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(file, { highWaterMark: 4 * MiB }), hash);
+  return hash.digest('hex');
+}
+
+/** The agent as a child process: `tunnelforge start` with a config of our own, ready when its ready file appears. */
+async function startAgent(work: string, root: string, maxUploadBytes: number): Promise<{ child: ChildProcess; url: string; token: string }> {
+  const dataDir = path.join(work, 'data');
+  const config = path.join(work, 'tunnelforge.config.json');
+  const ready = path.join(work, 'ready.json');
+  writeFileSync(config, JSON.stringify({ plugins: { files: { options: { roots: [root], maxUploadBytes } } } }));
+  const cli = path.join(__dirname, '..', '..', 'bin', 'tunnelforge.js'); // dist/bench → the package's bin
+  const child = spawn(process.execPath, [cli, 'start', '--config', config, '--data-dir', dataDir, '--port', '0', '--log-level', 'warn', '--ready-file', ready], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const deadline = Date.now() + 30_000;
+  while (!existsSync(ready)) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the agent did not become ready (exit ${child.exitCode})`);
+    await sleep(50);
+  }
+  const { url } = JSON.parse(readFileSync(ready, 'utf8')) as { url: string };
+  return { child, url, token: readFileSync(path.join(dataDir, 'local-token'), 'utf8').trim() };
+}
+
+/** RSS of `pid` in bytes, from /proc (Linux). */
+function rssOf(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  return Number(/(\d+)/.exec(line ?? '')?.[1] ?? NaN) * 1024;
+}
+
+/** Runs `transfer` while sampling the agent's RSS; returns its time and the RSS growth over the start. */
+async function measured(pid: number, transfer: () => Promise<void>): Promise<{ ms: number; rssGrowthMiB: number; rssBeforeMiB: number }> {
+  const before = rssOf(pid);
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssOf(pid))), 20);
+  const started = performance.now();
+  try {
+    await transfer();
+  } finally {
+    clearInterval(sampler);
+  }
+  const ms = performance.now() - started;
+  peak = Math.max(peak, rssOf(pid));
+  return { ms, rssGrowthMiB: round((peak - before) / MiB, 1), rssBeforeMiB: round(before / MiB, 1) };
+}
+
+/** Runs a program (argv, no shell); resolves with its stdout, rejects on a non-zero exit. */
+function run(file: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${file} exited ${code}`))));
+  });
+}
+
+/** `cp` on the same disk: the baseline. */
+const cp = (from: string, to: string) => run('cp', [from, to]).then(() => undefined);
+/** fsync of one file (coreutils `sync FILE`), for the durable timings. */
+const syncFile = (file: string) => run('sync', [file]).then(() => undefined);
+
+/** The HTTP client: curl when installed, else the Node client above. Headers come from a 0600 file, never argv. */
+interface Client {
+  name: string;
+  upload(dir: string, file: string, size: number, name: string): Promise<{ status: number; body: string }>;
+  download(file: string, to: string): Promise<void>;
+}
+
+async function makeClient(agent: { url: string; token: string }, work: string): Promise<Client> {
+  const curl = await run('curl', ['--version']).then((out) => out.split('\n')[0].split(' ').slice(0, 2).join(' '), () => null);
+  if (curl === null) {
+    return { name: `node ${process.version} http`, upload: (dir, file, size, name) => upload(agent, dir, file, size, name), download: (file, to) => download(agent, file, to).then(() => undefined) };
+  }
+  const headers = path.join(work, 'curl-headers');
+  writeFileSync(headers, `Authorization: Bearer ${agent.token}\n`, { mode: 0o600 });
+  return {
+    name: curl,
+    async upload(dir, file, size, name) {
+      // uWS 20.30 refuses a Content-Length of 10^9 bytes or more: larger bodies go chunked.
+      const chunked = size + 1024 >= UWS_MAX_CONTENT_LENGTH ? ['-H', 'Transfer-Encoding: chunked'] : [];
+      const out = await run('curl', ['-sS', '-o', path.join(work, 'upload-answer.json'), '-w', '%{http_code}', '-H', `@${headers}`, ...chunked, '-F', `file=@${file};filename=${name}`, `${agent.url}/api/files/upload?dir=${encodeURIComponent(dir)}&overwrite=true`]);
+      return { status: Number(out), body: readFileSync(path.join(work, 'upload-answer.json'), 'utf8') };
+    },
+    async download(file, to) {
+      const out = await run('curl', ['-sS', '-o', to, '-w', '%{http_code}', '-H', `@${headers}`, `${agent.url}/api/files/download?path=${encodeURIComponent(file)}`]);
+      if (out !== '200') throw new Error(`download answered ${out}`);
+    },
+  };
+}
+
+/** uWebSockets.js 20.30 parses at most 9 digits of Content-Length (it drops larger requests unanswered). */
+const UWS_MAX_CONTENT_LENGTH = 1e9;
+
+/** Streams `file` to the agent as one multipart part (Content-Length known unless too large for uWS: chunked then), nothing buffered. */
+function upload(agent: { url: string; token: string }, dir: string, file: string, size: number, name: string): Promise<{ status: number; body: string }> {
+  const boundary = `----tfbench${randomBytes(8).toString('hex')}`;
+  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${agent.url}/api/files/upload?dir=${encodeURIComponent(dir)}&overwrite=true`, {
+      method: 'POST',
+      agent: false,
+      headers: {
+        authorization: `Bearer ${agent.token}`,
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        ...(head.length + size + tail.length < UWS_MAX_CONTENT_LENGTH ? { 'content-length': String(head.length + size + tail.length) } : {}),
+      },
+    }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.write(head);
+    const source = createReadStream(file, { highWaterMark: MiB });
+    source.on('error', reject);
+    source.pipe(req, { end: false });
+    source.on('end', () => req.end(tail));
+  });
+}
+
+/** Downloads `file` from the agent straight to `to`. */
+function download(agent: { url: string; token: string }, file: string, to: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(`${agent.url}/api/files/download?path=${encodeURIComponent(file)}`, { agent: false, headers: { authorization: `Bearer ${agent.token}` } }, (res) => {
+      if (res.statusCode !== 200) return reject(new Error(`download answered ${res.statusCode}`));
+      pipeline(res, createWriteStream(to, { highWaterMark: MiB })).then(() => resolve(res.statusCode ?? 0), reject);
+    });
+    req.on('error', reject);
+  });
+}
+
+async function main(): Promise<number> {
+  const options = parseArgs(process.argv.slice(2));
+  const size = Math.round(options.sizeMiB * MiB);
+  const work = mkdtempSync(path.join(options.dir, 'tfbench-files-'));
+  const root = path.join(work, 'root');
+  mkdirSync(root);
+  const free = statfsSync(work).bavail * statfsSync(work).bsize;
+  if (free < size * 3.2) throw new Error(`${work} has ${round(free / MiB, 0)} MiB free; the bench needs 3× the file (${options.sizeMiB} MiB) plus room`);
+  let agent: { child: ChildProcess; url: string; token: string } | null = null;
+  let failed = false;
+  try {
+    const source = path.join(root, 'source.bin');
+    log(`writing a ${options.sizeMiB} MiB random file in ${work}`);
+    const sourceHash = await makeSource(source, size);
+    agent = await startAgent(work, root, size + MiB);
+    const pid = agent.child.pid!;
+    const client = await makeClient(agent, work);
+    log(`agent pid ${pid} at ${agent.url}; client ${client.name}; warming up`);
+    // A small transfer each way first: lazy start-up work is not counted as growth.
+    writeFileSync(path.join(work, 'warm.bin'), randomBytes(4 * MiB));
+    await client.upload(root, path.join(work, 'warm.bin'), 4 * MiB, 'warm.bin');
+    await client.download(path.join(root, 'warm.bin'), path.join(work, 'warm-back.bin'));
+
+    interface Step { ms: number; durableMs: number }
+    const timed = async (written: string, step: () => Promise<void>): Promise<Step & { rss: Awaited<ReturnType<typeof measured>> }> => {
+      await run('sync', []); // start clean: no dirty pages of the previous step
+      const rss = await measured(pid, step);
+      const started = performance.now();
+      await syncFile(written);
+      return { ms: rss.ms, durableMs: rss.ms + (performance.now() - started), rss };
+    };
+    const runs: Array<{ cp: Step; upload: Step & { rssGrowthMiB: number }; download: Step & { rssGrowthMiB: number } }> = [];
+    for (let rep = 1; rep <= options.reps; rep++) {
+      const copy = path.join(work, 'cp-copy.bin');
+      const copied = await timed(copy, () => cp(source, copy));
+      rmSync(copy);
+      log(`rep ${rep}: cp ${mbps(size, copied.ms)} MB/s (durable ${mbps(size, copied.durableMs)})`);
+
+      const uploaded = path.join(root, 'uploaded.bin');
+      let answer = { status: 0, body: '' };
+      const up = await timed(uploaded, async () => {
+        answer = await withTimeout(client.upload(root, source, size, 'uploaded.bin'), 600_000, 'upload');
+      });
+      if (answer.status !== 201) throw new Error(`upload answered ${answer.status}: ${answer.body.slice(0, 200)}`);
+      log(`rep ${rep}: upload ${mbps(size, up.ms)} MB/s (durable ${mbps(size, up.durableMs)}), agent RSS +${up.rss.rssGrowthMiB} MiB`);
+
+      const back = path.join(work, 'downloaded.bin');
+      const down = await timed(back, () => withTimeout(client.download(uploaded, back), 600_000, 'download'));
+      log(`rep ${rep}: download ${mbps(size, down.ms)} MB/s (durable ${mbps(size, down.durableMs)}), agent RSS +${down.rss.rssGrowthMiB} MiB`);
+
+      // Correctness, outside the timings: both transfers moved exactly the source's bytes.
+      const [uploadedHash, downloadedHash] = await Promise.all([sha256(uploaded), sha256(back)]);
+      if (uploadedHash !== sourceHash || downloadedHash !== sourceHash) {
+        failed = true;
+        log(`rep ${rep}: BYTES DIFFER (upload ${uploadedHash === sourceHash ? 'ok' : 'wrong'}, download ${downloadedHash === sourceHash ? 'ok' : 'wrong'})`);
+      }
+      rmSync(back);
+      rmSync(uploaded);
+      runs.push({
+        cp: { ms: round(copied.ms, 1), durableMs: round(copied.durableMs, 1) },
+        upload: { ms: round(up.ms, 1), durableMs: round(up.durableMs, 1), rssGrowthMiB: up.rss.rssGrowthMiB },
+        download: { ms: round(down.ms, 1), durableMs: round(down.durableMs, 1), rssGrowthMiB: down.rss.rssGrowthMiB },
+      });
+    }
+
+    const rate = (pick: (r: (typeof runs)[number]) => number) => round(median(runs.map((r) => mbps(size, pick(r)))), 1);
+    const cached = { cp: rate((r) => r.cp.ms), upload: rate((r) => r.upload.ms), download: rate((r) => r.download.ms) };
+    const durable = { cp: rate((r) => r.cp.durableMs), upload: rate((r) => r.upload.durableMs), download: rate((r) => r.download.durableMs) };
+    const uploadRss = Math.max(...runs.map((r) => r.upload.rssGrowthMiB));
+    const downloadRss = Math.max(...runs.map((r) => r.download.rssGrowthMiB));
+    const headline = {
+      sizeMiB: options.sizeMiB,
+      reps: options.reps,
+      client: client.name,
+      cpMBps: cached.cp,
+      uploadMBps: cached.upload,
+      downloadMBps: cached.download,
+      uploadRatio: round(cached.upload / cached.cp, 2),
+      downloadRatio: round(cached.download / cached.cp, 2),
+      durableCpMBps: durable.cp,
+      durableUploadMBps: durable.upload,
+      durableDownloadMBps: durable.download,
+      durableUploadRatio: round(durable.upload / durable.cp, 2),
+      durableDownloadRatio: round(durable.download / durable.cp, 2),
+      uploadRssGrowthMiB: uploadRss,
+      downloadRssGrowthMiB: downloadRss,
+      bytesVerified: !failed,
+    };
+    const machine = { date: new Date().toISOString(), node: process.version, nproc: os.availableParallelism(), kernel: `${os.type()} ${os.release()}`, loadavg: os.loadavg().map((l) => round(l, 2)), dir: work };
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify({ headline, runs, machine })}\n`);
+    } else {
+      const rows: Array<[string, string, string, string]> = [
+        ['cp on the same disk (baseline), MB/s', String(headline.cpMBps), '-', ''],
+        ['upload over loopback, MB/s', String(headline.uploadMBps), '-', ''],
+        ['download over loopback, MB/s', String(headline.downloadMBps), '-', ''],
+        ['upload / cp', String(headline.uploadRatio), '>= 0.5', headline.uploadRatio >= 0.5 ? 'PASS' : 'FAIL'],
+        ['download / cp', String(headline.downloadRatio), '>= 0.5', headline.downloadRatio >= 0.5 ? 'PASS' : 'FAIL'],
+        ['durable (+ fsync): cp, MB/s', String(headline.durableCpMBps), '-', ''],
+        ['durable: upload / cp', String(headline.durableUploadRatio), '>= 0.5', headline.durableUploadRatio >= 0.5 ? 'PASS' : 'FAIL'],
+        ['durable: download / cp', String(headline.durableDownloadRatio), '>= 0.5', headline.durableDownloadRatio >= 0.5 ? 'PASS' : 'FAIL'],
+        ['agent RSS growth during upload, MiB', String(uploadRss), '< 64', uploadRss < 64 ? 'PASS' : 'FAIL'],
+        ['agent RSS growth during download, MiB', String(downloadRss), '< 64', downloadRss < 64 ? 'PASS' : 'FAIL'],
+        ['every byte verified (sha256)', String(!failed), 'true', failed ? 'FAIL' : 'PASS'],
+      ];
+      const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), ['scenario', 'value', 'bar', 'result'][i].length));
+      const line = (cells: string[]) => cells.map((c, i) => (i === 1 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
+      process.stdout.write(`${[`${options.sizeMiB} MiB, ${options.reps} rep(s), medians, client ${client.name}`, line(['scenario', 'value', 'bar', 'result']), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')}\n`);
+    }
+    return failed ? 1 : 0;
+  } finally {
+    if (agent !== null) {
+      const child = agent.child;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await withTimeout(exited, 15_000, 'agent exit').catch(() => child.kill('SIGKILL'));
+    }
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`bench:files failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);
