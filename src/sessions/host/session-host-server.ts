@@ -3,6 +3,7 @@ import type * as net from 'node:net';
 import type { Clock, Logger } from '../../plugin-api';
 import { HOST_PROTOCOL, HostFrame, HostFrameReader, jsonFrame, MAX_HOST_FRAME, outputHeader, ringFrame } from './host-frames';
 import type { HostExit, HostHello, HostNotice, HostRefusal, HostReply, HostRequest, HostWelcome } from './host-messages';
+import { SpawnQueue } from '../spawn-queue';
 import { HostSession } from './host-session';
 
 /** How long a new connection may take to say HELLO. */
@@ -38,6 +39,7 @@ export class SessionHostServer {
   readonly startedAt: string;
   private readonly sessions = new Map<number, HostSession>();
   private nextHandle = 1;
+  private readonly spawns = new SpawnQueue();
   private agent: AgentLink | null = null;
   private lastAlone: number;
 
@@ -181,21 +183,20 @@ export class SessionHostServer {
     if ('handle' in request && session === undefined) return fail('TF_ERR_SESSION_NOT_FOUND', `no session with handle ${request.handle}`);
     switch (request.op) {
       case 'create': {
-        try {
-          const created = new HostSession(this.nextHandle++, request.spec, this.options.clock, {
-            onOutput: (s, chunk) => this.onOutput(s, chunk),
-            onExit: (s) => this.onExit(s),
-            onRecordingStopped: (s, message) => {
-              this.options.log.warn('recording stopped', { session: s.spec.sessionId, reason: message });
-              if (this.agent) this.agent.socket.write(jsonFrame(HostFrame.NOTICE, { handle: s.handle, recordingStopped: message } satisfies HostNotice));
-            },
-          });
+        // Paced like the agent's own spawns: a fork blocks this loop, which carries every session's I/O.
+        this.spawns.run(() => new HostSession(this.nextHandle++, request.spec, this.options.clock, {
+          onOutput: (s, chunk) => this.onOutput(s, chunk),
+          onExit: (s) => this.onExit(s),
+          onRecordingStopped: (s, message) => {
+            this.options.log.warn('recording stopped', { session: s.spec.sessionId, reason: message });
+            if (this.agent) this.agent.socket.write(jsonFrame(HostFrame.NOTICE, { handle: s.handle, recordingStopped: message } satisfies HostNotice));
+          },
+        })).then((created) => {
           this.sessions.set(created.handle, created);
           this.options.log.info('session created', { session: request.spec.sessionId, handle: created.handle, pid: created.pid });
-          return reply({ ok: true, result: { handle: created.handle, pid: created.pid } });
-        } catch (error) {
-          return fail('TF_ERR_SPAWN_FAILED', error instanceof Error ? error.message : String(error));
-        }
+          reply({ ok: true, result: { handle: created.handle, pid: created.pid } });
+        }, (error: unknown) => fail('TF_ERR_SPAWN_FAILED', error instanceof Error ? error.message : String(error)));
+        return;
       }
       case 'list':
         return reply({ ok: true, result: { hostId: this.hostId, sessions: [...this.sessions.values()].map((s) => s.state()) } });
