@@ -7,11 +7,12 @@ import { readFileSync } from 'node:fs';
 import { Terminal } from '@xterm/headless';
 import { ProtocolCodec } from '@tunnelforge/client';
 import {
-  percentile, wallMs, withTimeout, type AgentEndpoint, type FloodClientResult, type RpcRequest, type RpcResponse,
+  percentile, wallMs, withTimeout, type AgentEndpoint, type FloodClientResult,
 } from './common';
 import { agentApi } from './agent-api';
 import { PayloadTracker } from './payload-tracker';
 import { WsClient, type ServerMessage } from './ws-client';
+import { serveRpc } from './serve-rpc';
 
 let endpoint: AgentEndpoint | null = null;
 const payloads = new Map<string, Buffer>();
@@ -526,21 +527,7 @@ const commands: Record<string, (args: any) => Promise<unknown> | unknown> = {
   },
 };
 
-process.on('message', (raw) => {
-  const request = raw as RpcRequest;
-  const reply = (response: RpcResponse) => process.send?.(response);
-  const handler = commands[request.cmd];
-  if (!handler) return reply({ id: request.id, ok: false, error: `unknown command ${request.cmd}` });
-  Promise.resolve()
-    .then(() => handler(request.args))
-    .then(
-      (result) => reply({ id: request.id, ok: true, result }),
-      (error: unknown) => {
-        log(`${request.cmd} failed: ${(error as Error)?.stack ?? String(error)}`);
-        reply({ id: request.id, ok: false, error: (error as Error)?.message ?? String(error) });
-      },
-    );
-});
+serveRpc(commands, (cmd, error) => log(`${cmd} failed: ${(error as Error)?.stack ?? String(error)}`));
 
 // The orchestrator went away: do not linger.
 process.on('disconnect', () => {

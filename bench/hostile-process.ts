@@ -9,7 +9,8 @@
  */
 import WebSocket from 'ws';
 import { agentApi } from './agent-api';
-import { sleep, type AgentEndpoint, type RpcRequest, type RpcResponse } from './common';
+import { sleep, type AgentEndpoint } from './common';
+import { serveRpc } from './serve-rpc';
 
 const ATTACH = 0x01;
 const INPUT = 0x02;
@@ -209,17 +210,6 @@ const commands: Record<string, (args: any) => Promise<unknown> | unknown> = {
   },
 };
 
-process.on('message', (raw) => {
-  const request = raw as RpcRequest;
-  const reply = (response: RpcResponse) => process.send?.(response);
-  const handler = commands[request.cmd];
-  if (!handler) return reply({ id: request.id, ok: false, error: `unknown command ${request.cmd}` });
-  Promise.resolve()
-    .then(() => handler(request.args))
-    .then(
-      (result) => reply({ id: request.id, ok: true, result }),
-      (error: unknown) => reply({ id: request.id, ok: false, error: (error as Error)?.message ?? String(error) }),
-    );
-});
+serveRpc(commands);
 
 process.on('disconnect', () => process.exit(0));

@@ -1,6 +1,7 @@
 import { z, type AgentInfo, type Disposable, type HttpRoutes, type PlatformInfo } from '../../plugin-api';
 import { agentInfoSchema, openApiDocumentSchema, pluginSummarySchema } from './agent-schemas';
 import { buildOpenApiDocument } from './openapi-document';
+import { notReadyBody } from './readiness-gate';
 
 /** What `GET /api/health` answers: public, nothing secret (the instance id tells a restart apart). */
 const healthSchema = z.object({
@@ -26,10 +27,7 @@ export function registerAgentRoutes(http: HttpRoutes, agent: AgentInfo, platform
       handler: () => {
         const { state, version, instanceId, startedAt } = agent;
         if (state === 'ready') return { json: { status: 'ok' as const, version, instanceId, startedAt } };
-        const status = state === 'starting' ? ('starting' as const) : ('stopping' as const);
-        // Both shapes in one: a readiness probe reads `status`, an API client the usual error envelope.
-        const error = { code: 'TF_ERR_UNAVAILABLE', message: `The agent is ${status}; try again in a moment` };
-        return { status: 503, json: { status, version, instanceId, startedAt, error }, headers: { 'retry-after': '1' } };
+        return { status: 503, json: { version, instanceId, startedAt, ...notReadyBody(state) }, headers: { 'retry-after': '1' } };
       },
     }),
     http.add({

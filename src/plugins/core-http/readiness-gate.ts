@@ -12,12 +12,13 @@ export function readinessGate(agent: AgentInfo): RequestGate {
   return (path) => {
     const state = agent.state;
     if (state === 'ready' || path === HEALTH_PATH) return null;
-    const status = state === 'starting' ? 'starting' : 'stopping';
-    const response: HttpResponse = {
-      status: 503,
-      json: { status, error: { code: 'TF_ERR_UNAVAILABLE', message: `The agent is ${status}; try again in a moment` } },
-      headers: { 'retry-after': '1' },
-    };
+    const response: HttpResponse = { status: 503, json: notReadyBody(state), headers: { 'retry-after': '1' } };
     return response;
   };
+}
+
+/** What a 503 says while the agent starts or stops: a `status` for probes and the usual error envelope. */
+export function notReadyBody(state: AgentInfo['state']): { status: 'starting' | 'stopping'; error: { code: string; message: string } } {
+  const status = state === 'starting' ? 'starting' : 'stopping';
+  return { status, error: { code: 'TF_ERR_UNAVAILABLE', message: `The agent is ${status}; try again in a moment` } };
 }

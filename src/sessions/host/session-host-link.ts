@@ -132,10 +132,6 @@ export class SessionHostLink {
     this.handles.delete(sessionId);
   }
 
-  /** How many sessions the host runs for this agent right now. */
-  get sessionCount(): number {
-    return this.handles.size;
-  }
 
   /** The connected host, as the agent sees it; null when none is connected. */
   status(): { hostId: string; pid: number; version: string; startedAt: string } | null {

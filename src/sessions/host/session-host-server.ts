@@ -55,9 +55,6 @@ export class SessionHostServer {
     return this.options.clock.now() - this.lastAlone >= ms;
   }
 
-  get sessionCount(): number {
-    return this.sessions.size;
-  }
 
   /** A new connection on the socket: it must authenticate with HELLO first. */
   accept(socket: net.Socket): void {
