@@ -4,6 +4,7 @@ import { DirectoryCreated, FileDeleted, FileRenamed, FileUploaded } from './file
 import type { MonitorSample } from './monitor';
 import type { PowerView } from './power-view';
 import type { SessionInfo } from './session-manager';
+import { SessionActivity, SessionBell, SessionCommandFinished, SessionTitleChanged } from './session-state-events';
 import type { TunnelStatus } from './tunnel-provider';
 
 /**
@@ -66,7 +67,7 @@ export const CredentialRevoked = defineEvent<{ credential: string; reason: strin
 /** Every built-in event type (for catalogues and filters). */
 export const BUILTIN_EVENTS = [
   SessionCreated, SessionRenamed, SessionResized, SessionExited, SessionRemoved, SessionAttached, SessionDetached,
-  SessionRecordingStopped, ServerListening, AgentReady, AgentStopping, PowerChanged, TunnelStatusChanged, MonitorSampled, CredentialRevoked,
+  SessionRecordingStopped, SessionTitleChanged, SessionBell, SessionActivity, SessionCommandFinished, ServerListening, AgentReady, AgentStopping, PowerChanged, TunnelStatusChanged, MonitorSampled, CredentialRevoked,
   FileUploaded, DirectoryCreated, FileRenamed, FileDeleted,
 ] as const;
 

@@ -9,6 +9,7 @@ export * from './disposable';
 export * from './core-services';
 export * from './define-event';
 export * from './events';
+export * from './session-state-events';
 export * from './file-events';
 export * from './power-view';
 export * from './define-plugin';
