@@ -196,7 +196,7 @@ async function createToken(tk: TestKernel, role: Role): Promise<string> {
     const state = tk.report().find((p) => p.id === 'auth-token');
     throw new Error(`startTestAgent: as('${role}') needs the built-in auth-token plugin, which is ${state?.state ?? 'missing'}${state?.reason ? ` (${state.reason})` : ''}`);
   }
-  const { token } = await tokens.create({ name: `testkit ${role}`, role, expiresAt: null });
+  const { token } = await tokens.create({ name: `testkit ${role}`, role, expiresInMs: null });
   return token;
 }
 

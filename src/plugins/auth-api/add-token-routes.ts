@@ -13,7 +13,7 @@ const createBody = z.strictObject({
 const tokenInfo = z.object({ id: z.string(), name: z.string(), role, createdAt: z.string(), expiresAt: z.string().nullable() });
 
 /** `/api/tokens` (admin): list, create and revoke API tokens, the same store as `tunnelforge token`. */
-export function addTokenRoutes(http: HttpRoutes, tokens: ApiTokens, now: () => number, audit?: AuditLog): Disposable {
+export function addTokenRoutes(http: HttpRoutes, tokens: ApiTokens, audit?: AuditLog): Disposable {
   const routes = [
     http.add({
       method: 'GET',
@@ -32,13 +32,12 @@ export function addTokenRoutes(http: HttpRoutes, tokens: ApiTokens, now: () => n
       doc: { summary: 'Create an API token; the token is in this answer only', tags: ['auth'], status: 201 },
       async handler(request) {
         const { name, role: tokenRole, expiresIn } = request.body;
-        let expiresAt: Date | null = null;
+        let expiresInMs: number | null = null;
         if (expiresIn !== undefined && expiresIn !== null) {
-          const ms = parseDuration(expiresIn);
-          if (ms === null) throw new HttpError(400, 'TF_ERR_BAD_REQUEST', 'expiresIn must look like 90m, 12h, 30d or 2w');
-          expiresAt = new Date(now() + ms);
+          expiresInMs = parseDuration(expiresIn);
+          if (expiresInMs === null) throw new HttpError(400, 'TF_ERR_BAD_REQUEST', 'expiresIn must look like 90m, 12h, 30d or 2w');
         }
-        const created = await tokens.create({ name, role: tokenRole, expiresAt });
+        const created = await tokens.create({ name, role: tokenRole, expiresInMs });
         audit?.record({ action: 'token.create', by: request.principal, target: created.info.id, details: { name, role: tokenRole, expiresAt: created.info.expiresAt } });
         return { status: 201, json: { ...created.info, token: created.token }, headers: NO_STORE };
       },

@@ -59,9 +59,11 @@ export class ApiTokenRegistry implements ApiTokens {
     return this.use().store.list();
   }
 
-  async create(options: { name: string; role: Role; expiresAt: Date | null }): Promise<{ token: string; info: ApiTokenInfo }> {
+  async create(options: { name: string; role: Role; expiresInMs: number | null }): Promise<{ token: string; info: ApiTokenInfo }> {
     const { store, now } = this.use();
-    const created = await store.create({ ...options, now: new Date(now()) });
+    const at = now();
+    const expiresAt = options.expiresInMs === null ? null : new Date(at + options.expiresInMs);
+    const created = await store.create({ name: options.name, role: options.role, expiresAt, now: new Date(at) });
     await this.refresh(0);
     return created;
   }

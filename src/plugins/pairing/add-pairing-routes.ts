@@ -17,7 +17,6 @@ export interface PairingRouteDeps {
   audit: AuditLog | undefined;
   log: Logger;
   config: { codeTtlMinutes: number; publicUrl?: string; tokenTtlDays?: number };
-  now(): number;
 }
 
 const REASONS = {
@@ -121,7 +120,7 @@ export function addPairingRoutes(http: HttpRoutes, deps: PairingRouteDeps): Disp
         const created = await deps.tokens.create({
           name: `${request.body.deviceName} (paired)`.slice(0, 100),
           role: claim.role,
-          expiresAt: ttlDays === undefined ? null : new Date(deps.now() + ttlDays * 86_400_000),
+          expiresInMs: ttlDays === undefined ? null : ttlDays * 86_400_000,
         });
         deps.audit?.record({ action: 'pairing.claim', by: null, target: created.info.id, address, details: { deviceName: request.body.deviceName, role: claim.role, issuedBy: claim.issuedBy } });
         deps.log.info('device paired', { token: created.info.id, role: claim.role, address });

@@ -46,7 +46,6 @@ export default definePlugin({
         audit: ctx.tryGet(AuditLog),
         log: ctx.log,
         config: ctx.config,
-        now,
       }),
     );
   },

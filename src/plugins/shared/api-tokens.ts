@@ -17,8 +17,11 @@ export interface ApiTokenInfo {
  */
 export interface ApiTokens {
   list(): Promise<ApiTokenInfo[]>;
-  /** Create a token; the plain token is in the result and nowhere else, ever. */
-  create(options: { name: string; role: Role; expiresAt: Date | null }): Promise<{ token: string; info: ApiTokenInfo }>;
+  /**
+   * Create a token; the plain token is in the result and nowhere else, ever. `expiresInMs` counts from
+   * the token's `createdAt` (one clock reading stamps both, so the lifetime is exact); `null` never expires.
+   */
+  create(options: { name: string; role: Role; expiresInMs: number | null }): Promise<{ token: string; info: ApiTokenInfo }>;
   /** False when there is no such token. */
   revoke(id: string): Promise<boolean>;
 }
