@@ -32,16 +32,19 @@ const inertTunnel = definePlugin({
 
 describe('the audit trail records security actions with their principal', () => {
   let dataDir: string;
+  let filesRoot: string;
   let agent: TestAgent;
   let password: string;
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'tf-audit-'));
-    agent = await startTestAgent({ plugins: [inertTunnel], config: { dataDir } });
+    filesRoot = mkdtempSync(path.join(os.tmpdir(), 'tf-audit-files-'));
+    agent = await startTestAgent({ plugins: [inertTunnel], config: { dataDir, plugins: { files: { options: { roots: [filesRoot] } } } } as never });
     password = readFileSync(path.join(dataDir, 'initial-admin-password'), 'utf8').trim();
   });
   afterAll(async () => {
     await agent.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(filesRoot, { recursive: true, force: true });
   });
 
   const entries = async (): Promise<AuditEntry[]> => {
@@ -94,6 +97,18 @@ describe('the audit trail records security actions with their principal', () => 
     expect((await admin.post('/api/tunnels/inert/stop')).status).toBe(200);
     expect(await find('tunnel.start', (e) => e.target === 'inert')).toMatchObject({ outcome: 'success', by: { role: 'admin' }, details: { publicUrl: 'https://inert.example.com' } });
     expect(await find('tunnel.stop', (e) => e.target === 'inert')).toMatchObject({ by: { role: 'admin' } });
+  });
+
+  test('file changes: mkdir, rename and delete, with the writer who made them', async () => {
+    const writer = agent.as('writer');
+    const made = path.join(filesRoot, 'made');
+    expect((await writer.post('/api/files/mkdir', { path: made })).status).toBe(201);
+    expect((await writer.post('/api/files/rename', { from: made, to: `${made}-2` })).status).toBe(200);
+    expect((await writer.delete('/api/files', { query: { path: `${made}-2` } })).status).toBe(204);
+    const by = expect.objectContaining({ role: 'writer' });
+    expect(await find('files.directory-created')).toMatchObject({ outcome: 'success', by, target: made });
+    expect(await find('files.renamed')).toMatchObject({ by, target: `${made}-2`, details: { from: made } });
+    expect(await find('files.deleted')).toMatchObject({ by, target: `${made}-2`, details: { type: 'directory' } });
   });
 
   test('GET /api/logs/audit is for admins only', async () => {

@@ -1,9 +1,10 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { definePlugin, HttpRoutes, SessionManager, SessionRemoved } from '../../plugin-api';
+import { AuditLog, definePlugin, HttpRoutes, SessionManager, SessionRemoved } from '../../plugin-api';
 import { addReadRoutes } from './add-read-routes';
 import { addSessionFileRoutes } from './add-session-file-routes';
 import { addWriteRoutes } from './add-write-routes';
+import { auditFileChanges } from './audit-file-changes';
 import { filesConfigSchema } from './files-config';
 import type { FilesContext } from './files-context';
 import { Jail } from './jail';
@@ -20,7 +21,7 @@ export default definePlugin({
   apiVersion: 1,
   description: 'Browse, upload and download files in jailed roots; drop files into sessions',
   requires: [HttpRoutes],
-  optional: [SessionManager],
+  optional: [SessionManager, AuditLog],
   config: filesConfigSchema,
   async activate(ctx) {
     const home = os.homedir();
@@ -43,6 +44,8 @@ export default definePlugin({
     const sessions = ctx.tryGet(SessionManager);
     const files: FilesContext = { jail, config: ctx.config, events: ctx.events, log: ctx.log, sessions, sessionDirs };
 
+    const audit = ctx.tryGet(AuditLog);
+    if (audit !== undefined) ctx.onDispose(auditFileChanges(ctx.events, audit));
     const http = ctx.get(HttpRoutes);
     for (const route of [...addReadRoutes(http, files), ...addWriteRoutes(http, files)]) ctx.onDispose(route);
     if (sessions !== undefined) {
