@@ -6,7 +6,9 @@
  * the same load; ratios are of medians. Each step starts after a global `sync` (untimed), so no
  * step pays for the previous one's writeback. Two timings per step: **cached** (until the last
  * byte is written, into the page cache, as `cp` reports) and **durable** (plus `sync FILE` of the
- * written file, so both sides end with the bytes on disk).
+ * written file, so both sides end with the bytes on disk). With `--cold` (root) the page cache is
+ * dropped before each step too, so every step reads its source from the disk, not from memory: `cp`
+ * then measures the disk, where warm it measures an in-kernel memory copy (`copy_file_range`).
  *
  * The agent runs as its own process (`tunnelforge start`, every built-in plugin, default config but
  * the files root and cap), so its RSS is its own: sampled from /proc every 20 ms during each
@@ -32,18 +34,21 @@ interface Options {
   reps: number;
   json: boolean;
   dir: string;
+  /** Drop the page cache before each step (root only): every step reads its source from the disk. */
+  cold: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { sizeMiB: 1024, reps: 3, json: false, dir: os.tmpdir() };
+  const options: Options = { sizeMiB: 1024, reps: 3, json: false, dir: os.tmpdir(), cold: false };
   for (const arg of argv) {
     if (arg === '--quick') Object.assign(options, { sizeMiB: 128, reps: 1 });
     else if (arg === '--json') options.json = true;
+    else if (arg === '--cold') options.cold = true;
     else if (arg.startsWith('--size=')) options.sizeMiB = Number(arg.slice('--size='.length));
     else if (arg.startsWith('--reps=')) options.reps = Number(arg.slice('--reps='.length));
     else if (arg.startsWith('--dir=')) options.dir = path.resolve(arg.slice('--dir='.length));
     else if (arg === '--help' || arg === '-h') {
-      process.stderr.write('usage: node dist/bench/files.js [--size=MiB (1024)] [--reps=N (3)] [--quick (128 MiB, 1 rep)] [--dir=PATH (temp dir)] [--json]\n');
+      process.stderr.write('usage: node dist/bench/files.js [--size=MiB (1024)] [--reps=N (3)] [--quick (128 MiB, 1 rep)] [--dir=PATH (temp dir)] [--cold (drop the page cache before each step; root)] [--json]\n');
       process.exit(0);
     } else throw new Error(`unknown argument ${arg}`);
   }
@@ -51,6 +56,7 @@ function parseArgs(argv: string[]): Options {
   return options;
 }
 
+const DROP_CACHES = '/proc/sys/vm/drop_caches';
 const log = (message: string) => process.stderr.write(`[bench:files ${new Date().toISOString().slice(11, 23)}] ${message}\n`);
 const mbps = (bytes: number, ms: number) => round(bytes / 1e6 / (ms / 1000), 1);
 
@@ -212,6 +218,13 @@ async function main(): Promise<number> {
   const work = mkdtempSync(path.join(options.dir, 'tfbench-files-'));
   const root = path.join(work, 'root');
   mkdirSync(root);
+  if (options.cold) {
+    try {
+      writeFileSync(DROP_CACHES, '3');
+    } catch (error) {
+      throw new Error(`--cold needs to write ${DROP_CACHES} (root): ${(error as Error).message}`);
+    }
+  }
   const free = statfsSync(work).bavail * statfsSync(work).bsize;
   if (free < size * 3.2) throw new Error(`${work} has ${round(free / MiB, 0)} MiB free; the bench needs 3× the file (${options.sizeMiB} MiB) plus room`);
   let agent: { child: ChildProcess; url: string; token: string } | null = null;
@@ -232,6 +245,7 @@ async function main(): Promise<number> {
     interface Step { ms: number; durableMs: number }
     const timed = async (written: string, step: () => Promise<void>): Promise<Step & { rss: Awaited<ReturnType<typeof measured>> }> => {
       await run('sync', []); // start clean: no dirty pages of the previous step
+      if (options.cold) writeFileSync(DROP_CACHES, '3'); // and, cold, nothing of the source in memory
       const rss = await measured(pid, step);
       const started = performance.now();
       await syncFile(written);
@@ -278,6 +292,7 @@ async function main(): Promise<number> {
     const downloadRss = Math.max(...runs.map((r) => r.download.rssGrowthMiB));
     const headline = {
       sizeMiB: options.sizeMiB,
+      cache: options.cold ? 'cold' : 'warm',
       reps: options.reps,
       client: client.name,
       cpMBps: cached.cp,
@@ -313,7 +328,7 @@ async function main(): Promise<number> {
       ];
       const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), ['scenario', 'value', 'bar', 'result'][i].length));
       const line = (cells: string[]) => cells.map((c, i) => (i === 1 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
-      process.stdout.write(`${[`${options.sizeMiB} MiB, ${options.reps} rep(s), medians, client ${client.name}`, line(['scenario', 'value', 'bar', 'result']), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')}\n`);
+      process.stdout.write(`${[`${options.sizeMiB} MiB, ${options.reps} rep(s), medians, client ${client.name}, ${options.cold ? 'cold page cache (dropped before each step)' : 'warm page cache'}`, line(['scenario', 'value', 'bar', 'result']), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n')}\n`);
     }
     return failed ? 1 : 0;
   } finally {
