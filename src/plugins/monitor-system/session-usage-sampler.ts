@@ -1,4 +1,5 @@
 import type { SessionInfo } from '../../plugin-api';
+import { mapLimited } from './map-limited';
 import { readProcessTree } from './read-process-tree';
 
 /** CPU and memory of one session's process tree. */
@@ -24,6 +25,9 @@ export interface ProcessListSource {
  */
 const TICKS_PER_SECOND = 100;
 
+/** Session trees walked at once: enough to keep the file threads busy, few enough not to stall the loop. */
+const TREES_IN_FLIGHT = 4;
+
 /**
  * Per-session CPU and memory. On Linux: each session's tree from /proc, CPU as the difference of its
  * CPU ticks between samples. Elsewhere: from systeminformation's full process list, which costs a
@@ -48,7 +52,7 @@ export class SessionUsageSampler {
 
   private async fromProc(sessions: Array<SessionInfo & { pid: number }>): Promise<SessionUsage[]> {
     const at = this.now();
-    const trees = await Promise.all(sessions.map((s) => readProcessTree(s.pid, this.options.procRoot)));
+    const trees = await mapLimited(sessions, TREES_IN_FLIGHT, (s) => readProcessTree(s.pid, this.options.procRoot));
     const result: SessionUsage[] = [];
     sessions.forEach((session, i) => {
       const tree = trees[i];
