@@ -1,6 +1,6 @@
 import { attachCwdPicker } from './cwd-picker';
 import { h } from './dom';
-import type { Completion } from './files-api';
+import type { PathCompletion } from '@tunnelforge/client';
 import type { CreateSessionRequest } from './sessions-api';
 import { splitCommand } from './split-command';
 
@@ -9,7 +9,7 @@ import { splitCommand } from './split-command';
  * completed by `complete` as it is typed, when given) and name (empty = derived from the
  * command). Calls `onCreate` with the API request.
  */
-export function createSessionForm(onCreate: (request: CreateSessionRequest) => Promise<void>, complete?: (prefix: string) => Promise<Completion[]>): HTMLFormElement {
+export function createSessionForm(onCreate: (request: CreateSessionRequest) => Promise<void>, complete?: (prefix: string) => Promise<PathCompletion[]>): HTMLFormElement {
   const command = h('input', { name: 'command', placeholder: 'login shell', autocomplete: 'off', spellcheck: 'false', 'aria-label': 'Command' });
   const cwd = h('input', { name: 'cwd', placeholder: 'home directory', autocomplete: 'off', spellcheck: 'false', 'aria-label': 'Working directory' });
   const name = h('input', { name: 'name', placeholder: 'automatic', autocomplete: 'off', 'aria-label': 'Name' });

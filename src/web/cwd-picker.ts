@@ -1,6 +1,6 @@
 import { debounce } from './debounce';
 import { h } from './dom';
-import type { Completion } from './files-api';
+import type { PathCompletion } from '@tunnelforge/client';
 
 let pickers = 0;
 
@@ -10,12 +10,12 @@ let pickers = 0;
  * only completion, or the part all completions share. What goes wrong is said under the field
  * ("This agent does not let you browse files", "… is outside the configured roots").
  */
-export function attachCwdPicker(input: HTMLInputElement, complete: (prefix: string) => Promise<Completion[]>): HTMLElement {
+export function attachCwdPicker(input: HTMLInputElement, complete: (prefix: string) => Promise<PathCompletion[]>): HTMLElement {
   const id = `cwd-completions-${++pickers}`;
   const list = h('datalist', { id });
   const hint = h('span', { class: 'hint picker-hint', 'aria-live': 'polite' });
   input.setAttribute('list', id);
-  let current: Completion[] = [];
+  let current: PathCompletion[] = [];
   let asked = '';
 
   const refresh = async (): Promise<void> => {

@@ -1,7 +1,8 @@
 import { h } from './dom';
 import { formatAge } from './format-age';
 import { formatBytes } from './format-bytes';
-import type { DirectoryPage, FileEntry, FilesApi } from './files-api';
+import type { DirectoryPage, FileEntry } from '@tunnelforge/client';
+import type { FilesApi } from './files-api';
 
 /**
  * The session's files: a panel listing the session's working directory (directories first), with

@@ -1,39 +1,6 @@
-import { TunnelForgeError } from '@tunnelforge/client';
+import { TunnelForgeError, type DirectoryPage, type PathCompletion, type SessionUpload } from '@tunnelforge/client';
 import type { ApiClient } from './api-client';
 import { uploadFiles, type UploadProgress } from './upload-files';
-
-/** One entry of a directory listing (`GET /api/sessions/:id/files`). */
-export interface FileEntry {
-  name: string;
-  path: string;
-  type: 'file' | 'directory' | 'symlink' | 'other';
-  size: number;
-  mtime: string;
-  mode: string;
-  target: string | null;
-  targetType: 'file' | 'directory' | 'symlink' | 'other' | null;
-}
-
-export interface DirectoryPage {
-  path: string;
-  parent: string | null;
-  total: number;
-  offset: number;
-  entries: FileEntry[];
-  nextOffset: number | null;
-}
-
-export interface Completion {
-  name: string;
-  path: string;
-  type: 'directory' | 'file';
-}
-
-/** What `POST /api/sessions/:id/upload` answers. */
-export interface SessionUpload {
-  files: Array<{ name: string; path: string; size: number }>;
-  typed: string;
-}
 
 const query = (params: Record<string, string | number | undefined>) =>
   Object.entries(params)
@@ -46,8 +13,8 @@ export class FilesApi {
   constructor(private readonly api: ApiClient) {}
 
   /** Completions of a partial directory path (the cwd picker). */
-  async complete(prefix: string): Promise<Completion[]> {
-    return (await this.api.json<{ completions: Completion[] }>('GET', `/api/files/complete?${query({ prefix, type: 'directory', limit: 30 })}`)).completions;
+  async complete(prefix: string): Promise<PathCompletion[]> {
+    return (await this.api.json<{ completions: PathCompletion[] }>('GET', `/api/files/complete?${query({ prefix, type: 'directory', limit: 30 })}`)).completions;
   }
 
   /** A directory, relative to the session's working directory (default: that directory). */

@@ -28,3 +28,11 @@ export type AuthConfig = JsonResponse<'/api/auth/config', 'get'>;
 export type WebSocketTicket = JsonResponse<'/api/auth/ws-ticket', 'post'>;
 /** A role: what a principal may do. */
 export type Role = Principal['role'];
+/** A page of a directory listing (`GET /api/files/list`, `GET /api/sessions/{id}/files`). */
+export type DirectoryPage = JsonResponse<'/api/sessions/{id}/files', 'get'>;
+/** One entry of a directory listing. */
+export type FileEntry = DirectoryPage['entries'][number];
+/** One completion of a partial path (`GET /api/files/complete`). */
+export type PathCompletion = JsonResponse<'/api/files/complete', 'get'>['completions'][number];
+/** What an upload into a session answers (`POST /api/sessions/{id}/upload`): the stored files and what was typed. */
+export type SessionUpload = JsonResponse<'/api/sessions/{id}/upload', 'post', 201>;
