@@ -35,9 +35,10 @@ export class Sparkline {
     this.values.push(Number.isFinite(value) ? value : 0);
     if (this.values.length > this.keep) this.values.shift();
     const top = this.max ?? Math.max(1, ...this.values);
-    const step = WIDTH / Math.max(1, this.keep - 1);
-    const offset = this.keep - this.values.length;
-    this.line.setAttribute('points', this.values.map((v, i) => `${((offset + i) * step).toFixed(1)},${(HEIGHT - 1 - (Math.min(v, top) / top) * (HEIGHT - 2)).toFixed(1)}`).join(' '));
+    // The points span the whole width from the first sample on; a lone point is a flat line.
+    const values = this.values.length === 1 ? [this.values[0], this.values[0]] : this.values;
+    const step = WIDTH / (values.length - 1);
+    this.line.setAttribute('points', values.map((v, i) => `${(i * step).toFixed(1)},${(HEIGHT - 1 - (Math.min(v, top) / top) * (HEIGHT - 2)).toFixed(1)}`).join(' '));
     this.element.dataset.points = String(this.values.length);
   }
 }
