@@ -7,7 +7,7 @@ import { BASH, openPage, type WebAgent } from '../web-harness';
 const PANELS: Array<{ name: string; ready: string }> = [
   { name: 'remote', ready: '.tunnel-list .qr-box svg' },
   { name: 'power', ready: '.facts dd' },
-  { name: 'monitor', ready: '.chart[data-chart=cpu] svg[data-points="3"]' },
+  { name: 'monitor', ready: '.chart[data-chart=cpu] svg[data-points="8"]' },
   { name: 'sharing', ready: '.share-list [data-share-id]' },
   { name: 'tokens', ready: '.token-list [data-token-id]' },
   { name: 'plugins', ready: '.plugin-table tbody tr' },
