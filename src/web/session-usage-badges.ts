@@ -1,3 +1,4 @@
+import { TunnelForgeError } from '@tunnelforge/client';
 import type { ApiClient } from './api-client';
 import { h } from './dom';
 import { formatBytes } from './format-bytes';
@@ -9,7 +10,7 @@ const POLL_MS = 5_000;
 /**
  * Per-session CPU and memory on the session list's cards: reads `GET /api/monitor` every few
  * seconds and writes a small badge into each `[data-session-id]` card under `root`. It owns only
- * its badges, so the list view needs no change; without a monitor (404/403) it stops quietly.
+ * its badges, so the list view needs no change; without a monitor (404) or the right (403) it stops quietly.
  */
 export class SessionUsageBadges {
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -34,8 +35,9 @@ export class SessionUsageBadges {
     let samples;
     try {
       ({ samples } = await this.api.json<{ samples: Array<{ monitor: string; time: string; data: Record<string, unknown> }> }>('GET', '/api/monitor'));
-    } catch {
-      this.stop(); // no monitor here, or not allowed: no badges
+    } catch (error) {
+      // No monitor on this agent (404) or not for this credential (403): no badges. Anything else: the next poll.
+      if (error instanceof TunnelForgeError && (error.status === 404 || error.status === 403)) this.stop();
       return;
     }
     if (this.stopped) return;
