@@ -97,6 +97,24 @@ describe('web panels (Chromium, real agent)', () => {
     expect(await page.locator(`${card} .public-url`).count()).toBe(0);
   });
 
+  it('remote access: a tunnel that fails to start says why, in the provider\'s words, and can be started again', async () => {
+    const { page } = await open({ hash: '#/remote' });
+    const card = '.tunnel-list [data-tunnel=cloudflare]';
+    await page.waitForSelector(`${card}[data-state=down]`);
+    process.env.FAKE_CLOUDFLARED_MODE = 'fail'; // the fake prints cloudflared's ERR line and exits 1
+    try {
+      await page.click(`${card} button:has-text("Start")`);
+      await page.waitForSelector(`${card} .form-error:not([hidden])`, { timeout: 15_000 });
+    } finally {
+      delete process.env.FAKE_CLOUDFLARED_MODE;
+    }
+    const error = await page.textContent(`${card} .form-error`);
+    expect(error).toMatch(/failed to request quick Tunnel|exited/);
+    expect(await page.locator(`${card} .public-url`).count()).toBe(0);
+    expect(await page.isVisible(`${card} button:has-text("Start")`)).toBe(true);
+    expect(await page.isEnabled(`${card} button:has-text("Start")`)).toBe(true);
+  });
+
   it('power: the manual hold with a reason, on and off; a second page follows through power.changed', async () => {
     const { page } = await open({ hash: '#/power' });
     await page.waitForSelector('.facts dd');
