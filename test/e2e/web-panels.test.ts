@@ -97,7 +97,7 @@ describe('web panels (Chromium, real agent)', () => {
     expect(await page.locator(`${card} .public-url`).count()).toBe(0);
   });
 
-  it('remote access: a tunnel that fails to start says why, in the provider\'s words, and can be started again', async () => {
+  it('remote access: a tunnel that fails to start says why, in the provider\'s words, and leaves Start usable', async () => {
     const { page } = await open({ hash: '#/remote' });
     const card = '.tunnel-list [data-tunnel=cloudflare]';
     await page.waitForSelector(`${card}[data-state=down]`);
