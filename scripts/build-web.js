@@ -6,6 +6,8 @@
  *   dist/web/assets/app-<hash>.css           page styles + xterm.css
  *   dist/web/index.html                      references both; no inline script or style
  * Each asset also gets .gz and .br siblings, served to clients that accept them.
+ * Every build reports the page's gzipped size (script + styles, xterm.js included) and fails when
+ * it is over the budget (GZIP_BUDGET_BYTES): the page must stay quick to load on a phone.
  * Run by `npm run build`; `buildWeb({ outDir })` is used by the browser tests.
  */
 const { mkdir, readdir, readFile, rm, stat, writeFile } = require('node:fs/promises');
@@ -14,8 +16,10 @@ const zlib = require('node:zlib');
 
 const ROOT = path.resolve(__dirname, '..');
 const COMPRESSIBLE = /\.(?:js|css|html|svg)$/;
+/** What the page may weigh, gzipped: its script and styles together, xterm.js included. */
+const GZIP_BUDGET_BYTES = 350 * 1024;
 
-/** @param {{ outDir?: string, minify?: boolean, quiet?: boolean }} [options] */
+/** @param {{ outDir?: string, minify?: boolean, quiet?: boolean, budgetBytes?: number }} [options] */
 async function buildWeb(options = {}) {
   const esbuild = require('esbuild');
   const outDir = path.resolve(options.outDir ?? path.join(ROOT, 'dist', 'web'));
@@ -47,12 +51,18 @@ async function buildWeb(options = {}) {
   await writeFile(path.join(outDir, 'index.html'), indexHtml(`/assets/${script}`, `/assets/${style}`));
   await compressAll(outDir);
   const files = await listFiles(outDir);
+  const bytes = (name) => files.find((f) => f.name === name)?.size ?? 0;
+  const gzipBytes = bytes(`assets/${script}.gz`) + bytes(`assets/${style}.gz`);
+  const budgetBytes = options.budgetBytes ?? GZIP_BUDGET_BYTES;
+  const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
   if (!options.quiet) {
-    const size = (name) => `${(files.find((f) => f.name === name)?.size / 1024).toFixed(0)} KiB`;
     // stderr: `npm run bench -- --json` must print nothing but its JSON on stdout.
-    console.error(`web client built in ${Date.now() - started} ms: ${path.relative(process.cwd(), outDir) || '.'}/assets/${script} (${size(`assets/${script}`)}), ${style} (${size(`assets/${style}`)})`);
+    console.error(`web client built in ${Date.now() - started} ms: ${path.relative(process.cwd(), outDir) || '.'}/assets/${script} (${kib(bytes(`assets/${script}`))}), ${style} (${kib(bytes(`assets/${style}`))}); gzipped ${(gzipBytes / 1024).toFixed(1)} KiB of the ${kib(budgetBytes)} budget`);
   }
-  return { outDir, script, style };
+  if (gzipBytes > budgetBytes) {
+    throw new Error(`the page is ${(gzipBytes / 1024).toFixed(1)} KiB gzipped (script + styles), over its budget of ${kib(budgetBytes)}: see what grew with esbuild's metafile (scripts/build-web.js), or raise GZIP_BUDGET_BYTES there with a reason`);
+  }
+  return { outDir, script, style, gzipBytes, budgetBytes };
 }
 
 function indexHtml(script, style) {
@@ -94,7 +104,7 @@ async function listFiles(dir, prefix = '') {
   return out;
 }
 
-module.exports = { buildWeb };
+module.exports = { buildWeb, GZIP_BUDGET_BYTES };
 
 if (require.main === module) {
   buildWeb().catch((error) => {

@@ -6,9 +6,15 @@ import type { DebugHandle } from './debug-handle';
 import { h } from './dom';
 import { loginView } from './login-view';
 import type { Principal } from './principal';
+import { appNav } from './app-nav';
+import { createPanel } from './create-panel';
+import { PanelView } from './panel-view';
 import { parseRoute } from './route';
+import { openShareDialog } from './share-dialog';
 import { SessionListView } from './session-list-view';
+import { SessionUsageBadges } from './session-usage-badges';
 import { SessionsApi } from './sessions-api';
+import { SharesApi } from './shares-api';
 import { takeShareToken } from './take-share-token';
 import { takePairingCode } from './take-pairing-code';
 import { pairDeviceView } from './pair-device-view';
@@ -72,24 +78,40 @@ export class AppController {
         canGoBack: principal.sessionId === undefined,
         webSocketUrl: `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/ws`,
         onBack: () => this.navigate('#/'),
+        onShare: principal.role === 'viewer' ? undefined : (name) => void openShareDialog(new SharesApi(this.api), route.sessionId, name),
       });
       this.mount(view, 'terminal');
       this.currentSession = route.sessionId;
       this.debug.terminal = view;
+    } else if (route.view === 'panel') {
+      const panel = createPanel(route.panel, { api: this.api, principal });
+      if (panel === null) return this.navigate('#/'); // a section this role does not have
+      const view = new PanelView({ api: this.api, principal, name: route.panel, panel, onLogout: () => void this.logout() });
+      this.mount(view, `panel:${route.panel}`);
+      this.debug.panel = panel;
     } else {
-      this.mount(new SessionListView({
+      const list = new SessionListView({
         api: this.api,
         sessions: this.sessions,
         principal,
         onOpen: (id) => this.navigate(`#/session/${encodeURIComponent(id)}`),
         onLogout: () => void this.logout(),
-      }), 'list');
+      });
+      this.mount(list, 'list');
+      list.element.querySelector('.top-bar')?.after(appNav(principal, 'list'));
+      // Per-session CPU and memory on the cards: its own component, so the list view stays as it is.
+      const usage = new SessionUsageBadges(this.api, list.element);
+      usage.start();
+      this.onReplace = () => usage.stop();
     }
   }
 
+  /** Undoes what was attached to the current view from outside it (the usage badges). */
+  private onReplace: (() => void) | null = null;
+
   private currentSession: string | null = null;
 
-  private mount(view: TerminalView | SessionListView, name: string): void {
+  private mount(view: TerminalView | SessionListView | PanelView, name: string): void {
     this.replaceView(view);
     view.mount(this.root);
     this.debug.view = name;
@@ -103,8 +125,11 @@ export class AppController {
 
   private replaceView(view: View): void {
     this.view?.dispose();
+    this.onReplace?.();
+    this.onReplace = null;
     this.view = view;
     this.debug.terminal = null;
+    this.debug.panel = null;
     this.currentSession = null;
     this.root.replaceChildren();
   }

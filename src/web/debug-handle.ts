@@ -1,3 +1,4 @@
+import type { Panel } from './panel';
 import type { TerminalView } from './terminal-view';
 
 /**
@@ -9,4 +10,6 @@ import type { TerminalView } from './terminal-view';
 export interface DebugHandle {
   view: string;
   terminal: TerminalView | null;
+  /** The agent panel on show (`#/remote`, `#/power`, ...). */
+  panel?: Panel | null;
 }

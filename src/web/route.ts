@@ -1,5 +1,9 @@
-/** What the page shows, from the URL fragment: `#/` the list, `#/session/<id>` one terminal. */
-export type Route = { view: 'list' } | { view: 'session'; sessionId: string };
+/** The agent panels besides the session list and the terminal (`#/<panel>`). */
+export const PANELS = ['remote', 'power', 'monitor', 'sharing', 'tokens', 'plugins'] as const;
+export type PanelName = (typeof PANELS)[number];
+
+/** What the page shows, from the URL fragment: `#/` the list, `#/session/<id>` one terminal, `#/<panel>` a panel. */
+export type Route = { view: 'list' } | { view: 'session'; sessionId: string } | { view: 'panel'; panel: PanelName };
 
 export function parseRoute(hash: string): Route {
   const match = /^#\/session\/([^/?#]+)$/.exec(hash);
@@ -10,5 +14,7 @@ export function parseRoute(hash: string): Route {
       // malformed: the list
     }
   }
+  const panel = /^#\/([a-z]+)$/.exec(hash)?.[1];
+  if (panel !== undefined && (PANELS as readonly string[]).includes(panel)) return { view: 'panel', panel: panel as PanelName };
   return { view: 'list' };
 }

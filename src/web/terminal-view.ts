@@ -32,6 +32,8 @@ export interface TerminalViewOptions {
   canGoBack: boolean;
   webSocketUrl: string;
   onBack(): void;
+  /** Writers: open the share dialog for this session (its current name); absent for viewers. */
+  onShare?(name: string): void;
 }
 
 /**
@@ -115,6 +117,7 @@ export class TerminalView {
         this.pasteButton,
         this.keysButton,
         this.files.button,
+        options.onShare ? h('button', { type: 'button', class: 'share', title: 'A read-only link to this session', onclick: () => options.onShare?.(this.nameLabel.textContent ?? '') }, 'Share') : null,
         this.killButton,
       ),
       this.viewport,

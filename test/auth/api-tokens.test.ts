@@ -108,6 +108,22 @@ describe('tunnelforge token create|ls|revoke against a running agent', () => {
     }
   });
 
+  test('the API: two creates with one requestId (a double click) make one token and answer it twice', async () => {
+    const admin = (await agent.login(agent.adminPassword!)).body.token;
+    const body = { name: 'double', role: 'viewer', requestId: 'token-request-01' };
+    const [a, b] = await Promise.all([
+      agent.call('/api/tokens', { method: 'POST', token: admin, body }),
+      agent.call('/api/tokens', { method: 'POST', token: admin, body }),
+    ]);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(b.body).toEqual(a.body);
+    const named = ((await agent.call('/api/tokens', { token: admin })).body.tokens as { name: string }[]).filter((t) => t.name === 'double');
+    expect(named).toHaveLength(1);
+    const other = await agent.call('/api/tokens', { method: 'POST', token: admin, body: { ...body, requestId: 'token-request-02' } });
+    expect(other.body.id).not.toBe(a.body.id);
+    expect((await agent.call('/api/tokens', { method: 'POST', token: admin, body: { ...body, requestId: 'short' } })).status).toBe(400);
+  });
+
   test('create rejects a bad role or duration as a usage error (exit 2)', async () => {
     expect((await cli(['token', 'create', '--name', 'x', '--role', 'root', '--data-dir', dataDir])).code).toBe(2);
     expect((await cli(['token', 'create', '--name', 'x', '--role', 'viewer', '--expires-in', '5 years', '--data-dir', dataDir])).code).toBe(2);

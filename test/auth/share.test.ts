@@ -55,6 +55,42 @@ describe('read-only share links', () => {
     expect((await agent.call('/api/shares/nope', { method: 'DELETE', token: writer })).status).toBe(404);
   });
 
+  test('GET /api/shares lists the active links without tokens, filtered by session; revoked ones leave the list', async () => {
+    const a = (await agent.call(`/api/sessions/${shared}/share`, { method: 'POST', token: writer, body: { expiresInMinutes: 10 } })).body;
+    const b = (await agent.call(`/api/sessions/${other}/share`, { method: 'POST', token: writer, body: {} })).body;
+    const all = await agent.call('/api/shares', { token: writer });
+    expect(all.status).toBe(200);
+    expect(all.headers['cache-control']).toBe('no-store');
+    const ids = (all.body.shares as { id: string }[]).map((s) => s.id);
+    expect(ids).toEqual(expect.arrayContaining([a.id, b.id]));
+    expect(ids.indexOf(a.id)).toBeLessThan(ids.indexOf(b.id)); // oldest first
+    const mine = (all.body.shares as Array<Record<string, unknown>>).find((s) => s.id === a.id);
+    expect(mine).toEqual({ id: a.id, sessionId: shared, createdBy: expect.any(String), createdAt: expect.any(String), expiresAt: a.expiresAt });
+    expect(JSON.stringify(all.body)).not.toContain(a.token);
+    const onlyOther = await agent.call(`/api/shares?sessionId=${other}`, { token: writer });
+    expect((onlyOther.body.shares as { sessionId: string }[]).every((s) => s.sessionId === other)).toBe(true);
+    expect((onlyOther.body.shares as { id: string }[]).map((s) => s.id)).toContain(b.id);
+    expect((await agent.call('/api/shares', { token: viewer })).status).toBe(403);
+    expect((await agent.call(`/api/shares/${a.id}`, { method: 'DELETE', token: writer })).status).toBe(204);
+    expect(((await agent.call('/api/shares', { token: writer })).body.shares as { id: string }[]).map((s) => s.id)).not.toContain(a.id);
+  });
+
+  test('the same requestId twice (a double click) makes one link; another id makes another; a bad id is a 400', async () => {
+    const body = { expiresInMinutes: 5, requestId: 'double-click-0001' };
+    const [first, second] = await Promise.all([
+      agent.call(`/api/sessions/${shared}/share`, { method: 'POST', token: writer, body }),
+      agent.call(`/api/sessions/${shared}/share`, { method: 'POST', token: writer, body }),
+    ]);
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(second.body.id).toBe(first.body.id);
+    const third = await agent.call(`/api/sessions/${shared}/share`, { method: 'POST', token: writer, body: { ...body, requestId: 'double-click-0002' } });
+    expect(third.body.id).not.toBe(first.body.id);
+    const listed = ((await agent.call('/api/shares', { token: writer })).body.shares as { id: string }[]).map((s) => s.id);
+    expect(listed.filter((id) => id === first.body.id)).toHaveLength(1);
+    expect((await agent.call(`/api/sessions/${shared}/share`, { method: 'POST', token: writer, body: { requestId: 'a b' } })).status).toBe(400);
+  });
+
   test('bad requests: unknown session 404, expiry beyond the maximum 400', async () => {
     expect((await agent.call('/api/sessions/nope/share', { method: 'POST', token: writer, body: {} })).status).toBe(404);
     expect((await agent.call(`/api/sessions/${shared}/share`, { method: 'POST', token: writer, body: { expiresInMinutes: 121 } })).status).toBe(400);

@@ -201,6 +201,10 @@ function cases(fixtures: { session: string; exited: string; recorded: string; sh
       { who: 'writer', path: `/api/sessions/${s}/recording`, status: 404 },
       { who: 'writer', path: `/api/sessions/${s}/recording?part=newest`, status: 400 },
     ],
+    'GET /api/shares': [
+      { who: 'writer', path: '/api/shares', status: 200 },
+      { who: 'writer', path: `/api/shares?sessionId=${s}`, status: 200 },
+    ],
     'DELETE /api/shares/{id}': [
       { who: 'writer', path: `/api/shares/${fixtures.share}`, status: 204 },
       { who: 'writer', path: '/api/shares/unknown', status: 404 },

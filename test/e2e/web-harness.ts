@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { builtinPlugins } from '../../src/agent/builtin-plugins';
+import type { PluginDefinition } from '../../src/plugin-api';
 import type { AgentConfigInput } from '../../src/kernel/config/agent-config-schema';
 import { hashPassword } from '../../src/plugins/auth-password/password-hash';
 import { startTestKernel, type TestKernel } from '../../src/testkit';
@@ -44,12 +45,13 @@ export interface WebAgent {
 /**
  * The real agent (all built-in plugins, real uWS on 127.0.0.1:0, real PTYs) serving a fresh build
  * of the page, with one password user ({@link USER}, admin) besides the local token.
+ * `extraPlugins` adds first-party plugin packages (a tunnel provider), which are not built in.
  */
-export async function startWebAgent(config: AgentConfigInput = {}): Promise<WebAgent> {
+export async function startWebAgent(config: AgentConfigInput = {}, extraPlugins: PluginDefinition<any>[] = []): Promise<WebAgent> {
   userHash ??= hashPassword(USER.password);
   const [dir, passwordHash] = await Promise.all([builtWebDir(), userHash]);
   const tk = await startTestKernel({
-    plugins: builtinPlugins(),
+    plugins: [...builtinPlugins(), ...extraPlugins],
     config: {
       port: 0,
       logLevel: 'warn',

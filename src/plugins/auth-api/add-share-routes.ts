@@ -1,6 +1,8 @@
 import { HttpError, z, type AuditLog, type Disposable, type HttpRoutes, type SessionManager } from '../../plugin-api';
 import type { AuthTokens } from '../shared/auth-tokens';
 import { NO_STORE } from './no-store';
+import { OncePerRequestId } from './once-per-request-id';
+import { REQUEST_ID } from './request-id';
 import { shareUrl } from './share-url';
 
 export interface ShareRouteDeps {
@@ -14,14 +16,39 @@ export interface ShareRouteDeps {
   audit?: AuditLog;
 }
 
+const shareInfo = z.object({
+  id: z.string(),
+  sessionId: z.string(),
+  createdBy: z.string().describe('principal id of who made it'),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+});
+
 /**
  * Read-only share links (writer): `POST /api/sessions/:id/share` makes a viewer token limited to
- * that session, valid for `expiresInMinutes`; `DELETE /api/shares/:id` revokes it.
+ * that session, valid for `expiresInMinutes` (once per `requestId`); `GET /api/shares` lists the
+ * active ones (never their tokens); `DELETE /api/shares/:id` revokes one.
  */
 export function addShareRoutes(http: HttpRoutes, deps: ShareRouteDeps): Disposable {
   // `.default({})`: a bare POST makes a link with the default lifetime.
-  const shareBody = z.object({ expiresInMinutes: z.number().int().min(1).max(deps.maxMinutes).optional() }).default({});
+  const shareBody = z.object({ expiresInMinutes: z.number().int().min(1).max(deps.maxMinutes).optional(), requestId: REQUEST_ID }).default({});
+  const once = new OncePerRequestId<{ id: string; token: string; expiresAt: string }>();
   const routes = [
+    http.add({
+      method: 'GET',
+      path: '/api/shares',
+      access: 'writer',
+      schema: {
+        query: z.object({ sessionId: z.string().optional().describe('only the links of this session') }),
+        response: z.object({ shares: z.array(shareInfo) }),
+      },
+      doc: { summary: 'The active read-only share links (never their tokens), oldest first', tags: ['auth', 'sessions'] },
+      async handler(request) {
+        const { sessionId } = request.query;
+        const shares = (await deps.tokens.listShares()).filter((share) => sessionId === undefined || share.sessionId === sessionId);
+        return { json: { shares }, headers: NO_STORE };
+      },
+    }),
     http.add({
       method: 'POST',
       path: '/api/sessions/:id/share',
@@ -45,8 +72,14 @@ export function addShareRoutes(http: HttpRoutes, deps: ShareRouteDeps): Disposab
         const visible = principal.sessionId === undefined || principal.sessionId === sessionId;
         if (!visible || deps.sessions.get(sessionId) === undefined) throw new HttpError(404, 'TF_ERR_SESSION_NOT_FOUND', `no session ${JSON.stringify(sessionId.slice(0, 64))}`);
         const minutes = request.body.expiresInMinutes ?? deps.defaultMinutes;
-        const share = await deps.tokens.issueShare(sessionId, principal.id, minutes * 60_000);
-        deps.audit?.record({ action: 'share.create', by: principal, target: share.id, details: { sessionId, expiresAt: share.expiresAt } });
+        const { requestId } = request.body;
+        // The same request id from the same caller for the same session: the first answer again.
+        const key = requestId === undefined ? null : JSON.stringify([principal.credential ?? principal.id, sessionId, requestId]);
+        const share = await once.run(key, async () => {
+          const issued = await deps.tokens.issueShare(sessionId, principal.id, minutes * 60_000);
+          deps.audit?.record({ action: 'share.create', by: principal, target: issued.id, details: { sessionId, expiresAt: issued.expiresAt } });
+          return issued;
+        });
         return {
           status: 201,
           json: { id: share.id, token: share.token, url: shareUrl(share.token, request, deps.publicUrl, deps.localUrl()), expiresAt: share.expiresAt, sessionId },

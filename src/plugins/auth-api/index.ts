@@ -37,7 +37,7 @@ export default definePlugin({
     const tickets = ctx.tryGet(WsTickets);
     if (tickets !== undefined) routes.push(addTicketRoute(http, tickets));
     const apiTokens = ctx.tryGet(ApiTokens);
-    if (apiTokens !== undefined) routes.push(addTokenRoutes(http, apiTokens, audit));
+    if (apiTokens !== undefined) routes.push(addTokenRoutes(http, apiTokens, () => ctx.clock.now(), audit));
     const sessions = ctx.tryGet(SessionManager);
     if (tokens !== undefined && sessions !== undefined) {
       routes.push(

@@ -3,7 +3,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { HttpError, type Logger, type Role } from '../../plugin-api';
-import type { AuthTokens, IssuedSession, IssuedShare } from '../shared/auth-tokens';
+import type { AuthTokens, IssuedSession, IssuedShare, ShareInfo } from '../shared/auth-tokens';
 import { constantTimeEqual } from '../shared/constant-time-equal';
 import { ensureSecretFile } from '../shared/ensure-secret-file';
 import { sha256Hex } from '../shared/sha256-hex';
@@ -169,6 +169,16 @@ export class JwtTokenService implements AuthTokens {
       .setExpirationTime(Math.floor(expiresAt / 1000))
       .sign(key);
     return { id, token, expiresAt: iso(Math.floor(expiresAt / 1000) * 1000) };
+  }
+
+  async listShares(): Promise<ShareInfo[]> {
+    const { store } = this.ready();
+    const now = this.now();
+    return Object.entries(store.current.shares)
+      .filter(([, share]) => share.expiresAt > now)
+      .sort(([, a], [, b]) => a.createdAt - b.createdAt)
+      // expiresAt in whole seconds, as the token and the create answer say it.
+      .map(([id, share]) => ({ id, sessionId: share.sessionId, createdBy: share.createdBy, createdAt: iso(share.createdAt), expiresAt: iso(Math.floor(share.expiresAt / 1000) * 1000) }));
   }
 
   async revokeShare(id: string): Promise<boolean> {

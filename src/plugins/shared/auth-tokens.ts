@@ -20,6 +20,16 @@ export interface IssuedShare {
   expiresAt: string;
 }
 
+/** An active share link as `GET /api/shares` lists it (never its token). */
+export interface ShareInfo {
+  id: string;
+  sessionId: string;
+  /** Principal id of who made it. */
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
 /**
  * The agent's signed tokens (provided by the built-in `auth-jwt` plugin): short-lived access tokens
  * with rotating refresh tokens for logins, session-scoped viewer tokens for share links, and their
@@ -46,6 +56,8 @@ export interface AuthTokens {
   logout(accessToken: string): Promise<boolean>;
   /** A viewer token limited to one session. */
   issueShare(sessionId: string, createdBy: string, ttlMs: number): Promise<IssuedShare>;
+  /** The unexpired share links, oldest first. */
+  listShares(): Promise<ShareInfo[]>;
   /** Revoke a share link; false when there is no such (unexpired) share. */
   revokeShare(id: string): Promise<boolean>;
 }

@@ -5448,6 +5448,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         expiresInMinutes?: number;
+                        /** @description client-chosen id (8-64 of A-Z a-z 0-9 _ -): a repeat of the same id within 10 minutes answers the first result instead of making another */
+                        requestId?: string;
                     };
                 };
             };
@@ -5907,6 +5909,123 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/shares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The active read-only share links (never their tokens), oldest first */
+        get: {
+            parameters: {
+                query?: {
+                    sessionId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            shares: {
+                                createdAt: string;
+                                /** @description principal id of who made it */
+                                createdBy: string;
+                                expiresAt: string;
+                                id: string;
+                                sessionId: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid query (TF_ERR_BAD_REQUEST, details name the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_BAD_REQUEST";
+                            };
+                        };
+                    };
+                };
+                /** @description No or bad credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAUTHENTICATED" | "TF_ERR_BAD_TOKEN" | "TF_ERR_TOKEN_EXPIRED" | "TF_ERR_TOKEN_REVOKED";
+                            };
+                        };
+                    };
+                };
+                /** @description Role below writer, or a credential limited to another session (TF_ERR_FORBIDDEN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FORBIDDEN" | "TF_ERR_BAD_ORIGIN";
+                            };
+                        };
+                    };
+                };
+                /** @description A bug in the agent or a plugin (TF_ERR_INTERNAL) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_INTERNAL";
+                            };
+                        };
+                    };
+                };
+                /** @description The agent is starting or stopping, or a service the route needs is not running (TF_ERR_UNAVAILABLE, Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAVAILABLE";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/shares/{id}": {
         parameters: {
             query?: never;
@@ -6121,7 +6240,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create an API token; the token is in this answer only */
+        /** Create an API token; the token is in this answer only (and in the answer to a repeat of the same requestId) */
         post: {
             parameters: {
                 query?: never;
@@ -6134,6 +6253,8 @@ export interface paths {
                     "application/json": {
                         expiresIn?: string | null;
                         name: string;
+                        /** @description client-chosen id (8-64 of A-Z a-z 0-9 _ -): a repeat of the same id within 10 minutes answers the first result instead of making another */
+                        requestId?: string;
                         /** @enum {string} */
                         role: "admin" | "writer" | "viewer";
                     };
