@@ -1,6 +1,6 @@
 import { createECDH, randomBytes } from 'node:crypto';
 import { checkPushEndpoint, checkPushKeys } from '../../src/plugins/notifications/check-push-subscription';
-import { kindOf, notificationPayload } from '../../src/plugins/notifications/notification-payload';
+import { finishedCommandOf, kindOf, notificationPayload } from '../../src/plugins/notifications/notification-payload';
 
 const codeOf = (fn: () => unknown): string | null => {
   try {
@@ -35,6 +35,14 @@ describe('push endpoint and key checks', () => {
 describe('notification payloads', () => {
   const info = { id: 's1', name: 'deploy\u001b[31m', by: null } as never;
   const event = (type: string, data: object) => ({ id: 1, type, time: '2026-01-01T00:00:00.000Z', source: 'x', data: { ...(info as object), ...data } });
+
+  test('the finished command is found in the declared `command` key or under a key that does not collide with the argv', () => {
+    const finished = { exitCode: 1, durationMs: 2000, finishedAt: '', source: 'foreground' };
+    expect(finishedCommandOf({ command: finished })).toBe(finished);
+    expect(finishedCommandOf({ command: ['bash'], finished })).toBe(finished);
+    expect(finishedCommandOf({ command: ['bash'], lastCommand: finished })).toBe(finished);
+    expect(finishedCommandOf({ command: ['bash'] })).toBeUndefined();
+  });
 
   test('idle only when going idle; other events are not notifications', () => {
     expect(kindOf(event('session.activity', { active: false }))).toBe('idle');

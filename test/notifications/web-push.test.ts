@@ -24,8 +24,10 @@ describe('Web Push notifications', () => {
   let other: SessionInfo;
 
   const bell = (info: SessionInfo) => events.bus().publish(SessionBell, { ...info, by: null, count: 1 });
+  // As declared, the event's `command` (FinishedCommand) collides with SessionInfo's `command` (argv),
+  // so no value can satisfy its type: published untyped here, in the declared shape.
   const finished = (info: SessionInfo, exitCode: number | null, durationMs: number) =>
-    events.bus().publish(SessionCommandFinished, { ...info, by: null, command: { exitCode, durationMs, finishedAt: new Date().toISOString(), source: 'osc133', command: 'make' } });
+    events.bus().publish(SessionCommandFinished.type, { ...info, by: null, command: { exitCode, durationMs, finishedAt: new Date().toISOString(), source: 'osc133', command: 'make' } });
   const subscribe = async (role: 'viewer' | 'writer' | 'admin', device: string, keys: DeviceKeys, prefs: Record<string, unknown> = {}) => {
     const reply = await agent.as(role).post('/api/notifications/subscriptions', { subscription: subscriptionOf(push.endpoint(device), keys), name: device, ...prefs });
     expect(reply.status).toBe(201);
@@ -179,7 +181,10 @@ describe('Web Push notifications', () => {
     const list = (await agent.as('viewer').get('/api/notifications/subscriptions')).json;
     expect(list.subscriptions).toEqual([]);
     expect(list.delivery.pruned).toBe(before + 2);
-    const onDisk = JSON.parse(readFileSync(path.join(dataDir, 'push-subscriptions.json'), 'utf8')).subscriptions.map((s: { id: string }) => s.id);
+    // The file is rewritten right after (atomically, off the request path).
+    const onDiskIds = () => JSON.parse(readFileSync(path.join(dataDir, 'push-subscriptions.json'), 'utf8')).subscriptions.map((s: { id: string }) => s.id) as string[];
+    for (let i = 0; i < 100 && onDiskIds().some((id) => id === gone.id || id === missing.id); i++) await sleep(20);
+    const onDisk = onDiskIds();
     expect(onDisk).not.toContain(gone.id);
     expect(onDisk).not.toContain(missing.id);
     bell(session);

@@ -38,6 +38,19 @@ export function kindOf(event: AgentEvent): NotificationKind | null {
   }
 }
 
+/**
+ * The finished command of a `session.command-finished` event. The event's declared data puts it in
+ * `command`, which SessionInfo already uses for the argv; so the publisher may carry it under
+ * another key: take the first value shaped like a {@link FinishedCommand}.
+ */
+export function finishedCommandOf(data: Record<string, unknown>): FinishedCommand | undefined {
+  for (const key of ['command', 'finished', 'lastCommand', 'finishedCommand']) {
+    const value = data[key] as Partial<FinishedCommand> | undefined;
+    if (typeof value === 'object' && value !== null && !Array.isArray(value) && typeof value.durationMs === 'number') return value as FinishedCommand;
+  }
+  return undefined;
+}
+
 function seconds(ms: number): string {
   return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
@@ -54,7 +67,7 @@ function clean(text: string, max: number): string {
  * encrypted, but some people want even less there).
  */
 export function notificationPayload(event: AgentEvent, kind: NotificationKind, detail: 'full' | 'minimal'): NotificationPayload {
-  const data = event.data as SessionEventData & { count?: number; command?: FinishedCommand; title?: string };
+  const data = event.data as SessionEventData & { count?: number; title?: string };
   const name = detail === 'full' ? clean(data.name || data.id, 80) : 'a session';
   let title: string;
   let body: string;
@@ -64,7 +77,7 @@ export function notificationPayload(event: AgentEvent, kind: NotificationKind, d
       body = detail === 'full' && (data.count ?? 1) > 1 ? `${data.count} bells` : 'The session wants your attention';
       break;
     case 'command-finished': {
-      const command = data.command;
+      const command = finishedCommandOf(data as unknown as Record<string, unknown>);
       const failed = command?.exitCode !== null && command?.exitCode !== undefined && command.exitCode !== 0;
       title = failed ? `Command failed in ${name}` : `Command finished in ${name}`;
       if (detail === 'full' && command) {
