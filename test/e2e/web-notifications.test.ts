@@ -84,15 +84,17 @@ describe('web client: Web Push service worker', () => {
         notifications = await shown();
         if (notifications.length === 0) await page.waitForTimeout(50);
       }
-      expect(notifications).toEqual([{ title: 'Bell in nightly build', body: 'The session wants your attention', tag: `${session.id}:bell`, data: expect.objectContaining({ url: `/#/session/${session.id}` }) }]);
+      expect(notifications).toEqual([{ title: 'Bell in nightly build', body: 'The session wants your attention', tag: `${session.id}:bell`, data: expect.objectContaining({ url: `${agent.url}/#/session/${session.id}` }) }]);
 
-      // A payload that is not the agent's shape still shows something, and nothing from elsewhere opens.
+      // A payload that is not the agent's shape still shows something; a URL of another site never opens.
       await cdp.send('ServiceWorker.deliverPushMessage', { origin: agent.url, registrationId: await registrationId, data: 'not json' });
-      for (let i = 0; i < 100 && notifications.length < 2; i++) {
+      await cdp.send('ServiceWorker.deliverPushMessage', { origin: agent.url, registrationId: await registrationId, data: JSON.stringify({ title: 'Phish', url: 'https://evil.example/login', tag: 'x' }) });
+      for (let i = 0; i < 100 && notifications.length < 3; i++) {
         notifications = await shown();
-        if (notifications.length < 2) await page.waitForTimeout(50);
+        if (notifications.length < 3) await page.waitForTimeout(50);
       }
-      expect(notifications.map((n) => n.title).sort()).toEqual(['Bell in nightly build', 'TunnelForge']);
+      expect(notifications.map((n) => n.title).sort()).toEqual(['Bell in nightly build', 'Phish', 'TunnelForge']);
+      expect(notifications.find((n) => n.title === 'Phish')?.data.url).toBe(`${agent.url}/`);
 
       // The page opens a session when its worker says so (what a click on a notification does while
       // the page is open; the click itself cannot be driven headless): the worker's message, dispatched here.

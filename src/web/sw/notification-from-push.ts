@@ -24,8 +24,11 @@ export function sameOriginUrl(value: unknown, origin: string): string {
   }
 }
 
-/** The notification for a push payload; a payload that is not the agent's shape still shows something. */
-export function notificationFromPush(data: unknown): { title: string; options: NotificationOptions } {
+/**
+ * The notification for a push payload; a payload that is not the agent's shape still shows
+ * something. Its `url` is kept only when it is a path of `origin`.
+ */
+export function notificationFromPush(data: unknown, origin: string): { title: string; options: NotificationOptions } {
   const payload = (typeof data === 'object' && data !== null ? data : {}) as PushPayload;
   return {
     title: text(payload.title, 120) ?? 'TunnelForge',
@@ -34,7 +37,7 @@ export function notificationFromPush(data: unknown): { title: string; options: N
       tag: text(payload.tag, 200),
       // Bells and finished commands want attention again even when they replace an older one.
       renotify: text(payload.tag, 200) !== undefined,
-      data: { url: payload.url, sessionId: payload.sessionId, kind: payload.kind },
+      data: { url: sameOriginUrl(payload.url, origin), sessionId: payload.sessionId, kind: payload.kind },
     } as NotificationOptions,
   };
 }

@@ -21,7 +21,7 @@ self.addEventListener('push', (event) => {
   } catch {
     // not JSON: shown as a generic notification
   }
-  const { title, options } = notificationFromPush(data);
+  const { title, options } = notificationFromPush(data, self.location.origin);
   event.waitUntil(self.registration.showNotification(title, options));
 });
 
