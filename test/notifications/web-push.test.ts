@@ -110,6 +110,16 @@ describe('Web Push notifications', () => {
     expect(JSON.stringify((await agent.as('writer').get('/api/notifications/subscriptions')).json)).not.toContain(keys.auth);
     expect((await agent.as('writer').delete(`/api/notifications/subscriptions/${mine.id}`)).status).toBe(204);
     expect((await agent.as('writer').get('/api/notifications/subscriptions')).json.subscriptions).toEqual([]);
+    // The audit trail has both, with the push service's host but never the endpoint (the device's capability URL).
+    let trail: Array<{ action: string; target?: string; details?: Record<string, unknown> }> = [];
+    for (let i = 0; i < 100 && !trail.some((e) => e.action === 'notifications.unsubscribe' && e.target === mine.id); i++) {
+      trail = (await agent.as('admin').get('/api/logs/audit?limit=200')).json.entries;
+      await sleep(20);
+    }
+    const mineInTrail = trail.filter((e) => e.target === mine.id);
+    expect(mineInTrail.map((e) => e.action)).toEqual(['notifications.subscribe', 'notifications.unsubscribe']);
+    expect(mineInTrail[0].details).toMatchObject({ pushService: new URL(push.url).host, events: ['bell', 'command-finished'] });
+    expect(JSON.stringify(trail)).not.toContain(push.endpoint('/push/laptop'));
   });
 
   test('bad subscriptions are refused with a clear code, and nothing is stored', async () => {

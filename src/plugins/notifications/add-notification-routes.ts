@@ -1,4 +1,4 @@
-import { HttpError, z, type Disposable, type HttpRoutes, type Principal } from '../../plugin-api';
+import { HttpError, z, type AuditLog, type Disposable, type HttpRoutes, type Principal } from '../../plugin-api';
 import { checkPushEndpoint, checkPushKeys } from './check-push-subscription';
 import type { DeliveryStats } from './delivery-queue';
 import { NOTIFICATION_KINDS, type NotificationsConfig } from './notifications-config';
@@ -14,6 +14,7 @@ export interface NotificationRouteDeps {
   sendTest(subscription: StoredSubscription): Promise<PushOutcome>;
   /** A subscription was deleted: drop its queued pushes. */
   forget(id: string): void;
+  audit: AuditLog | undefined;
   now(): Date;
 }
 
@@ -147,6 +148,8 @@ export function addNotificationRoutes(http: HttpRoutes, deps: NotificationRouteD
           },
           deps.now(),
         );
+        // Which push service (its host), never the endpoint itself: that URL is the device's capability.
+        deps.audit?.record({ action: 'notifications.subscribe', by: principal, target: stored.id, address: request.remoteAddress, details: { name: stored.name, pushService: new URL(endpoint).host, events: stored.events } });
         return { status: 201, json: view(stored), headers: NO_STORE };
       },
     }),
@@ -181,6 +184,7 @@ export function addNotificationRoutes(http: HttpRoutes, deps: NotificationRouteD
         const entry = owned(deps, owner(request.principal), request.params.id);
         deps.forget(entry.id);
         await deps.store.remove([entry.id]);
+        deps.audit?.record({ action: 'notifications.unsubscribe', by: request.principal, target: entry.id, address: request.remoteAddress, details: { name: entry.name } });
         return { status: 204 };
       },
     }),

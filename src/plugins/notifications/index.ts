@@ -1,4 +1,4 @@
-import { CredentialRevoked, definePlugin, HttpRoutes, SessionActivity, SessionBell, SessionCommandFinished, SessionTitleChanged, type AgentEvent } from '../../plugin-api';
+import { AuditLog, CredentialRevoked, definePlugin, HttpRoutes, SessionActivity, SessionBell, SessionCommandFinished, SessionTitleChanged, type AgentEvent } from '../../plugin-api';
 import { addNotificationRoutes } from './add-notification-routes';
 import { DeliveryQueue } from './delivery-queue';
 import { kindOf, notificationPayload, type NotificationPayload } from './notification-payload';
@@ -23,6 +23,7 @@ export default definePlugin({
   apiVersion: 1,
   description: 'Web Push notifications (bell, finished commands, idle) to subscribed devices',
   requires: [HttpRoutes],
+  optional: [AuditLog],
   config: notificationsConfigSchema,
   async activate(ctx) {
     const config = ctx.config;
@@ -78,11 +79,11 @@ export default definePlugin({
       const kind = kindOf(event);
       if (kind === null) return;
       const sessionId = (event.data as { id: string }).id;
-      let payload: NotificationPayload | undefined;
+      let payload: string | undefined;
       for (const entry of store.all()) {
         if (!wants(entry, kind, sessionId)) continue;
-        payload ??= notificationPayload(event, kind, config.payload);
-        queue.enqueue({ subscriptionId: entry.id, payload: JSON.stringify(payload), attempts: 0 });
+        payload ??= JSON.stringify(notificationPayload(event, kind, config.payload));
+        queue.enqueue({ subscriptionId: entry.id, payload, attempts: 0 });
       }
     };
     ctx.onDispose(ctx.events.subscribe([SessionBell, SessionCommandFinished, SessionActivity, SessionTitleChanged], deliver));
@@ -109,6 +110,7 @@ export default definePlugin({
         publicKey: vapid.publicKey,
         stats: () => queue.stats(),
         forget: (id) => queue.forget(id),
+        audit: ctx.tryGet(AuditLog),
         now,
         async sendTest(entry) {
           const payload: NotificationPayload = { type: 'test', kind: 'test', sessionId: null, title: 'TunnelForge', body: 'Notifications work on this device', url: '/', tag: 'test', time: now().toISOString() };
