@@ -1,3 +1,5 @@
+import webpush from 'web-push';
+import { VapidAuthorization } from '../../src/plugins/notifications/vapid-authorization';
 import { createECDH, randomBytes } from 'node:crypto';
 import { checkPushEndpoint, checkPushKeys } from '../../src/plugins/notifications/check-push-subscription';
 import { finishedCommandOf, kindOf, notificationPayload } from '../../src/plugins/notifications/notification-payload';
@@ -56,5 +58,22 @@ describe('notification payloads', () => {
     const minimal = notificationPayload(event('session.command-finished', { command: { exitCode: 2, durationMs: 61_000, finishedAt: '', source: 'osc133', command: 'rm' } }), 'command-finished', 'minimal');
     expect(minimal).toMatchObject({ title: 'Command failed in a session', body: 'A command failed', sessionId: 's1' });
     expect(JSON.stringify(minimal)).not.toMatch(/deploy|rm:/);
+  });
+});
+
+describe('VAPID authorization', () => {
+  test('one signed token per push service origin, reused until an hour before it expires (12 h), then renewed', () => {
+    let now = Math.floor(Date.now() / 1000); // web-push checks `exp` against the real time
+    const auth = new VapidAuthorization(webpush.generateVAPIDKeys(), 'mailto:ops@example.com', () => now);
+    const first = auth.forEndpoint('https://fcm.googleapis.com/fcm/send/a');
+    expect(first).toMatch(/^vapid t=[\w-]+\.[\w-]+\.[\w-]+, k=[\w-]{87}$/);
+    const claims = JSON.parse(Buffer.from(first.split(' ')[1].slice(2).split('.')[1], 'base64url').toString('utf8'));
+    expect(claims).toEqual({ aud: 'https://fcm.googleapis.com', exp: now + 12 * 3600, sub: 'mailto:ops@example.com' });
+    expect(auth.forEndpoint('https://fcm.googleapis.com/fcm/send/b')).toBe(first);
+    expect(auth.forEndpoint('https://updates.push.services.mozilla.com/wpush/v2/x')).not.toBe(first);
+    now += 11 * 3600 - 1;
+    expect(auth.forEndpoint('https://fcm.googleapis.com/fcm/send/a')).toBe(first);
+    now += 1;
+    expect(auth.forEndpoint('https://fcm.googleapis.com/fcm/send/a')).not.toBe(first);
   });
 });

@@ -50,6 +50,7 @@ export class DeliveryQueue implements Disposable {
   private readonly backingOff = new Map<DeliveryJob, Disposable>();
   private running = 0;
   private disposed = false;
+  private pumpScheduled = false;
   private readonly counters = { delivered: 0, failed: 0, dropped: 0, pruned: 0 };
 
   constructor(private readonly options: DeliveryQueueOptions) {}
@@ -62,11 +63,20 @@ export class DeliveryQueue implements Disposable {
     this.counters.pruned += count;
   }
 
+  /**
+   * Appends a job; sending starts on a later turn of the event loop (encrypting and signing cost
+   * CPU that must not land on the publisher's stack, which may be a PTY's data handler).
+   */
   enqueue(job: DeliveryJob): void {
     if (this.disposed) return;
     this.makeRoom();
     this.waiting.push(job);
-    this.pump();
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
   }
 
   /** Forget every job of a subscription (it was deleted). */

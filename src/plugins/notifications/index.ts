@@ -5,6 +5,7 @@ import { kindOf, notificationPayload, type NotificationPayload } from './notific
 import { notificationsConfigSchema } from './notifications-config';
 import { PushSubscriptions, type StoredSubscription } from './push-subscriptions';
 import { sendPush, type PushOutcome } from './send-push';
+import { VapidAuthorization } from './vapid-authorization';
 import { ensureVapidKeys } from './vapid-keys';
 
 /** Whether a subscription wants to hear about this session event. */
@@ -33,9 +34,10 @@ export default definePlugin({
     const stopping = new AbortController();
     ctx.onDispose(() => stopping.abort());
     const now = () => new Date(ctx.clock.now());
+    const authorization = new VapidAuthorization(vapid, config.subject, () => ctx.clock.now() / 1000);
 
     const send = (entry: StoredSubscription, payload: string, urgency: 'normal' | 'high' = 'normal') =>
-      sendPush(entry, payload, { vapid, subject: config.subject, ttlSeconds: config.ttlSeconds, timeoutMs: config.requestTimeoutMs, urgency, signal: stopping.signal });
+      sendPush(entry, payload, { vapid: authorization, ttlSeconds: config.ttlSeconds, timeoutMs: config.requestTimeoutMs, urgency, signal: stopping.signal });
 
     /** Records what a push service said; a subscription it calls gone is removed for good. */
     const note = (id: string, outcome: PushOutcome) => {

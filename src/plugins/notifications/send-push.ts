@@ -1,7 +1,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import webpush from 'web-push';
-import type { VapidKeys } from './vapid-keys';
+import type { VapidAuthorization } from './vapid-authorization';
 
 /** How one request to a push service went. */
 export type PushOutcome =
@@ -19,8 +19,8 @@ export interface PushTarget {
 }
 
 export interface SendPushOptions {
-  vapid: VapidKeys;
-  subject: string;
+  /** The VAPID `Authorization` header per push service (signed once, reused). */
+  vapid: VapidAuthorization;
   ttlSeconds: number;
   timeoutMs: number;
   urgency?: 'very-low' | 'low' | 'normal' | 'high';
@@ -38,8 +38,8 @@ function retryAfterMs(header: string | string[] | undefined): number | undefined
 }
 
 /**
- * Encrypts `payload` for one subscription (RFC 8291, aes128gcm) and signs the VAPID JWT with the
- * web-push library, then POSTs it with node's own client: web-push's sender only speaks https and
+ * Encrypts `payload` for one subscription (RFC 8291, aes128gcm) with the web-push library, adds the
+ * VAPID header (RFC 8292, from {@link VapidAuthorization}), then POSTs it with node's own client: web-push's sender only speaks https and
  * has no abort, while this one bounds the whole request by `timeoutMs` (connect, upload and answer)
  * and classifies the answer for the delivery queue. Never throws.
  */
@@ -47,7 +47,9 @@ export function sendPush(target: PushTarget, payload: string, options: SendPushO
   let details: ReturnType<typeof webpush.generateRequestDetails>;
   try {
     details = webpush.generateRequestDetails(target, payload, {
-      vapidDetails: { subject: options.subject, publicKey: options.vapid.publicKey, privateKey: options.vapid.privateKey },
+      // The VAPID header comes signed from the cache instead of a new JWT per push.
+      vapidDetails: null as never,
+      headers: { Authorization: options.vapid.forEndpoint(target.endpoint) },
       TTL: options.ttlSeconds,
       urgency: options.urgency ?? 'normal',
       contentEncoding: 'aes128gcm',
