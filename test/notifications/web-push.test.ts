@@ -316,6 +316,8 @@ describe('a push service that hangs or is down', () => {
       expect(after.failed + after.dropped).toBe(200);
       expect(push.receivedAt('/push/hung').length).toBeLessThanOrEqual(2 * (8 + 2));
       expect(agent.logs.some((line) => line.msg === 'push queue full: oldest pushes dropped')).toBe(true);
+      // One warning for the failing subscription, not one per lost push.
+      expect(agent.logs.filter((line) => line.msg.startsWith('push not delivered'))).toHaveLength(1);
     } finally {
       await agent.stop();
       await push.stop();

@@ -30,8 +30,8 @@ export interface DeliveryQueueOptions {
   backoffMs: number;
   maxBackoffMs: number;
   clock: Clock;
-  /** Sends one job; never throws (see sendPush). */
-  send(job: DeliveryJob): Promise<PushOutcome>;
+  /** Sends one job; never throws (see sendPush). `null`: nothing to send (the subscription was deleted meanwhile). */
+  send(job: DeliveryJob): Promise<PushOutcome | null>;
   /** Told about every final outcome (and about each retry), to note it and prune gone subscriptions. */
   settled(job: DeliveryJob, outcome: PushOutcome, final: boolean): void;
 }
@@ -118,7 +118,7 @@ export class DeliveryQueue implements Disposable {
   }
 
   private async run(job: DeliveryJob): Promise<void> {
-    let outcome: PushOutcome;
+    let outcome: PushOutcome | null;
     try {
       outcome = await this.options.send(job);
     } catch (error) {
@@ -126,7 +126,7 @@ export class DeliveryQueue implements Disposable {
     }
     this.running--;
     job.attempts++;
-    if (!this.disposed) {
+    if (!this.disposed && outcome !== null) {
       const retry = outcome.kind === 'retry' && job.attempts <= this.options.maxRetries;
       if (outcome.kind === 'accepted') this.counters.delivered++;
       else if (outcome.kind !== 'gone' && !retry) this.counters.failed++;

@@ -53,19 +53,26 @@ export default definePlugin({
     };
 
     let droppedLogged = 0;
+    /** When each subscription's last failure was logged: a push service that is down must not flood the log. */
+    const failureLogged = new Map<string, number>();
     const queue: DeliveryQueue = new DeliveryQueue({
       ...config,
       clock: ctx.clock,
       async send(job) {
         const entry = store.get(job.subscriptionId);
-        // Deleted while queued: nothing to send, nothing to count as a failure.
-        if (entry === undefined) return { kind: 'accepted', status: 0 };
+        // Deleted while queued: nothing to send, nothing to count.
+        if (entry === undefined) return null;
         return send(entry, job.payload);
       },
       settled(job, outcome, final) {
         note(job.subscriptionId, outcome);
         if (final && (outcome.kind === 'retry' || outcome.kind === 'refused')) {
-          ctx.log.warn('push not delivered', { subscription: job.subscriptionId, attempts: job.attempts, status: outcome.status, error: outcome.error });
+          const last = failureLogged.get(job.subscriptionId) ?? -Infinity;
+          if (ctx.clock.now() - last >= 60_000) {
+            failureLogged.set(job.subscriptionId, ctx.clock.now());
+            if (failureLogged.size > 10_000) failureLogged.clear();
+            ctx.log.warn('push not delivered (further failures of this subscription within a minute are not logged)', { subscription: job.subscriptionId, attempts: job.attempts, status: outcome.status, error: outcome.error });
+          }
         }
         const { dropped } = queue.stats();
         if (dropped > droppedLogged) {
