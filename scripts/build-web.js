@@ -5,6 +5,7 @@
  *   dist/web/assets/app-<hash>.js (+ .map)   the bundle (xterm.js included)
  *   dist/web/assets/app-<hash>.css           page styles + xterm.css
  *   dist/web/index.html                      references both; no inline script or style
+ *   dist/web/sw.js                           the service worker (Web Push notifications)
  * Each asset also gets .gz and .br siblings, served to clients that accept them.
  * Every build reports the page's gzipped size (script + styles, xterm.js included) and fails when
  * it is over the budget (GZIP_BUDGET_BYTES): the page must stay quick to load on a phone.
@@ -43,6 +44,20 @@ async function buildWeb(options = {}) {
     metafile: true,
     logLevel: 'warning',
     tsconfig: 'src/web/tsconfig.json',
+  });
+  // The service worker keeps one URL (/sw.js, not content-hashed: the browser checks it for updates
+  // itself) at the root, so its scope covers the whole page.
+  await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: ['src/web/sw/service-worker.ts'],
+    outfile: path.join(outDir, 'sw.js'),
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: ['chrome100', 'firefox100', 'safari15.4'],
+    minify: options.minify ?? true,
+    logLevel: 'warning',
+    tsconfig: 'src/web/sw/tsconfig.json',
   });
   const outputs = Object.keys(result.metafile.outputs).map((file) => path.basename(file));
   const script = outputs.find((file) => /^app-[\w-]+\.js$/.test(file));

@@ -15,6 +15,7 @@ import logsApi from '../plugins/logs-api';
 import pairing from '../plugins/pairing';
 import monitorApi from '../plugins/monitor-api';
 import monitorSystem from '../plugins/monitor-system';
+import notifications from '../plugins/notifications';
 import powerLinux from '../plugins/power-linux';
 import powerNoop from '../plugins/power-noop';
 import powerPolicy from '../plugins/power-policy';
@@ -32,5 +33,5 @@ export const FIRST_PARTY_PACKAGES = [
 
 /** Plugins compiled into the agent. They use exactly the public plugin contract. */
 export function builtinPlugins(): PluginDefinition<any>[] {
-  return [coreHttp, coreSessions, auditLog, authJwt, authToken, authLocal, authWsTicket, authNone, authPassword, authApi, powerLinux, powerNoop, powerPolicy, tunnelsApi, monitorSystem, monitorApi, logsApi, pairing, discovery, files, webUi];
+  return [coreHttp, coreSessions, auditLog, authJwt, authToken, authLocal, authWsTicket, authNone, authPassword, authApi, powerLinux, powerNoop, powerPolicy, tunnelsApi, monitorSystem, monitorApi, logsApi, pairing, discovery, files, notifications, webUi];
 }

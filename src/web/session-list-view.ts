@@ -1,3 +1,4 @@
+import { openNotificationsPanel } from './notifications-panel';
 import { openPairingDialog } from './pairing-dialog';
 import type { ApiClient } from './api-client';
 import { createSessionForm } from './create-session-form';
@@ -68,6 +69,9 @@ export class SessionListView {
         h('span', { class: 'who', title: `signed in via ${options.principal.via}` }, `${options.principal.id} · ${options.principal.role}`),
         options.principal.role === 'admin'
           ? h('button', { type: 'button', class: 'pair-device', onclick: () => void openPairingDialog(options.api).catch((error: unknown) => window.alert(`Pairing failed: ${(error as Error).message}`)) }, 'Pair a device')
+          : null,
+        options.principal.sessionId === undefined
+          ? h('button', { type: 'button', class: 'notifications', onclick: () => void openNotificationsPanel(options.api).catch((error: unknown) => window.alert(`Notifications: ${(error as Error).message}`)) }, 'Notifications')
           : null,
         h('button', { type: 'button', onclick: () => options.onLogout() }, 'Log out'),
       ),

@@ -191,7 +191,7 @@ describe('the auth matrix over every route and the WebSocket upgrade', () => {
     const publicRoutes = agent.routes().filter((route) => route.access === 'public');
     for (const route of publicRoutes) {
       const key = `${route.method} ${route.path}`;
-      expect({ key, allowed: PUBLIC.has(key) || (route.method === 'GET' && (route.path === '/' || route.path.startsWith('/assets/'))) }).toEqual({ key, allowed: true });
+      expect({ key, allowed: PUBLIC.has(key) || (route.method === 'GET' && (route.path === '/' || route.path === '/sw.js' || route.path.startsWith('/assets/'))) }).toEqual({ key, allowed: true });
     }
     expect((await agent.call('/api/health')).status).toBe(200);
     expect((await agent.call('/api/auth/config')).status).toBe(200);

@@ -45,7 +45,7 @@ describe('every route has an explicit access level, and docs/security.md lists t
 
   test('only the login routes, health and the web page are public', () => {
     const publicRoutes = agent.routes().filter((r) => r.access === 'public').map((r) => `${r.method} ${r.path}`);
-    const unexpected = publicRoutes.filter((key) => !PUBLIC.includes(key) && !/^GET (\/|\/assets\/[^/]+)$/.test(key));
+    const unexpected = publicRoutes.filter((key) => !PUBLIC.includes(key) && !/^GET (\/|\/sw\.js|\/assets\/[^/]+)$/.test(key));
     expect(unexpected).toEqual([]);
     expect(publicRoutes).toEqual(expect.arrayContaining(PUBLIC));
   });

@@ -1,3 +1,4 @@
+import { createECDH, randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -131,7 +132,14 @@ function conformance(template: string, method: string, answer: Answer): string[]
 }
 
 /** The calls that exercise each operation, keyed as `METHOD /path/{param}`. */
-function cases(fixtures: { session: string; exited: string; recorded: string; share: string; token: string; refresh: string; login: string; pairing: string; files: string }): Record<string, Call[]> {
+/** A device's Web Push subscription (PushSubscription.toJSON()) with real P-256 keys. */
+function pushSubscription(endpoint: string) {
+  const ecdh = createECDH('prime256v1');
+  ecdh.generateKeys();
+  return { endpoint, expirationTime: null, keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url') } };
+}
+
+function cases(fixtures: { session: string; exited: string; recorded: string; share: string; token: string; refresh: string; login: string; pairing: string; files: string; pushKept: string; pushDeleted: string }): Record<string, Call[]> {
   const s = fixtures.session;
   const f = (name: string) => encodeURIComponent(name === '' ? fixtures.files : `${fixtures.files}/${name}`);
   return {
@@ -300,6 +308,27 @@ function cases(fixtures: { session: string; exited: string; recorded: string; sh
       { who: 'writer', path: `/api/sessions/${s}/upload`, body: new Form([{ name: 'dropped.txt', data: 'dropped' }]), status: 201 },
       { who: 'writer', path: '/api/sessions/unknown/upload', body: new Form([{ name: 'dropped.txt', data: 'dropped' }]), status: 404 },
     ],
+    'GET /api/notifications/vapid-key': [{ who: 'viewer', path: '/api/notifications/vapid-key', status: 200 }],
+    'GET /api/notifications/subscriptions': [{ who: 'writer', path: '/api/notifications/subscriptions', status: 200 }],
+    'POST /api/notifications/subscriptions': [
+      { who: 'viewer', path: '/api/notifications/subscriptions', body: { subscription: pushSubscription('https://push.example.invalid/contract'), events: ['bell'] }, status: 201 },
+      { who: 'viewer', path: '/api/notifications/subscriptions', body: { subscription: pushSubscription('http://push.example.invalid/contract') }, status: 400 },
+      { who: 'viewer', path: '/api/notifications/subscriptions', body: { subscription: { ...pushSubscription('https://push.example.invalid/contract'), keys: { p256dh: 'AAAA', auth: 'AAAA' } } }, status: 400 },
+    ],
+    'PATCH /api/notifications/subscriptions/{id}': [
+      { who: 'writer', path: `/api/notifications/subscriptions/${fixtures.pushKept}`, body: { events: ['bell', 'idle'], sessions: [s] }, status: 200 },
+      { who: 'writer', path: '/api/notifications/subscriptions/unknown', body: { events: ['bell'] }, status: 404 },
+      { who: 'writer', path: `/api/notifications/subscriptions/${fixtures.pushKept}`, body: { events: ['beep'] }, status: 400 },
+    ],
+    'DELETE /api/notifications/subscriptions/{id}': [
+      { who: 'writer', path: `/api/notifications/subscriptions/${fixtures.pushDeleted}`, status: 204 },
+      { who: 'writer', path: '/api/notifications/subscriptions/unknown', status: 404 },
+    ],
+    'POST /api/notifications/test': [
+      // The admin has no devices here (a real push would leave the machine): an empty report.
+      { who: 'admin', path: '/api/notifications/test', body: {}, status: 200 },
+      { who: 'writer', path: '/api/notifications/test', body: { id: 'unknown' }, status: 404 },
+    ],
     'GET /ws': [], // WebSocket: its own test below
   };
 }
@@ -389,7 +418,9 @@ describe('the OpenAPI document is the contract', () => {
     const loginA = (await agent.anonymous().post('/api/auth/login', { username: 'ada', password: PASSWORD })) as TestResponse<{ token: string; refreshToken: string }>;
     const loginB = (await agent.anonymous().post('/api/auth/login', { username: 'ada', password: PASSWORD })) as TestResponse<{ token: string; refreshToken: string }>;
     const pairing = await admin.post('/api/pairing', {});
-    const table = cases({ session: created.json.id, exited: done.json.id, recorded: recorded.json.id, share: share.json.id, token: token.json.id, refresh: loginA.json.refreshToken, login: loginB.json.token, pairing: pairing.json.code, files: realpathSync(path.join(tmp, 'files')) });
+    const pushKept = await writer.post('/api/notifications/subscriptions', { subscription: pushSubscription('https://push.example.invalid/kept') });
+    const pushDeleted = await writer.post('/api/notifications/subscriptions', { subscription: pushSubscription('https://push.example.invalid/deleted') });
+    const table = cases({ pushKept: pushKept.json.id, pushDeleted: pushDeleted.json.id,  session: created.json.id, exited: done.json.id, recorded: recorded.json.id, share: share.json.id, token: token.json.id, refresh: loginA.json.refreshToken, login: loginB.json.token, pairing: pairing.json.code, files: realpathSync(path.join(tmp, 'files')) });
 
     expect(operations().map((op) => op.key).filter((key) => !(key in table))).toEqual([]);
     expect(Object.keys(table).filter((key) => !operations().some((op) => op.key === key))).toEqual([]);

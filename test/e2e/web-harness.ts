@@ -3,8 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { builtinPlugins } from '../../src/agent/builtin-plugins';
-import type { PluginDefinition } from '../../src/plugin-api';
 import type { AgentConfigInput } from '../../src/kernel/config/agent-config-schema';
+import type { PluginDefinition } from '../../src/plugin-api';
 import { hashPassword } from '../../src/plugins/auth-password/password-hash';
 import { startTestKernel, type TestKernel } from '../../src/testkit';
 import { callJson } from '../support/call-json';
@@ -44,10 +44,11 @@ export interface WebAgent {
 
 /**
  * The real agent (all built-in plugins, real uWS on 127.0.0.1:0, real PTYs) serving a fresh build
- * of the page, with one password user ({@link USER}, admin) besides the local token.
- * `extraPlugins` adds first-party plugin packages (a tunnel provider), which are not built in.
+ * of the page, with one password user ({@link USER}, admin) besides the local token, and any
+ * `extraPlugins` (first-party packages such as a tunnel provider, or test plugins, loaded like
+ * third-party ones).
  */
-export async function startWebAgent(config: AgentConfigInput = {}, extraPlugins: PluginDefinition<any>[] = []): Promise<WebAgent> {
+export async function startWebAgent(config: AgentConfigInput = {}, extraPlugins: readonly PluginDefinition<any>[] = []): Promise<WebAgent> {
   userHash ??= hashPassword(USER.password);
   const [dir, passwordHash] = await Promise.all([builtWebDir(), userHash]);
   const tk = await startTestKernel({

@@ -12,7 +12,7 @@ function webDir(config: WebUiConfig): string {
 }
 
 /**
- * The browser client (src/web, built by `npm run build` into dist/web): `GET /` and the
+ * The browser client (src/web, built by `npm run build` into dist/web): `GET /`, the service worker `GET /sw.js` and the
  * content-hashed `/assets/*`, public (the page itself holds no data; it logs in through the API).
  * Skipped, with the reason, when the client has not been built.
  */

@@ -18,3 +18,9 @@ export const PAGE_CSP = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+/**
+ * Content-Security-Policy of the service worker (`/sw.js`), which applies to the worker itself: it
+ * shows notifications and focuses windows, and loads and fetches nothing.
+ */
+export const WORKER_CSP = "default-src 'none'";

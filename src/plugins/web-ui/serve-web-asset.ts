@@ -1,5 +1,4 @@
 import type { HttpRequest, HttpResponse } from '../../plugin-api';
-import { PAGE_CSP } from './page-csp';
 import type { WebAsset } from './web-asset';
 
 /** Whether an Accept-Encoding header accepts `coding` (q=0 refuses it). */
@@ -15,7 +14,7 @@ function accepts(header: string | undefined, coding: string): boolean {
 
 /**
  * The response for one web client file: its type and caching headers, the page's CSP on
- * index.html, a precompressed body when the client accepts it, 304 on a matching If-None-Match.
+ * index.html (and the worker's on sw.js), a precompressed body when the client accepts it, 304 on a matching If-None-Match.
  */
 export function serveWebAsset(asset: WebAsset, request: HttpRequest): HttpResponse {
   const headers: Record<string, string> = {
@@ -25,7 +24,7 @@ export function serveWebAsset(asset: WebAsset, request: HttpRequest): HttpRespon
     vary: 'accept-encoding',
     'cross-origin-resource-policy': 'same-origin',
   };
-  if (asset.contentType.startsWith('text/html')) headers['content-security-policy'] = PAGE_CSP;
+  if (asset.csp !== undefined) headers['content-security-policy'] = asset.csp;
   const ifNoneMatch = request.headers['if-none-match'];
   if (ifNoneMatch !== undefined && ifNoneMatch.split(',').some((tag) => tag.trim() === asset.etag)) return { status: 304, headers };
   const acceptEncoding = request.headers['accept-encoding'];

@@ -2899,6 +2899,826 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notifications/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's Web Push subscriptions (devices), and the delivery counters */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The agent-wide delivery queue since start */
+                            delivery: {
+                                delivered: number;
+                                dropped: number;
+                                failed: number;
+                                inFlight: number;
+                                pruned: number;
+                                queued: number;
+                            };
+                            subscriptions: {
+                                createdAt: string;
+                                /** @description The push service URL of the device (compare with PushSubscription.endpoint to find this device) */
+                                endpoint: string;
+                                events: ("bell" | "command-finished" | "idle" | "title")[];
+                                id: string;
+                                lastError: string | null;
+                                lastSuccessAt: string | null;
+                                name: string;
+                                sessions: "all" | string[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description No or bad credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAUTHENTICATED" | "TF_ERR_BAD_TOKEN" | "TF_ERR_TOKEN_EXPIRED" | "TF_ERR_TOKEN_REVOKED";
+                            };
+                        };
+                    };
+                };
+                /** @description Role below viewer, or a credential limited to another session (TF_ERR_FORBIDDEN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FORBIDDEN" | "TF_ERR_BAD_ORIGIN";
+                            };
+                        };
+                    };
+                };
+                /** @description A bug in the agent or a plugin (TF_ERR_INTERNAL) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_INTERNAL";
+                            };
+                        };
+                    };
+                };
+                /** @description The agent is starting or stopping, or a service the route needs is not running (TF_ERR_UNAVAILABLE, Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAVAILABLE";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Subscribe a device (or update it: one endpoint is one subscription) to Web Push notifications */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Which events notify: bell, command-finished, idle (a session went quiet), title
+                         * @default [
+                         *       "bell",
+                         *       "command-finished"
+                         *     ]
+                         */
+                        events?: ("bell" | "command-finished" | "idle" | "title")[];
+                        /** @description What this device is called in the list */
+                        name?: string;
+                        /**
+                         * @description `all`, or the ids of the sessions to hear about
+                         * @default all
+                         */
+                        sessions?: "all" | string[];
+                        /** @description PushSubscription.toJSON() of the device */
+                        subscription: {
+                            endpoint: string;
+                            expirationTime?: number | null;
+                            keys: {
+                                auth: string;
+                                p256dh: string;
+                            };
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            createdAt: string;
+                            /** @description The push service URL of the device (compare with PushSubscription.endpoint to find this device) */
+                            endpoint: string;
+                            events: ("bell" | "command-finished" | "idle" | "title")[];
+                            id: string;
+                            lastError: string | null;
+                            lastSuccessAt: string | null;
+                            name: string;
+                            sessions: "all" | string[];
+                        };
+                    };
+                };
+                /** @description Not an https endpoint (TF_ERR_BAD_PUSH_ENDPOINT), keys that are not a P-256 point and a 16-byte secret (TF_ERR_BAD_PUSH_KEYS), or another bad field (TF_ERR_BAD_REQUEST); Invalid body (TF_ERR_BAD_REQUEST, details name the fields); malformed JSON (TF_ERR_BAD_JSON) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_BAD_REQUEST" | "TF_ERR_BAD_JSON" | "TF_ERR_BAD_PUSH_ENDPOINT" | "TF_ERR_BAD_PUSH_KEYS";
+                            };
+                        };
+                    };
+                };
+                /** @description No or bad credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAUTHENTICATED" | "TF_ERR_BAD_TOKEN" | "TF_ERR_TOKEN_EXPIRED" | "TF_ERR_TOKEN_REVOKED";
+                            };
+                        };
+                    };
+                };
+                /** @description A share link (TF_ERR_FORBIDDEN); Role below viewer, or a credential limited to another session (TF_ERR_FORBIDDEN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FORBIDDEN" | "TF_ERR_BAD_ORIGIN";
+                            };
+                        };
+                    };
+                };
+                /** @description Too many subscriptions for this principal or the agent (TF_ERR_SUBSCRIPTION_LIMIT) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_SUBSCRIPTION_LIMIT";
+                            };
+                        };
+                    };
+                };
+                /** @description Body too large (TF_ERR_PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_PAYLOAD_TOO_LARGE";
+                            };
+                        };
+                    };
+                };
+                /** @description Body is not application/json (TF_ERR_UNSUPPORTED_MEDIA_TYPE) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNSUPPORTED_MEDIA_TYPE";
+                            };
+                        };
+                    };
+                };
+                /** @description A bug in the agent or a plugin (TF_ERR_INTERNAL) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_INTERNAL";
+                            };
+                        };
+                    };
+                };
+                /** @description The agent is starting or stopping, or a service the route needs is not running (TF_ERR_UNAVAILABLE, Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAVAILABLE";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/subscriptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Unsubscribe a device */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid params (TF_ERR_BAD_REQUEST, details name the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_BAD_REQUEST";
+                            };
+                        };
+                    };
+                };
+                /** @description No or bad credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAUTHENTICATED" | "TF_ERR_BAD_TOKEN" | "TF_ERR_TOKEN_EXPIRED" | "TF_ERR_TOKEN_REVOKED";
+                            };
+                        };
+                    };
+                };
+                /** @description Role below viewer, or a credential limited to another session (TF_ERR_FORBIDDEN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FORBIDDEN" | "TF_ERR_BAD_ORIGIN";
+                            };
+                        };
+                    };
+                };
+                /** @description No subscription with that id among the caller's (TF_ERR_SUBSCRIPTION_NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_SUBSCRIPTION_NOT_FOUND";
+                            };
+                        };
+                    };
+                };
+                /** @description A bug in the agent or a plugin (TF_ERR_INTERNAL) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_INTERNAL";
+                            };
+                        };
+                    };
+                };
+                /** @description The agent is starting or stopping, or a service the route needs is not running (TF_ERR_UNAVAILABLE, Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAVAILABLE";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a subscription's preferences: which events, which sessions, its name */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Which events notify: bell, command-finished, idle (a session went quiet), title */
+                        events?: ("bell" | "command-finished" | "idle" | "title")[];
+                        /** @description What this device is called in the list */
+                        name?: string;
+                        /** @description `all`, or the ids of the sessions to hear about */
+                        sessions?: "all" | string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            createdAt: string;
+                            /** @description The push service URL of the device (compare with PushSubscription.endpoint to find this device) */
+                            endpoint: string;
+                            events: ("bell" | "command-finished" | "idle" | "title")[];
+                            id: string;
+                            lastError: string | null;
+                            lastSuccessAt: string | null;
+                            name: string;
+                            sessions: "all" | string[];
+                        };
+                    };
+                };
+                /** @description Invalid params, body (TF_ERR_BAD_REQUEST, details name the fields); malformed JSON (TF_ERR_BAD_JSON) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_BAD_REQUEST" | "TF_ERR_BAD_JSON";
+                            };
+                        };
+                    };
+                };
+                /** @description No or bad credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAUTHENTICATED" | "TF_ERR_BAD_TOKEN" | "TF_ERR_TOKEN_EXPIRED" | "TF_ERR_TOKEN_REVOKED";
+                            };
+                        };
+                    };
+                };
+                /** @description Role below viewer, or a credential limited to another session (TF_ERR_FORBIDDEN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FORBIDDEN" | "TF_ERR_BAD_ORIGIN";
+                            };
+                        };
+                    };
+                };
+                /** @description No subscription with that id among the caller's (TF_ERR_SUBSCRIPTION_NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_SUBSCRIPTION_NOT_FOUND";
+                            };
+                        };
+                    };
+                };
+                /** @description Body too large (TF_ERR_PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_PAYLOAD_TOO_LARGE";
+                            };
+                        };
+                    };
+                };
+                /** @description Body is not application/json (TF_ERR_UNSUPPORTED_MEDIA_TYPE) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNSUPPORTED_MEDIA_TYPE";
+                            };
+                        };
+                    };
+                };
+                /** @description A bug in the agent or a plugin (TF_ERR_INTERNAL) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_INTERNAL";
+                            };
+                        };
+                    };
+                };
+                /** @description The agent is starting or stopping, or a service the route needs is not running (TF_ERR_UNAVAILABLE, Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAVAILABLE";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/notifications/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a test notification to the caller's devices now (one try each) and report how each push service answered */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @description Only this subscription (default: all of the caller's) */
+                        id?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            results: {
+                                error: string | null;
+                                id: string;
+                                name: string;
+                                ok: boolean;
+                                /** @description The push service said the subscription is gone (404/410); it was removed */
+                                pruned: boolean;
+                                /** @description The push service's HTTP status; null when it could not be reached */
+                                status: number | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid body (TF_ERR_BAD_REQUEST, details name the fields); malformed JSON (TF_ERR_BAD_JSON) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_BAD_REQUEST" | "TF_ERR_BAD_JSON";
+                            };
+                        };
+                    };
+                };
+                /** @description No or bad credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAUTHENTICATED" | "TF_ERR_BAD_TOKEN" | "TF_ERR_TOKEN_EXPIRED" | "TF_ERR_TOKEN_REVOKED";
+                            };
+                        };
+                    };
+                };
+                /** @description Role below viewer, or a credential limited to another session (TF_ERR_FORBIDDEN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FORBIDDEN" | "TF_ERR_BAD_ORIGIN";
+                            };
+                        };
+                    };
+                };
+                /** @description No subscription with that id among the caller's (TF_ERR_SUBSCRIPTION_NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_SUBSCRIPTION_NOT_FOUND";
+                            };
+                        };
+                    };
+                };
+                /** @description Body too large (TF_ERR_PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_PAYLOAD_TOO_LARGE";
+                            };
+                        };
+                    };
+                };
+                /** @description Body is not application/json (TF_ERR_UNSUPPORTED_MEDIA_TYPE) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNSUPPORTED_MEDIA_TYPE";
+                            };
+                        };
+                    };
+                };
+                /** @description A bug in the agent or a plugin (TF_ERR_INTERNAL) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_INTERNAL";
+                            };
+                        };
+                    };
+                };
+                /** @description The agent is starting or stopping, or a service the route needs is not running (TF_ERR_UNAVAILABLE, Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAVAILABLE";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/vapid-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The agent's VAPID public key, to subscribe a device to Web Push */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description base64url uncompressed P-256 point: the applicationServerKey for PushManager.subscribe */
+                            publicKey: string;
+                        };
+                    };
+                };
+                /** @description No or bad credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAUTHENTICATED" | "TF_ERR_BAD_TOKEN" | "TF_ERR_TOKEN_EXPIRED" | "TF_ERR_TOKEN_REVOKED";
+                            };
+                        };
+                    };
+                };
+                /** @description Role below viewer, or a credential limited to another session (TF_ERR_FORBIDDEN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FORBIDDEN" | "TF_ERR_BAD_ORIGIN";
+                            };
+                        };
+                    };
+                };
+                /** @description A bug in the agent or a plugin (TF_ERR_INTERNAL) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_INTERNAL";
+                            };
+                        };
+                    };
+                };
+                /** @description The agent is starting or stopping, or a service the route needs is not running (TF_ERR_UNAVAILABLE, Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAVAILABLE";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/openapi.json": {
         parameters: {
             query?: never;
