@@ -1,10 +1,12 @@
-import type { Clock, Disposable, Logger, SessionInfo } from '../plugin-api';
+import type { Clock, Disposable, FinishedCommand, Logger, SessionInfo } from '../plugin-api';
+import type { ForegroundProbe } from './foreground-probe';
 import { OutputRing } from './output-ring';
 import { AsciicastRecorder } from './asciicast-recorder';
 import type { PtyFactory, PtyProcess } from './pty-process';
 import { PtySession, type PtyExit } from './pty-session';
 import { ResizeLog } from './resize-log';
 import { ScreenModel } from './screen-model';
+import { SessionStateTracker } from './session-state-tracker';
 import { SessionStream } from './session-stream';
 import type { SessionsConfig } from './sessions-config';
 
@@ -36,7 +38,18 @@ export interface TerminalSessionInit {
   onRecordingStopped?(session: TerminalSession, message: string): void;
   /** A session that already ran elsewhere (adopted from the session host): its past. */
   adopted?: AdoptedPast;
+  /** Reads the terminal's foreground process (null: not on this platform). */
+  foregroundProbe?: ForegroundProbe | null;
+  /** The session's title, activity, bell or last command changed (see SessionStateTracker). */
+  onStateChange?(session: TerminalSession, change: SessionStateChange): void;
 }
+
+/** What changed in a session's state, for its `session.*` event. */
+export type SessionStateChange =
+  | { kind: 'title' }
+  | { kind: 'activity' }
+  | { kind: 'bell'; count: number }
+  | { kind: 'command-finished'; command: FinishedCommand };
 
 /** Where a session's recording goes. */
 export interface RecordingSpec {
@@ -82,6 +95,8 @@ export class TerminalSession {
   readonly resizes: ResizeLog;
   readonly screen: ScreenModel;
   readonly stream: SessionStream;
+  /** Title, activity, foreground, last command: fed from the output path. */
+  readonly state: SessionStateTracker;
   /** Resolves once the process exited and its output is all in the ring. */
   readonly exited: Promise<PtyExit>;
   private readonly pty: PtyProcess;
@@ -121,6 +136,19 @@ export class TerminalSession {
       clock,
       init.log,
     );
+    const changed = (change: SessionStateChange) => init.onStateChange?.(this, change);
+    this.state = new SessionStateTracker({
+      activityWindowMs: config.activityWindowMs,
+      commandMinDurationMs: config.commandMinDurationMs,
+      bellIntervalMs: config.bellIntervalMs,
+      foregroundPollMs: config.foregroundPollMs,
+      maxTitleChars: config.maxTitleChars,
+    }, clock, init.foregroundProbe ?? null, () => (this.exitInfo === null ? this.pty.pid : null), {
+      title: () => changed({ kind: 'title' }),
+      activity: () => changed({ kind: 'activity' }),
+      bell: (count) => changed({ kind: 'bell', count }),
+      commandFinished: (command) => changed({ kind: 'command-finished', command }),
+    });
     const recording = init.recording ?? null;
     this.recordingActive = recording !== null;
     if (recording && !recording.elsewhere && !past) {
@@ -136,6 +164,7 @@ export class TerminalSession {
         this.recorder?.output(chunk);
         this.screen.noteOutput();
         this.stream.onOutput();
+        this.state.onOutput(chunk);
       },
       onExit: (exit: PtyExit) => this.handleExit(exit),
       onRecordingStopped: (message: string) => this.recordingStopped(message),
@@ -146,6 +175,7 @@ export class TerminalSession {
       // Ended while no agent was there: exited from the start, with the time it really ended.
       this.exitInfo = past.exit;
       this.exitedAtMs = past.exitedAt ?? clock.now();
+      this.state.ended();
       this.stream.onExit(past.exit);
       this.resolveExited(past.exit);
     }
@@ -179,6 +209,11 @@ export class TerminalSession {
       hostId: this.init.hostId ?? null,
       lost: this.lostReason,
       recording: this.recordingActive,
+      title: this.state.title,
+      lastOutputAt: this.state.lastOutputAt === null ? null : new Date(this.state.lastOutputAt).toISOString(),
+      active: this.state.active,
+      foreground: this.exitInfo === null ? this.state.foreground : null,
+      lastCommand: this.state.lastCommand,
     };
   }
 
@@ -225,6 +260,7 @@ export class TerminalSession {
     this.recorder?.close();
     this.stream.closeAll(TerminalSession.RESTART_CLOSE_CODE, 'agent restarting; reconnect and resume');
     this.screen.dispose();
+    this.state.dispose();
     this.cancelKillTimers();
     this.pty.release?.();
   }
@@ -241,6 +277,7 @@ export class TerminalSession {
     else this.recorder?.remove();
     this.stream.closeAll(TerminalSession.REMOVED_CLOSE_CODE, 'session removed');
     this.screen.dispose();
+    this.state.dispose();
     this.cancelKillTimers();
     this.pty.dispose();
   }
@@ -262,6 +299,7 @@ export class TerminalSession {
     this.exitInfo = exit;
     this.exitedAtMs = this.init.clock.now();
     this.cancelKillTimers();
+    this.state.ended();
     this.stream.onExit(exit);
     this.resolveExited(exit);
     this.init.onExit(this);

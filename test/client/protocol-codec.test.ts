@@ -2,7 +2,7 @@ import { chunkUtf8, Opcode, ProtocolCodec, type SessionInfo } from '@tunnelforge
 
 const info: SessionInfo = {
   id: '6f1c8a9e-1d2b-4c3d-8e4f-5a6b7c8d9e0f', name: 'bash ~', command: ['/bin/bash'], cwd: '/', pid: 1, state: 'running',
-  exitCode: null, signal: null, cols: 80, rows: 24, createdAt: '2026-01-01T00:00:00.000Z', exitedAt: null, clients: 1, outputBytes: 5, hostId: null, lost: null, recording: false,
+  exitCode: null, signal: null, cols: 80, rows: 24, createdAt: '2026-01-01T00:00:00.000Z', exitedAt: null, clients: 1, outputBytes: 5, hostId: null, lost: null, recording: false, title: null, lastOutputAt: null, active: false, foreground: null, lastCommand: null,
 };
 const bytes = (...values: number[]) => new Uint8Array(values);
 const text = (value: string) => new TextEncoder().encode(value);
