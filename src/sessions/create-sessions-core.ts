@@ -1,5 +1,6 @@
 import type { Clock, Disposable, EventBus, HttpRoutes, Logger, WebSocketRoutes } from '../plugin-api';
 import { SystemClock } from '../kernel/core/system-clock';
+import { EventHistory } from './event-history';
 import { PtySessionManager } from './pty-session-manager';
 import { SessionSocketHandler } from './session-socket-handler';
 import { SessionsConfig, type SessionsConfigInput } from './sessions-config';
@@ -34,6 +35,8 @@ export function createSessionsCore({ config, events, log, clock = new SystemCloc
   const settings = SessionsConfig.parse(config);
   const manager = given ?? new PtySessionManager(settings, events, log, clock);
   const registrations = new Set<Disposable>();
+  // From now on, before any route exists: a client resuming with Last-Event-ID finds what it missed.
+  const history = new EventHistory(events, settings.eventHistorySize);
   // Off the start-up path, before the first client is likely to join (see warmUpScreenModel).
   const stopWarmUp = warmUpScreenModel();
   return {
@@ -41,7 +44,7 @@ export function createSessionsCore({ config, events, log, clock = new SystemCloc
     registerRoutes(http, ws) {
       const handler = new SessionSocketHandler(manager, log, settings.maxProtocolErrors);
       const parts = [
-        registerSessionsRoutes(http, manager, events),
+        registerSessionsRoutes(http, manager, events, history),
         ws.add({
           path: WS_PATH,
           access: 'viewer',
@@ -62,6 +65,7 @@ export function createSessionsCore({ config, events, log, clock = new SystemCloc
     async dispose() {
       stopWarmUp();
       for (const registration of [...registrations]) registration.dispose();
+      history.dispose();
       await manager.dispose();
     },
   };

@@ -3,7 +3,7 @@ import { ProcForegroundProbe } from '../../src/sessions/foreground-probe';
 import { BASH, createSessionsHarness } from '../helpers/sessions-harness';
 import { waitFor } from '../helpers/wait-for';
 
-type StateEvent = AgentEvent<SessionInfo & { count?: number; command: unknown }>;
+type StateEvent = AgentEvent<Omit<SessionInfo, 'command'> & { count?: number; command: unknown }>;
 
 /** bash with shell integration marks: PS0 says "executing" (C), PROMPT_COMMAND "finished with $?" (D), then "prompt" (A). */
 const MARKED_ENV = {
