@@ -3,6 +3,7 @@ import { SystemClock } from '../kernel/core/system-clock';
 import { EventHistory } from './event-history';
 import { PtySessionManager } from './pty-session-manager';
 import { SessionSocketHandler } from './session-socket-handler';
+import { SessionWatchHub } from './session-watch-hub';
 import { SessionsConfig, type SessionsConfigInput } from './sessions-config';
 import { registerSessionsRoutes } from './sessions-routes';
 import { warmUpScreenModel } from './warm-up-screen-model';
@@ -42,16 +43,18 @@ export function createSessionsCore({ config, events, log, clock = new SystemCloc
   return {
     manager,
     registerRoutes(http, ws) {
-      const handler = new SessionSocketHandler(manager, log, settings.maxProtocolErrors);
+      const hub = new SessionWatchHub(manager, events, settings, clock, log);
+      const handler = new SessionSocketHandler(manager, log, settings.maxProtocolErrors, undefined, hub);
       const parts = [
         registerSessionsRoutes(http, manager, events, history),
         ws.add({
           path: WS_PATH,
           access: 'viewer',
           maxPayloadBytes: WS_MAX_PAYLOAD,
-          doc: { summary: 'WebSocket protocol v1: attach, input, resize, output with offsets, snapshots (docs/protocol.md)', tags: ['sessions'] },
+          doc: { summary: 'WebSocket protocol v1: attach, input, resize, output with offsets, snapshots; WATCH many sessions with previews (docs/protocol.md)', tags: ['sessions'] },
           handler,
         }),
+        hub,
       ];
       const registration: Disposable = {
         dispose() {

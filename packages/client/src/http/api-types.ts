@@ -739,10 +739,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server-sent events: session.created, session.exited, session.renamed, session.resized, session.removed and plugin events */
+        /**
+         * Server-sent events of the bus (docs/events.md); resumes after Last-Event-ID from the recent history, or sends events.missed with the session list
+         * @description Send the id of the last event you processed in the Last-Event-ID header (EventSource does on reconnect) or lastEventId: the events after it are replayed first. When they are no longer held (too old) or the id is not of this run of the agent (unknown), the first event is events.missed with the current session list.
+         */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    lastEventId?: string;
+                    types?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -756,6 +762,20 @@ export interface paths {
                     };
                     content: {
                         "text/event-stream": string;
+                    };
+                };
+                /** @description Invalid query (TF_ERR_BAD_REQUEST, details name the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_BAD_REQUEST";
+                            };
+                        };
                     };
                 };
                 /** @description No or bad credentials */
@@ -3916,6 +3936,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             sessions: {
+                                /** @description Output within the activity window (activityWindowMs) */
+                                active: boolean;
                                 /** @description WebSocket clients attached */
                                 clients: number;
                                 cols: number;
@@ -3925,9 +3947,25 @@ export interface paths {
                                 cwd: string;
                                 exitCode: number | null;
                                 exitedAt: string | null;
+                                /** @description Name of the foreground process of the terminal (the shell or the program in front); null when unknown */
+                                foreground: string | null;
                                 /** @description The session host running the process (survives agent restarts); null when it runs inside the agent */
                                 hostId: string | null;
                                 id: string;
+                                /** @description The last finished command (OSC 133 marks, or the foreground process returning to the shell) */
+                                lastCommand: {
+                                    /** @description The program's name when known (never its arguments) */
+                                    command?: string;
+                                    durationMs: number;
+                                    /** @description From OSC 133 D;<code>; null when unknown */
+                                    exitCode: number | null;
+                                    /** @description ISO time */
+                                    finishedAt: string;
+                                    /** @enum {string} */
+                                    source: "osc133" | "foreground";
+                                } | null;
+                                /** @description ISO time of the last output; null before any */
+                                lastOutputAt: string | null;
                                 /** @description Why the session ended without its process exiting (its session host died); null otherwise */
                                 lost: string | null;
                                 name: string;
@@ -3940,6 +3978,8 @@ export interface paths {
                                 signal: string | null;
                                 /** @enum {string} */
                                 state: "running" | "exited";
+                                /** @description Terminal title (OSC 0/2), control characters removed, capped; null when none was set */
+                                title: string | null;
                             }[];
                         };
                     };
@@ -4041,6 +4081,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Output within the activity window (activityWindowMs) */
+                            active: boolean;
                             /** @description WebSocket clients attached */
                             clients: number;
                             cols: number;
@@ -4050,9 +4092,25 @@ export interface paths {
                             cwd: string;
                             exitCode: number | null;
                             exitedAt: string | null;
+                            /** @description Name of the foreground process of the terminal (the shell or the program in front); null when unknown */
+                            foreground: string | null;
                             /** @description The session host running the process (survives agent restarts); null when it runs inside the agent */
                             hostId: string | null;
                             id: string;
+                            /** @description The last finished command (OSC 133 marks, or the foreground process returning to the shell) */
+                            lastCommand: {
+                                /** @description The program's name when known (never its arguments) */
+                                command?: string;
+                                durationMs: number;
+                                /** @description From OSC 133 D;<code>; null when unknown */
+                                exitCode: number | null;
+                                /** @description ISO time */
+                                finishedAt: string;
+                                /** @enum {string} */
+                                source: "osc133" | "foreground";
+                            } | null;
+                            /** @description ISO time of the last output; null before any */
+                            lastOutputAt: string | null;
                             /** @description Why the session ended without its process exiting (its session host died); null otherwise */
                             lost: string | null;
                             name: string;
@@ -4065,6 +4123,8 @@ export interface paths {
                             signal: string | null;
                             /** @enum {string} */
                             state: "running" | "exited";
+                            /** @description Terminal title (OSC 0/2), control characters removed, capped; null when none was set */
+                            title: string | null;
                         };
                     };
                 };
@@ -4214,6 +4274,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Output within the activity window (activityWindowMs) */
+                            active: boolean;
                             /** @description WebSocket clients attached */
                             clients: number;
                             cols: number;
@@ -4223,9 +4285,25 @@ export interface paths {
                             cwd: string;
                             exitCode: number | null;
                             exitedAt: string | null;
+                            /** @description Name of the foreground process of the terminal (the shell or the program in front); null when unknown */
+                            foreground: string | null;
                             /** @description The session host running the process (survives agent restarts); null when it runs inside the agent */
                             hostId: string | null;
                             id: string;
+                            /** @description The last finished command (OSC 133 marks, or the foreground process returning to the shell) */
+                            lastCommand: {
+                                /** @description The program's name when known (never its arguments) */
+                                command?: string;
+                                durationMs: number;
+                                /** @description From OSC 133 D;<code>; null when unknown */
+                                exitCode: number | null;
+                                /** @description ISO time */
+                                finishedAt: string;
+                                /** @enum {string} */
+                                source: "osc133" | "foreground";
+                            } | null;
+                            /** @description ISO time of the last output; null before any */
+                            lastOutputAt: string | null;
                             /** @description Why the session ended without its process exiting (its session host died); null otherwise */
                             lost: string | null;
                             name: string;
@@ -4238,6 +4316,8 @@ export interface paths {
                             signal: string | null;
                             /** @enum {string} */
                             state: "running" | "exited";
+                            /** @description Terminal title (OSC 0/2), control characters removed, capped; null when none was set */
+                            title: string | null;
                         };
                     };
                 };
@@ -4348,6 +4428,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Output within the activity window (activityWindowMs) */
+                            active: boolean;
                             /** @description WebSocket clients attached */
                             clients: number;
                             cols: number;
@@ -4357,9 +4439,25 @@ export interface paths {
                             cwd: string;
                             exitCode: number | null;
                             exitedAt: string | null;
+                            /** @description Name of the foreground process of the terminal (the shell or the program in front); null when unknown */
+                            foreground: string | null;
                             /** @description The session host running the process (survives agent restarts); null when it runs inside the agent */
                             hostId: string | null;
                             id: string;
+                            /** @description The last finished command (OSC 133 marks, or the foreground process returning to the shell) */
+                            lastCommand: {
+                                /** @description The program's name when known (never its arguments) */
+                                command?: string;
+                                durationMs: number;
+                                /** @description From OSC 133 D;<code>; null when unknown */
+                                exitCode: number | null;
+                                /** @description ISO time */
+                                finishedAt: string;
+                                /** @enum {string} */
+                                source: "osc133" | "foreground";
+                            } | null;
+                            /** @description ISO time of the last output; null before any */
+                            lastOutputAt: string | null;
                             /** @description Why the session ended without its process exiting (its session host died); null otherwise */
                             lost: string | null;
                             name: string;
@@ -4372,6 +4470,8 @@ export interface paths {
                             signal: string | null;
                             /** @enum {string} */
                             state: "running" | "exited";
+                            /** @description Terminal title (OSC 0/2), control characters removed, capped; null when none was set */
+                            title: string | null;
                         };
                     };
                 };
@@ -4495,6 +4595,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Output within the activity window (activityWindowMs) */
+                            active: boolean;
                             /** @description WebSocket clients attached */
                             clients: number;
                             cols: number;
@@ -4504,9 +4606,25 @@ export interface paths {
                             cwd: string;
                             exitCode: number | null;
                             exitedAt: string | null;
+                            /** @description Name of the foreground process of the terminal (the shell or the program in front); null when unknown */
+                            foreground: string | null;
                             /** @description The session host running the process (survives agent restarts); null when it runs inside the agent */
                             hostId: string | null;
                             id: string;
+                            /** @description The last finished command (OSC 133 marks, or the foreground process returning to the shell) */
+                            lastCommand: {
+                                /** @description The program's name when known (never its arguments) */
+                                command?: string;
+                                durationMs: number;
+                                /** @description From OSC 133 D;<code>; null when unknown */
+                                exitCode: number | null;
+                                /** @description ISO time */
+                                finishedAt: string;
+                                /** @enum {string} */
+                                source: "osc133" | "foreground";
+                            } | null;
+                            /** @description ISO time of the last output; null before any */
+                            lastOutputAt: string | null;
                             /** @description Why the session ended without its process exiting (its session host died); null otherwise */
                             lost: string | null;
                             name: string;
@@ -4519,6 +4637,8 @@ export interface paths {
                             signal: string | null;
                             /** @enum {string} */
                             state: "running" | "exited";
+                            /** @description Terminal title (OSC 0/2), control characters removed, capped; null when none was set */
+                            title: string | null;
                         };
                     };
                 };
@@ -5264,6 +5384,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Output within the activity window (activityWindowMs) */
+                            active: boolean;
                             /** @description WebSocket clients attached */
                             clients: number;
                             cols: number;
@@ -5273,9 +5395,25 @@ export interface paths {
                             cwd: string;
                             exitCode: number | null;
                             exitedAt: string | null;
+                            /** @description Name of the foreground process of the terminal (the shell or the program in front); null when unknown */
+                            foreground: string | null;
                             /** @description The session host running the process (survives agent restarts); null when it runs inside the agent */
                             hostId: string | null;
                             id: string;
+                            /** @description The last finished command (OSC 133 marks, or the foreground process returning to the shell) */
+                            lastCommand: {
+                                /** @description The program's name when known (never its arguments) */
+                                command?: string;
+                                durationMs: number;
+                                /** @description From OSC 133 D;<code>; null when unknown */
+                                exitCode: number | null;
+                                /** @description ISO time */
+                                finishedAt: string;
+                                /** @enum {string} */
+                                source: "osc133" | "foreground";
+                            } | null;
+                            /** @description ISO time of the last output; null before any */
+                            lastOutputAt: string | null;
                             /** @description Why the session ended without its process exiting (its session host died); null otherwise */
                             lost: string | null;
                             name: string;
@@ -5288,6 +5426,8 @@ export interface paths {
                             signal: string | null;
                             /** @enum {string} */
                             state: "running" | "exited";
+                            /** @description Terminal title (OSC 0/2), control characters removed, capped; null when none was set */
+                            title: string | null;
                         };
                     };
                 };
