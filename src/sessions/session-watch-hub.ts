@@ -164,6 +164,8 @@ export class SessionWatchHub implements Disposable {
         watch.sent.set(session.id, offset);
         watch.tokens -= frame.length;
         watch.cursor = (start + n + 1) % sessions.length;
+        // One session per event-loop turn: output, input and other sockets go on between previews.
+        await new Promise((resolve) => setImmediate(resolve));
       }
     } catch (error) {
       this.log.warn('session preview failed', { error: String(error) });
