@@ -83,6 +83,7 @@ export class AppController {
         principal,
         onOpen: (id) => this.navigate(`#/session/${encodeURIComponent(id)}`),
         onLogout: () => void this.logout(),
+        webSocketUrl: `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/ws`,
       }), 'list');
     }
   }
