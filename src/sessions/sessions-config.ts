@@ -49,6 +49,12 @@ export const SessionsConfig = z.strictObject({
   maxRecordingBytes: z.number().int().min(64 * KiB).max(1024 * MiB).default(16 * MiB),
   /** Keep a session's recording after the session is removed (in `recordings/` of the data dir). */
   keepRecordings: z.boolean().default(false),
+  /**
+   * Watch output for titles, bells, activity and OSC 133 marks, and poll the foreground process
+   * (docs/events.md). Off: `title`, `active`, `foreground`, `lastCommand` stay empty and no
+   * `session.title|bell|activity|command-finished` events are published (the benchmark compares both).
+   */
+  stateDetection: z.boolean().default(true),
   /** A session is `active` while it had output within this window; this long without output makes it idle (`session.activity`). */
   activityWindowMs: z.number().int().min(100).max(3_600_000).default(5000),
   /** Commands shorter than this finish without a `session.command-finished` event (`lastCommand` is still updated). */

@@ -143,7 +143,7 @@ export class TerminalSession {
       bellIntervalMs: config.bellIntervalMs,
       foregroundPollMs: config.foregroundPollMs,
       maxTitleChars: config.maxTitleChars,
-    }, clock, init.foregroundProbe ?? null, () => (this.exitInfo === null ? this.pty.pid : null), {
+    }, clock, config.stateDetection ? init.foregroundProbe ?? null : null, () => (this.exitInfo === null ? this.pty.pid : null), {
       title: () => changed({ kind: 'title' }),
       activity: () => changed({ kind: 'activity' }),
       bell: (count) => changed({ kind: 'bell', count }),
@@ -158,13 +158,14 @@ export class TerminalSession {
         onStop: (stop) => this.recordingStopped(stop.message),
       });
     }
+    const detect = config.stateDetection;
     const events = {
       onData: (chunk: Buffer) => {
         this.ring.append(chunk);
         this.recorder?.output(chunk);
         this.screen.noteOutput();
         this.stream.onOutput();
-        this.state.onOutput(chunk);
+        if (detect) this.state.onOutput(chunk);
       },
       onExit: (exit: PtyExit) => this.handleExit(exit),
       onRecordingStopped: (message: string) => this.recordingStopped(message),
