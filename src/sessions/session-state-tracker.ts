@@ -33,6 +33,11 @@ interface RunningCommand {
 
 /** Longest OSC string looked at: a capped title in 4-byte characters, with room to spare. */
 const MAX_OSC_BYTES = 4096;
+/**
+ * At most one `session.title` per this interval (leading edge, then the latest title at its end):
+ * a program that puts a progress counter in its title must not flood the bus.
+ */
+const TITLE_EVENT_INTERVAL_MS = 250;
 /** While a command runs in front, look again this many poll intervals apart even without output. */
 const RUNNING_POLL_FACTOR = 4;
 
@@ -57,6 +62,9 @@ export class SessionStateTracker {
   private idleTimer: Disposable | null = null;
   private bellTimer: Disposable | null = null;
   private bellsPending = 0;
+  private titleTimer: Disposable | null = null;
+  /** The title the last `session.title` carried. */
+  private announcedTitle: string | null = null;
   private pollTimer: Disposable | null = null;
   /** First output since the last look at the foreground: when a command seen now began, at the latest. */
   private outputSincePoll: number | null = null;
@@ -112,6 +120,7 @@ export class SessionStateTracker {
     this.disposed = true;
     this.idleTimer?.dispose();
     this.bellTimer?.dispose();
+    this.titleTimer?.dispose();
     this.cancelPoll();
   }
 
@@ -119,7 +128,17 @@ export class SessionStateTracker {
     const title = sanitizeTitle(raw, this.options.maxTitleChars);
     if (title === this.title) return;
     this.title = title;
+    if (this.titleTimer === null) this.announceTitle();
+  }
+
+  /** Publish the title now, then hold further changes until the interval ends (the latest one goes out then). */
+  private announceTitle(): void {
+    this.announcedTitle = this.title;
     this.sink.title();
+    this.titleTimer = this.clock.setTimeout(() => {
+      this.titleTimer = null;
+      if (!this.disposed && this.title !== this.announcedTitle) this.announceTitle();
+    }, TITLE_EVENT_INTERVAL_MS);
   }
 
   private becomeActive(): void {

@@ -32,7 +32,7 @@ interface Watch {
 }
 
 /**
- * Many sessions on one socket (WATCH, docs/protocol.md §10): the `session.*` events of the watched
+ * Many sessions on one socket (WATCH, docs/protocol.md §12): the `session.*` events of the watched
  * sessions as SESSION_EVENT frames, and throttled previews of their screens as PREVIEW frames.
  *
  * Previews: a timer per watching connection ticks every `previewIntervalMs`; a session gets a new

@@ -44,7 +44,7 @@ export interface SessionListViewOptions {
 /**
  * The session list: name, command, state, size, age, clients, title, activity, bell, last command
  * and a live text preview of each screen; create, rename, kill/remove. Everything live comes over one
- * WebSocket (`SessionWatcher`: WATCH all sessions, docs/protocol.md §10): the list and its state
+ * WebSocket (`SessionWatcher`: WATCH all sessions, docs/protocol.md §12): the list and its state
  * changes as events, the previews pushed by the agent a few times a second at most, only for sessions
  * with new output. No polling.
  */

@@ -35,6 +35,13 @@ describe('session state: title, bell, activity, finished commands (real shells)'
     expect(of(id, 'session.bell')).toEqual([]);
   });
 
+  it('a title changed 500 times in a burst publishes a few events, the last one with the final title', async () => {
+    const { id } = await run("for i in $(seq 500); do printf '\\e]0;step %d\\a' $i; done; sleep 0.4");
+    await waitFor(() => of(id, 'session.title').at(-1)?.data.title === 'step 500', 'the final title');
+    expect(of(id, 'session.title').length).toBeLessThanOrEqual(4);
+    expect(h.manager.get(id)!.title).toBe('step 500');
+  });
+
   it("printf '\\a' emits one session.bell with count 1", async () => {
     const { id } = await run("printf 'x\\a'; sleep 0.05");
     await waitFor(() => of(id, 'session.bell').length === 1, 'the bell');

@@ -37,7 +37,7 @@ export interface SessionWatcherEvents {
 }
 
 /**
- * Many sessions over one WebSocket (protocol v1 WATCH, docs/protocol.md §10): the session list kept
+ * Many sessions over one WebSocket (protocol v1 WATCH, docs/protocol.md §12): the session list kept
  * current from state events, and throttled screen previews, for dashboards and tray clients. It
  * reconnects with back-off by itself (sending WATCH again; the list is resent whole) until `close()`.
  */
