@@ -10,8 +10,6 @@ export interface TerminalStateListener {
 
 const ESC = 0x1b;
 const BEL = 0x07;
-const CAN = 0x18;
-const SUB = 0x1a;
 const BACKSLASH = 0x5c;
 
 /** Parser states; only the ones that must survive a chunk boundary. */
@@ -19,8 +17,6 @@ const enum State {
   Ground,
   /** After ESC. */
   Escape,
-  /** After ESC [ : parameters until a final byte 0x40..0x7e. */
-  Csi,
   /** After ESC ] : the OSC string until BEL or ST (ESC \). */
   Osc,
   /** ESC seen inside an OSC: `\` ends it (ST), anything else aborts it. */
@@ -38,7 +34,8 @@ const enum State {
  *
  * Cost: in the ground state it only looks for ESC and BEL with `Buffer.indexOf` (native memchr),
  * remembering where the next of each is so a chunk is searched for each byte at most once; plain
- * text costs two memchr passes. Only OSC strings are copied, and only up to `maxOscBytes`: a longer
+ * text costs two memchr passes. CSI sequences (colours, cursor moves) need no state: after the
+ * byte that follows their ESC, the ground scan goes on. Only OSC strings are copied, and only up to `maxOscBytes`: a longer
  * one (a title of megabytes) is skipped to its end without being buffered, then dropped.
  */
 export class TerminalStateParser {
@@ -77,31 +74,13 @@ export class TerminalStateParser {
         }
         case State.Escape: {
           const byte = chunk[i++];
-          if (byte === 0x5b) this.state = State.Csi; // [
-          else if (byte === 0x5d) this.startOsc(); // ]
+          if (byte === 0x5d) this.startOsc(); // ]
           else if (byte === 0x50 || byte === 0x58 || byte === 0x5e || byte === 0x5f) this.state = State.String; // P X ^ _
           else if (byte === ESC) this.state = State.Escape;
-          // Intermediates (ESC ( B, ESC # 8): one more byte follows; treating it as ground text is harmless.
+          // CSI (ESC [) and every other sequence: their bytes are never ESC or ']' after the first,
+          // and a BEL inside a CSI is executed as a bell by terminals (xterm's parser does), so the
+          // ground scan handles them without a state of their own.
           else this.state = State.Ground;
-          break;
-        }
-        case State.Csi: {
-          // Short by nature: walk to the final byte.
-          while (i < end) {
-            const byte = chunk[i++];
-            if (byte >= 0x40 && byte <= 0x7e) {
-              this.state = State.Ground;
-              break;
-            }
-            if (byte === ESC) {
-              this.state = State.Escape;
-              break;
-            }
-            if (byte === CAN || byte === SUB) {
-              this.state = State.Ground;
-              break;
-            }
-          }
           break;
         }
         case State.Osc: {

@@ -35,7 +35,11 @@ describe('TerminalStateParser', () => {
     for (const seen of everySplit(text)) expect(seen).toEqual(expected);
   });
 
-  it('ignores BEL inside CSI-free strings (DCS, APC) and OSC kinds it does not know', () => {
+  it('counts a BEL inside a CSI as a bell, as terminals execute it there', () => {
+    expect(scan(['\x1b[1;\x0731m'])).toEqual(['bell']);
+  });
+
+  it('ignores BEL inside strings (DCS, APC) and OSC kinds it does not know', () => {
     expect(scan(['\x1b_app\x07data\x1b\\', '\x1b]8;;http://x\x07link\x1b]8;;\x07'])).toEqual([]);
   });
 
