@@ -191,6 +191,8 @@ function stateBars(h: StateHeadline): Bar[] {
   return [
     { key: 'detectionFloodRatio', label: 'state detection: flood, on / off', value: h.detectionFloodRatio, bar: '>= 0.97', pass: check(h.detectionFloodRatio, (x) => x >= 0.97) },
     { key: 'detectionAnsiFloodRatio', label: 'state detection: ANSI/title/bell flood, on / off', value: h.detectionAnsiFloodRatio, bar: '>= 0.97', pass: check(h.detectionAnsiFloodRatio, (x) => x >= 0.97) },
+    { key: 'detectionCpuShare', label: 'state detection: its CPU / agent CPU per flood MB', value: h.detectionCpuShare, bar: '<= 0.03', pass: check(h.detectionCpuShare, (x) => x <= 0.03) },
+    { key: 'detectionAnsiCpuShare', label: 'state detection: the same, ANSI/title/bell flood', value: h.detectionAnsiCpuShare, bar: '-', pass: null },
     { key: 'watch50BaselineCores', label: '50 printing sessions, nobody watching: agent cores', value: h.watch50BaselineCores, bar: '-', pass: null },
     { key: 'watch50WatchedCores', label: '50 printing sessions, one WATCH client: agent cores', value: h.watch50WatchedCores, bar: '-', pass: null },
     { key: 'watch50PreviewsPerS', label: 'WATCH client: previews per second', value: h.watch50PreviewsPerS, bar: '-', pass: null },
@@ -369,6 +371,8 @@ async function main(): Promise<number> {
     adoptMs: hostHeadline.adoptMs ?? null,
     detectionFloodRatio: stateHeadline.detectionFloodRatio ?? null,
     detectionAnsiFloodRatio: stateHeadline.detectionAnsiFloodRatio ?? null,
+    detectionCpuShare: stateHeadline.detectionCpuShare ?? null,
+    detectionAnsiCpuShare: stateHeadline.detectionAnsiCpuShare ?? null,
     watch50BaselineCores: stateHeadline.watch50BaselineCores ?? null,
     watch50WatchedCores: stateHeadline.watch50WatchedCores ?? null,
     watch50PreviewsPerS: stateHeadline.watch50PreviewsPerS ?? null,

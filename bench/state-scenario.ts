@@ -1,11 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startAgentHost, type AgentHost } from './agent-host';
 import { median, round, sleep } from './common';
 import type { FloodPayload } from './payloads';
 import { CpuMeter } from './probes';
+import { SystemClock } from '../src/kernel/core/system-clock';
+import { SessionStateTracker } from '../src/sessions/session-state-tracker';
 import { agentFlood, checkFlood, COLS, ROWS, type BenchContext } from './scenarios';
 
 /** What the session state scenarios report (issue 13: detection off the hot path, one socket for many sessions). */
@@ -14,6 +16,13 @@ export type StateHeadline = Partial<{
   detectionFloodRatio: number;
   /** The same with a payload full of colour sequences, titles and bells (the parser's slow paths). */
   detectionAnsiFloodRatio: number;
+  /**
+   * Detection's own CPU per MB (the output path's one call, measured in this process, best of 7)
+   * over the agent's CPU per MB for the same flood with detection off (this run): the share of the
+   * agent's work that detection adds, steadier than throughput on a loaded machine.
+   */
+  detectionCpuShare: number;
+  detectionAnsiCpuShare: number;
   /** Agent CPU (cores) while 50 sessions print, with nobody watching. */
   watch50BaselineCores: number;
   /** ... and with one client watching all 50 (WATCH all, previews on). */
@@ -46,6 +55,25 @@ export function makeAnsiFloodPayload(dir: string, bytes: number): FloodPayload {
   return { file, bytes: data.length, sha256: createHash('sha256').update(data).digest('hex') };
 }
 
+/** ms of CPU per MB for SessionStateTracker.onOutput over `file` in chunks of `chunkBytes` (best of `reps`). */
+export function detectionMsPerMB(file: string, chunkBytes: number, reps = 7): number {
+  const data = readFileSync(file);
+  const clock = new SystemClock();
+  let best = Infinity;
+  for (let rep = 0; rep < reps; rep++) {
+    const noop = () => undefined;
+    const tracker = new SessionStateTracker(
+      { activityWindowMs: 60_000, commandMinDurationMs: 5000, bellIntervalMs: 1000, foregroundPollMs: 1000, maxTitleChars: 256 },
+      clock, null, () => null, { title: noop, bell: noop, activity: noop, commandFinished: noop },
+    );
+    const t0 = performance.now();
+    for (let at = 0; at < data.length; at += chunkBytes) tracker.onOutput(data.subarray(at, at + chunkBytes));
+    best = Math.min(best, performance.now() - t0);
+    tracker.dispose();
+  }
+  return best / (data.length / 1e6);
+}
+
 /**
  * Flood throughput through the agent with state detection on (this run's agent, the shipped
  * default) and off (a second agent in this process with `stateDetection: false`), alternated in
@@ -62,7 +90,7 @@ export async function detectionScenario(ctx: BenchContext): Promise<StateHeadlin
     for (const [name, payload] of [['plain', ctx.flood], ['ansi', ansi]] as const) {
       await agentFlood(withAgent(ctx.agent), ctx.warmup, 1);
       await agentFlood(withAgent(off), ctx.warmup, 1);
-      const reps = ctx.quick ? 3 : 5;
+      const reps = ctx.quick ? 5 : 7;
       const on: number[] = [];
       const offRates: number[] = [];
       const onCpu: number[] = [];
@@ -78,15 +106,25 @@ export async function detectionScenario(ctx: BenchContext): Promise<StateHeadlin
         }
       }
       const ratios = on.map((rate, i) => rate / offRates[i]);
+      // 4 KiB chunks: smaller than the PTY usually delivers under a flood, so more calls per MB (the worst case).
+      const parseMsPerMB = detectionMsPerMB(payload.file, 4096);
+      const share = parseMsPerMB / median(offCpu);
       details[name] = {
+        detectionMsPerMB: round(parseMsPerMB, 3),
+        cpuShare: round(share, 4),
         payloadMiB: round(payload.bytes / 1024 / 1024, 1),
         onMBps: on.map((r) => round(r)),
         offMBps: offRates.map((r) => round(r)),
         pairRatios: ratios.map((r) => round(r, 3)),
         agentCpuMsPerMB: { on: round(median(onCpu)), off: round(median(offCpu)) },
       };
-      if (name === 'plain') result.detectionFloodRatio = round(median(ratios), 3);
-      else result.detectionAnsiFloodRatio = round(median(ratios), 3);
+      if (name === 'plain') {
+        result.detectionFloodRatio = round(median(ratios), 3);
+        result.detectionCpuShare = round(share, 4);
+      } else {
+        result.detectionAnsiFloodRatio = round(median(ratios), 3);
+        result.detectionAnsiCpuShare = round(share, 4);
+      }
     }
     return result;
   } finally {
