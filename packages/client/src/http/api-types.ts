@@ -7022,7 +7022,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** WebSocket protocol v1: attach, input, resize, output with offsets, snapshots (docs/protocol.md) */
+        /** WebSocket protocol v1: attach, input, resize, output with offsets, snapshots; WATCH many sessions with previews (docs/protocol.md) */
         get: {
             parameters: {
                 query?: never;
