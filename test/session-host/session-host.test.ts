@@ -218,6 +218,9 @@ describe('sessions outlive the agent (session host)', () => {
     expect(info.lastCommand).toMatchObject({ source: 'foreground', exitCode: null, command: 'sleep' });
     expect(info.lastCommand.durationMs).toBeGreaterThanOrEqual(2000);
     expect(info.foreground).toBe('bash');
+    await a.api('DELETE', `/api/sessions/${session.id}`);
+    await until(() => info.state === 'exited', 'the session ended', 10_000);
+    expect(info).toMatchObject({ foreground: null, active: false });
     expect(await a.stop()).toBe(0);
   }, 60_000);
 
