@@ -17,7 +17,8 @@ import { SpawnQueue } from './spawn-queue';
 import { specialKeyBytes } from './special-key-bytes';
 import type { StreamClient } from './stream-client';
 import type { ForegroundProbe } from './foreground-probe';
-import { TerminalSession, type RecordingSpec, type SessionStateChange } from './terminal-session';
+import type { SessionStateChange } from './session-state-tracker';
+import { TerminalSession, type RecordingSpec } from './terminal-session';
 import { uniqueName } from './unique-name';
 
 const DEFAULT_COLS = 80;

@@ -17,6 +17,13 @@ export interface SessionStateOptions {
   maxTitleChars: number;
 }
 
+/** What changed in a session's state, for its `session.*` event. */
+export type SessionStateChange =
+  | { kind: 'title' }
+  | { kind: 'activity' }
+  | { kind: 'bell'; count: number }
+  | { kind: 'command-finished'; command: FinishedCommand };
+
 /** What the tracker tells its session (the manager turns these into bus events). */
 export interface SessionStateSink {
   title(): void;
@@ -89,6 +96,26 @@ export class SessionStateTracker {
     }, MAX_OSC_BYTES);
     // One first look, so `foreground` is known before any output.
     if (probe) this.schedulePoll(options.foregroundPollMs);
+  }
+
+  /**
+   * The tracker of one session, from the sessions config: `onChange` hears every change. With
+   * `stateDetection` off, nothing feeds it (see TerminalSession) and it never reads `/proc`.
+   */
+  static forSession(
+    config: SessionStateOptions & { stateDetection: boolean },
+    clock: Clock,
+    probe: ForegroundProbe | null,
+    leaderPid: () => number | null,
+    onChange: (change: SessionStateChange) => void,
+  ): SessionStateTracker {
+    const { activityWindowMs, commandMinDurationMs, bellIntervalMs, foregroundPollMs, maxTitleChars } = config;
+    return new SessionStateTracker({ activityWindowMs, commandMinDurationMs, bellIntervalMs, foregroundPollMs, maxTitleChars }, clock, config.stateDetection ? probe : null, leaderPid, {
+      title: () => onChange({ kind: 'title' }),
+      activity: () => onChange({ kind: 'activity' }),
+      bell: (count) => onChange({ kind: 'bell', count }),
+      commandFinished: (command) => onChange({ kind: 'command-finished', command }),
+    });
   }
 
   /** The output path's one call, per chunk. */

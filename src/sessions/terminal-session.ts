@@ -1,4 +1,4 @@
-import type { Clock, Disposable, FinishedCommand, Logger, SessionInfo } from '../plugin-api';
+import type { Clock, Disposable, Logger, SessionInfo } from '../plugin-api';
 import type { ForegroundProbe } from './foreground-probe';
 import { OutputRing } from './output-ring';
 import { AsciicastRecorder } from './asciicast-recorder';
@@ -6,7 +6,7 @@ import type { PtyFactory, PtyProcess } from './pty-process';
 import { PtySession, type PtyExit } from './pty-session';
 import { ResizeLog } from './resize-log';
 import { ScreenModel } from './screen-model';
-import { SessionStateTracker } from './session-state-tracker';
+import { SessionStateTracker, type SessionStateChange } from './session-state-tracker';
 import { SessionStream } from './session-stream';
 import type { SessionsConfig } from './sessions-config';
 
@@ -43,13 +43,6 @@ export interface TerminalSessionInit {
   /** The session's title, activity, bell or last command changed (see SessionStateTracker). */
   onStateChange?(session: TerminalSession, change: SessionStateChange): void;
 }
-
-/** What changed in a session's state, for its `session.*` event. */
-export type SessionStateChange =
-  | { kind: 'title' }
-  | { kind: 'activity' }
-  | { kind: 'bell'; count: number }
-  | { kind: 'command-finished'; command: FinishedCommand };
 
 /** Where a session's recording goes. */
 export interface RecordingSpec {
@@ -136,19 +129,8 @@ export class TerminalSession {
       clock,
       init.log,
     );
-    const changed = (change: SessionStateChange) => init.onStateChange?.(this, change);
-    this.state = new SessionStateTracker({
-      activityWindowMs: config.activityWindowMs,
-      commandMinDurationMs: config.commandMinDurationMs,
-      bellIntervalMs: config.bellIntervalMs,
-      foregroundPollMs: config.foregroundPollMs,
-      maxTitleChars: config.maxTitleChars,
-    }, clock, config.stateDetection ? init.foregroundProbe ?? null : null, () => (this.exitInfo === null ? this.pty.pid : null), {
-      title: () => changed({ kind: 'title' }),
-      activity: () => changed({ kind: 'activity' }),
-      bell: (count) => changed({ kind: 'bell', count }),
-      commandFinished: (command) => changed({ kind: 'command-finished', command }),
-    });
+    this.state = SessionStateTracker.forSession(config, clock, init.foregroundProbe ?? null,
+      () => (this.exitInfo === null ? this.pty.pid : null), (change) => init.onStateChange?.(this, change));
     const recording = init.recording ?? null;
     this.recordingActive = recording !== null;
     if (recording && !recording.elsewhere && !past) {

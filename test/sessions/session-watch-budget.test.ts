@@ -21,8 +21,13 @@ describe('WATCH previews: the per-connection byte budget and the socket backlog 
     await new Promise((resolve) => setTimeout(resolve, 4000));
     const elapsed = (Date.now() - started) / 1000;
     const previews = connection.messages.filter((m) => m.type === 'preview');
-    const bytes = previews.reduce((sum, m) => sum + ProtocolCodec.preview(m as never).length, 0);
-    const largest = Math.max(...previews.map((m) => ProtocolCodec.preview(m as never).length));
+    // The frames' sizes as sent: the decoded frame re-encoded without the decoder's `type`.
+    const sizes = previews.map((m) => {
+      const { type: _type, ...preview } = m as Extract<typeof m, { type: 'preview' }>;
+      return ProtocolCodec.preview(preview).length;
+    });
+    const bytes = sizes.reduce((sum, size) => sum + size, 0);
+    const largest = Math.max(...sizes);
     expect(largest).toBeGreaterThan(500);
     // The interval alone would allow 10 per second per session; the budget allows a fraction of that.
     expect(previews.length).toBeLessThan((4 * elapsed * 10) / 3);
