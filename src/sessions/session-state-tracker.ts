@@ -131,6 +131,21 @@ export class SessionStateTracker {
     }
   }
 
+  /**
+   * Output the session produced before this tracker existed (a session adopted from the session
+   * host: its ring): only the title is taken from it, silently. Bells, marks and activity of the
+   * past are not news, and their times are unknown.
+   */
+  restore(past: Buffer): void {
+    const replay = new TerminalStateParser({
+      title: (text) => (this.title = sanitizeTitle(text, this.options.maxTitleChars)),
+      bell: () => undefined,
+      mark: () => undefined,
+    }, MAX_OSC_BYTES);
+    replay.feed(past);
+    this.announcedTitle = this.title;
+  }
+
   /** The process ended: stop timers; a session that ended is idle. */
   ended(): void {
     this.cancelPoll();

@@ -131,6 +131,7 @@ export class TerminalSession {
     );
     this.state = SessionStateTracker.forSession(config, clock, init.foregroundProbe ?? null,
       () => (this.exitInfo === null ? this.pty.pid : null), (change) => init.onStateChange?.(this, change));
+    if (past && config.stateDetection) this.state.restore(Buffer.from(past.bytes.buffer, past.bytes.byteOffset, past.bytes.byteLength));
     const recording = init.recording ?? null;
     this.recordingActive = recording !== null;
     if (recording && !recording.elsewhere && !past) {

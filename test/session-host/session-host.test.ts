@@ -203,7 +203,8 @@ describe('sessions outlive the agent (session host)', () => {
     const a = await start();
     const session = (await a.api('POST', '/api/sessions', { command: ['bash', '--norc', '--noprofile', '-i'], env: { PS1: '$ ' } })).body;
     expect(session.hostId).not.toBeNull();
-    const get = async () => (await a.api('GET', `/api/sessions/${session.id}`)).body;
+    let agent = a;
+    const get = async () => (await agent.api('GET', `/api/sessions/${session.id}`)).body;
     let info = await get();
     const until = (check: () => boolean, what: string, ms: number) => waitFor(async () => {
       info = await get();
@@ -218,10 +219,16 @@ describe('sessions outlive the agent (session host)', () => {
     expect(info.lastCommand).toMatchObject({ source: 'foreground', exitCode: null, command: 'sleep' });
     expect(info.lastCommand.durationMs).toBeGreaterThanOrEqual(2000);
     expect(info.foreground).toBe('bash');
-    await a.api('DELETE', `/api/sessions/${session.id}`);
+    // A new agent adopts the session: the title comes back from the ring, the foreground from /proc.
+    expect(await a.stop()).toBe(0);
+    const b = await start();
+    agent = b;
+    await until(() => info.foreground === 'bash', 'the adopted shell in front', 10_000);
+    expect(info.title).toBe('hosted title');
+    await b.api('DELETE', `/api/sessions/${session.id}`);
     await until(() => info.state === 'exited', 'the session ended', 10_000);
     expect(info).toMatchObject({ foreground: null, active: false });
-    expect(await a.stop()).toBe(0);
+    expect(await b.stop()).toBe(0);
   }, 60_000);
 
   it('a recording made by the host keeps what the program printed while no agent ran', async () => {
