@@ -85,7 +85,14 @@ export class SessionWatcher extends Emitter<SessionWatcherEvents> {
       return this.retry();
     }
     if (this.closed) return;
-    const socket = (this.options.webSocket ?? globalWebSocket).open(this.options.url, [SUBPROTOCOL, ...(auth.protocols ?? []).filter((p) => p !== SUBPROTOCOL)], auth.headers ?? {});
+    let socket: WebSocketLike;
+    try {
+      socket = (this.options.webSocket ?? globalWebSocket).open(this.options.url, [SUBPROTOCOL, ...(auth.protocols ?? []).filter((p) => p !== SUBPROTOCOL)], auth.headers ?? {});
+    } catch (error) {
+      // A bad URL or no WebSocket at all: retrying will not help.
+      this.emit('error', new TunnelForgeError('TF_ERR_CLIENT', `cannot open the WebSocket: ${(error as Error).message}`));
+      return this.close();
+    }
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
     socket.onopen = () => {
