@@ -490,7 +490,46 @@ async function deleteSessions(args: { ids: string[]; concurrency: number }): Pro
   return { removed };
 }
 
+/** One client watching every session (WATCH all, previews): counts what arrives. */
+async function watchStart(args: { job: string }): Promise<{ sessions: number }> {
+  const client = await WsClient.open(ep(), 15_000);
+  const data = { previews: 0, bytes: 0, sessions: new Set<string>(), since: wallMs(), listed: 0 };
+  const listed = new Promise<number>((resolve) => {
+    client.onMessage = (m, wire) => {
+      if (m.type === 'watching') resolve(m.sessions.length);
+      else if (m.type === 'preview') {
+        data.previews++;
+        data.bytes += wire;
+        data.sessions.add(m.sessionId);
+      }
+    };
+  });
+  client.send(ProtocolCodec.watch({ all: true }));
+  data.listed = await withTimeout(listed, 15_000, 'WATCHING');
+  jobs.set(args.job, { clients: [client], data });
+  return { sessions: data.listed };
+}
+
+function watchData(job: string): { previews: number; bytes: number; sessions: Set<string>; since: number } {
+  const entry = jobs.get(job);
+  if (!entry) throw new Error(`no watch job ${job}`);
+  return entry.data;
+}
+
 const commands: Record<string, (args: any) => Promise<unknown> | unknown> = {
+  watchStart,
+  /** Start counting afresh (after the first, cold round of previews). */
+  watchReset: (args: { job: string }) => {
+    const data = watchData(args.job);
+    Object.assign(data, { previews: 0, bytes: 0, sessions: new Set(), since: wallMs() });
+    return { ok: true };
+  },
+  watchStop: async (args: { job: string }) => {
+    const data = watchData(args.job);
+    const result = { previews: data.previews, bytes: data.bytes, sessions: data.sessions.size, ms: wallMs() - data.since };
+    await closeJob(args.job);
+    return result;
+  },
   init: (args: AgentEndpoint) => {
     endpoint = args;
     return { pid: process.pid };

@@ -73,7 +73,7 @@ async function measure(seconds: number): Promise<{ ownPercent: number; childrenP
 function sessionsPlugin(children: ChildProcess[]) {
   const sessions: SessionInfo[] = children.map((child, i) => ({
     id: `bench-${i}`, name: `bench ${i}`, command: ['sh'], cwd: '/', pid: child.pid ?? null, state: 'running', exitCode: null, signal: null,
-    cols: 80, rows: 24, createdAt: new Date().toISOString(), exitedAt: null, clients: 1, outputBytes: 0, hostId: null, lost: null, recording: false,
+    cols: 80, rows: 24, createdAt: new Date().toISOString(), exitedAt: null, clients: 1, outputBytes: 0, hostId: null, lost: null, recording: false, title: null, lastOutputAt: null, active: false, foreground: null, lastCommand: null,
   }));
   const unsupported = () => {
     throw new Error('not supported in the benchmark');

@@ -22,6 +22,7 @@ import { MiB, round, sleep, withTimeout } from './common';
 import { MachineCpu } from './probes';
 import { reuseOutputFrames } from './experiments/reuse-frames';
 import { sessionHostScenario, type HostHeadline } from './host-scenario';
+import { detectionScenario, watchScenario, type StateHeadline } from './state-scenario';
 import { hostileNeighbourScenario } from './hostile-neighbour-scenario';
 import { makeFloodPayload } from './payloads';
 import {
@@ -29,7 +30,7 @@ import {
   slowClientScenario, type BenchContext, type Headline,
 } from './scenarios';
 
-const SCENARIOS = ['idle', 'flood', 'fanout', 'keystroke', 'keystroke-flood', 'latejoin', 'slow', 'hostile', 'host'] as const;
+const SCENARIOS = ['idle', 'flood', 'fanout', 'keystroke', 'keystroke-flood', 'latejoin', 'slow', 'hostile', 'detect', 'watch', 'host'] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 interface Options {
@@ -185,6 +186,21 @@ function hostBars(h: HostHeadline): Bar[] {
   ];
 }
 
+function stateBars(h: StateHeadline): Bar[] {
+  const check = (v: unknown, ok: (x: number) => boolean): boolean | null => (typeof v === 'number' && Number.isFinite(v) ? ok(v) : null);
+  return [
+    { key: 'detectionFloodRatio', label: 'state detection: flood, on / off', value: h.detectionFloodRatio, bar: '>= 0.97', pass: check(h.detectionFloodRatio, (x) => x >= 0.97) },
+    { key: 'detectionAnsiFloodRatio', label: 'state detection: ANSI/title/bell flood, on / off', value: h.detectionAnsiFloodRatio, bar: '>= 0.97', pass: check(h.detectionAnsiFloodRatio, (x) => x >= 0.97) },
+    { key: 'detectionCpuShare', label: 'state detection: its CPU / agent CPU per flood MB', value: h.detectionCpuShare, bar: '<= 0.03', pass: check(h.detectionCpuShare, (x) => x <= 0.03) },
+    { key: 'detectionAnsiCpuShare', label: 'state detection: the same, ANSI/title/bell flood', value: h.detectionAnsiCpuShare, bar: '-', pass: null },
+    { key: 'watch50BaselineCores', label: '50 printing sessions, nobody watching: agent cores', value: h.watch50BaselineCores, bar: '-', pass: null },
+    { key: 'watch50WatchedCores', label: '50 printing sessions, one WATCH client: agent cores', value: h.watch50WatchedCores, bar: '-', pass: null },
+    { key: 'watch50PreviewsPerS', label: 'WATCH client: previews per second', value: h.watch50PreviewsPerS, bar: '-', pass: null },
+    { key: 'watch50PreviewKBps', label: 'WATCH client: preview KiB per second', value: h.watch50PreviewKBps, bar: '-', pass: null },
+    { key: 'watch50SessionsPreviewed', label: 'WATCH client: sessions previewed in the last window (of 50)', value: h.watch50SessionsPreviewed, bar: '= 50', pass: check(h.watch50SessionsPreviewed, (x) => x === 50) },
+  ];
+}
+
 function table(rows: Bar[]): string {
   const cells = rows.map((r) => [r.label, r.value === undefined ? 'n/a' : String(r.value), r.bar, r.pass === null ? (r.bar === '-' ? '' : 'n/a') : r.pass ? 'PASS' : 'FAIL']);
   const header = ['scenario', 'value', 'bar', 'result'];
@@ -224,6 +240,7 @@ async function main(): Promise<number> {
 
   const headline: Headline = {};
   const hostHeadline: HostHeadline = {};
+  const stateHeadline: StateHeadline = {};
   const details: Record<string, unknown> = {};
   const correctness: string[] = [];
   const crashes: Array<{ scenario: string; error: string }> = [];
@@ -283,6 +300,15 @@ async function main(): Promise<number> {
       ['slow', () => slowClientScenario(ctx, slowPayload)],
       // Last: what the abuse leaves behind (sessions being removed, a big RSS) must not skew the others.
       ['hostile', () => hostileNeighbourScenario(ctx)],
+      // Session state (issue 13): detection on vs off (a second agent beside this one), and one client watching 50 sessions.
+      ['detect', async () => {
+        Object.assign(stateHeadline, await detectionScenario(ctx));
+        return {};
+      }],
+      ['watch', async () => {
+        Object.assign(stateHeadline, await watchScenario(ctx));
+        return {};
+      }],
       // Last: it starts a second agent (sessions in the session host) beside this one.
       ['host', async () => {
         Object.assign(hostHeadline, await sessionHostScenario(ctx));
@@ -319,7 +345,7 @@ async function main(): Promise<number> {
   }
 
   machine.loadavgAtEnd = os.loadavg().map((l) => round(l, 2));
-  const rows = [...bars(headline, details), ...hostBars(hostHeadline)];
+  const rows = [...bars(headline, details), ...hostBars(hostHeadline), ...stateBars(stateHeadline)];
   const output = {
     floodMBps: headline.floodMBps ?? null,
     rawPtyMBps: headline.rawPtyMBps ?? null,
@@ -343,6 +369,15 @@ async function main(): Promise<number> {
     hostIdleSessionKiB: hostHeadline.hostIdleSessionKiB ?? null,
     inProcessIdleSessionKiB: hostHeadline.inProcessIdleSessionKiB ?? null,
     adoptMs: hostHeadline.adoptMs ?? null,
+    detectionFloodRatio: stateHeadline.detectionFloodRatio ?? null,
+    detectionAnsiFloodRatio: stateHeadline.detectionAnsiFloodRatio ?? null,
+    detectionCpuShare: stateHeadline.detectionCpuShare ?? null,
+    detectionAnsiCpuShare: stateHeadline.detectionAnsiCpuShare ?? null,
+    watch50BaselineCores: stateHeadline.watch50BaselineCores ?? null,
+    watch50WatchedCores: stateHeadline.watch50WatchedCores ?? null,
+    watch50PreviewsPerS: stateHeadline.watch50PreviewsPerS ?? null,
+    watch50PreviewKBps: stateHeadline.watch50PreviewKBps ?? null,
+    watch50SessionsPreviewed: stateHeadline.watch50SessionsPreviewed ?? null,
     quick: options.quick,
     machine: { ...machine, nodeVersion: process.version },
     durationS: round((Date.now() - started) / 1000, 1),

@@ -146,7 +146,7 @@ export async function agentFlood(ctx: BenchContext, payload: FloodPayload, clien
   const timeoutMs = floodTimeout(payload.bytes * Math.max(1, (clientsA + clientsB) / 8));
   try {
     const stalledPort = stall ? (await ctx.b.call<{ localPort: number }>('stallAttach', { job: `${job}-stall`, sessionId: session.id }, 20_000)).localPort : 0;
-    const args = { sessionId: session.id, payloadFile: payload.file, payloadBytes: payload.bytes, sha256: payload.sha256 };
+    const args = { sessionId: session.id, payloadFile: payload.file, payloadBytes: payload.bytes, sha256: payload.sha256, endpoint: ctx.agent.endpoint };
     await Promise.all([
       clientsA > 0 ? ctx.a.call('floodAttach', { job, clients: clientsA, ...args }, 60_000) : null,
       clientsB > 0 ? ctx.b.call('floodAttach', { job, clients: clientsB, ...args }, 60_000) : null,

@@ -64,11 +64,19 @@ export const MonitorSampled = defineEvent<{ time: string; samples: Array<Pick<Mo
  */
 export const CredentialRevoked = defineEvent<{ credential: string; reason: string }>('auth.revoked');
 
+/**
+ * Sent on `GET /api/events` only (never on the bus), first, when the `Last-Event-ID` a client resumes
+ * from cannot be replayed: `unknown` (not an id of this run of the agent) or `too-old` (events after
+ * it are no longer held). Events were missed: `sessions` is the current list (what the client may see)
+ * to resynchronise from; live events follow.
+ */
+export const EventsMissed = defineEvent<{ lastEventId: string; reason: 'unknown' | 'too-old'; sessions: SessionInfo[] }>('events.missed');
+
 /** Every built-in event type (for catalogues and filters). */
 export const BUILTIN_EVENTS = [
   SessionCreated, SessionRenamed, SessionResized, SessionExited, SessionRemoved, SessionAttached, SessionDetached,
   SessionRecordingStopped, SessionTitleChanged, SessionBell, SessionActivity, SessionCommandFinished, ServerListening, AgentReady, AgentStopping, PowerChanged, TunnelStatusChanged, MonitorSampled, CredentialRevoked,
-  FileUploaded, DirectoryCreated, FileRenamed, FileDeleted,
+  FileUploaded, DirectoryCreated, FileRenamed, FileDeleted, EventsMissed,
 ] as const;
 
 /** Reduce a principal to the {@link Actor} events carry. */

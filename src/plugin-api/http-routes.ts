@@ -248,6 +248,11 @@ export interface EventStreamDefinition {
   path: string;
   access: Access;
   doc?: RouteDoc;
+  /**
+   * Schema of the query string (validated before the stream opens: a failure is answered 400
+   * `TF_ERR_BAD_REQUEST` like on any route, and documented in the OpenAPI document).
+   */
+  schema?: Pick<RouteSchema, 'query'>;
   open(request: HttpRequest, stream: SseStream): void;
 }
 

@@ -1,5 +1,6 @@
 import { defineCapability } from './capability';
 import type { Actor } from './events';
+import type { FinishedCommand } from './session-state-events';
 
 /** Public view of a terminal session. */
 export interface SessionInfo {
@@ -34,6 +35,16 @@ export interface SessionInfo {
   lost: string | null;
   /** Its output is being recorded (`GET /api/sessions/:id/recording`). */
   recording: boolean;
+  /** The terminal's title (OSC 0/2), control characters removed, capped (`maxTitleChars`); null when none was set. */
+  title: string | null;
+  /** ISO time of the last output, null before any. */
+  lastOutputAt: string | null;
+  /** Output within the activity window (`activityWindowMs`). */
+  active: boolean;
+  /** Name of the terminal's foreground process (the shell, or the program running in front); null when unknown. */
+  foreground: string | null;
+  /** The last command that finished (OSC 133 marks, or the foreground process returning to the shell); null before any. */
+  lastCommand: FinishedCommand | null;
 }
 
 /** Input for {@link SessionManager.create}. */

@@ -24,5 +24,8 @@ export const SessionTitleChanged = defineEvent<SessionEventData>('session.title'
 export const SessionBell = defineEvent<SessionEventData & { count: number }>('session.bell');
 /** The session went active (output within the activity window) or idle (`active` in the data). */
 export const SessionActivity = defineEvent<SessionEventData>('session.activity');
-/** A command finished in the session. */
-export const SessionCommandFinished = defineEvent<SessionEventData & { command: FinishedCommand }>('session.command-finished');
+/**
+ * A command finished in the session. `command` is the {@link FinishedCommand} here: it takes the place
+ * of the session's argv (`SessionInfo.command`), which this event does not carry (`GET /api/sessions/:id` has it).
+ */
+export const SessionCommandFinished = defineEvent<Omit<SessionEventData, 'command'> & { command: FinishedCommand }>('session.command-finished');

@@ -15,6 +15,8 @@ export const CLIENT_FRAME_LIMITS: Readonly<Record<number, number>> = {
   [Opcode.RESUME]: 0,
   [Opcode.PING]: 256,
   [Opcode.DETACH]: 0,
+  [Opcode.WATCH]: 16 * 1024, // {"sessionIds": [256 ids]} at most
+  [Opcode.UNWATCH]: 0,
 };
 
 /**
@@ -51,6 +53,11 @@ export function checkClientFrame(data: Buffer): RefusedFrame | null {
   if (data[0] === Opcode.ATTACH) {
     const shape = new JsonShapeScanner({ maxDepth: 1, maxKeys: 16 });
     if (!shape.feed(data.subarray(1))) return { code: 'TF_ERR_BAD_FRAME', message: 'ATTACH payload must be a flat JSON object', cost: 1 };
+  }
+  if (data[0] === Opcode.WATCH) {
+    // An object whose values are scalars or one array of ids.
+    const shape = new JsonShapeScanner({ maxDepth: 2, maxKeys: 300 });
+    if (!shape.feed(data.subarray(1))) return { code: 'TF_ERR_BAD_FRAME', message: 'WATCH payload must be an object with at most an array of session ids', cost: 1 };
   }
   return null;
 }

@@ -1,4 +1,4 @@
-import { ProtocolCodec, type AttachRequest, type ClientFrame } from '@tunnelforge/client';
+import { ProtocolCodec, type AttachRequest, type ClientFrame, type WatchRequest } from '@tunnelforge/client';
 import { z } from 'zod';
 
 const attachSchema = z.object({
@@ -8,13 +8,23 @@ const attachSchema = z.object({
   rows: z.number().int().optional(),
 });
 
+/** Largest `sessionIds` list of a WATCH. */
+export const MAX_WATCHED_IDS = 256;
+
+const watchSchema = z.strictObject({
+  all: z.boolean().optional(),
+  sessionIds: z.array(z.string().min(1).max(200)).max(MAX_WATCHED_IDS).optional(),
+  previews: z.boolean().optional(),
+}).refine((request) => (request.all === true) !== (request.sessionIds !== undefined), 'give either "all": true or "sessionIds"');
+
 /**
  * A client → server frame as the agent handles it: the package's decoded frame, with ATTACH
  * validated into its fields, and any error (the codec's or the validation's) with its code.
  */
 export type ClientMessage =
-  | Exclude<ClientFrame<Buffer>, { type: 'attach' } | { type: 'error' }>
+  | Exclude<ClientFrame<Buffer>, { type: 'attach' } | { type: 'watch' } | { type: 'error' }>
   | ({ type: 'attach' } & AttachRequest)
+  | ({ type: 'watch' } & WatchRequest)
   | { type: 'error'; code: string; message: string };
 
 /**
@@ -24,6 +34,11 @@ export type ClientMessage =
  */
 export function decodeClientMessage(data: Buffer, isBinary: boolean): ClientMessage {
   const frame = ProtocolCodec.decodeClient(data, isBinary);
+  if (frame.type === 'watch') {
+    const watch = watchSchema.safeParse(frame.request);
+    if (!watch.success) return { type: 'error', code: 'TF_ERR_BAD_REQUEST', message: `WATCH: ${z.prettifyError(watch.error).replace(/\n/g, '; ')}` };
+    return { type: 'watch', ...watch.data };
+  }
   if (frame.type !== 'attach') return frame;
   const parsed = attachSchema.safeParse(frame.request);
   if (!parsed.success) return { type: 'error', code: 'TF_ERR_BAD_REQUEST', message: `ATTACH: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}` };

@@ -1,7 +1,9 @@
 import type { Clock, Disposable, EventBus, HttpRoutes, Logger, WebSocketRoutes } from '../plugin-api';
 import { SystemClock } from '../kernel/core/system-clock';
+import { EventHistory } from './event-history';
 import { PtySessionManager } from './pty-session-manager';
 import { SessionSocketHandler } from './session-socket-handler';
+import { SessionWatchHub } from './session-watch-hub';
 import { SessionsConfig, type SessionsConfigInput } from './sessions-config';
 import { registerSessionsRoutes } from './sessions-routes';
 import { warmUpScreenModel } from './warm-up-screen-model';
@@ -34,21 +36,25 @@ export function createSessionsCore({ config, events, log, clock = new SystemCloc
   const settings = SessionsConfig.parse(config);
   const manager = given ?? new PtySessionManager(settings, events, log, clock);
   const registrations = new Set<Disposable>();
+  // From now on, before any route exists: a client resuming with Last-Event-ID finds what it missed.
+  const history = new EventHistory(events, settings.eventHistorySize);
   // Off the start-up path, before the first client is likely to join (see warmUpScreenModel).
   const stopWarmUp = warmUpScreenModel();
   return {
     manager,
     registerRoutes(http, ws) {
-      const handler = new SessionSocketHandler(manager, log, settings.maxProtocolErrors);
+      const hub = new SessionWatchHub(manager, events, settings, clock, log);
+      const handler = new SessionSocketHandler(manager, log, settings.maxProtocolErrors, undefined, hub);
       const parts = [
-        registerSessionsRoutes(http, manager, events),
+        registerSessionsRoutes(http, manager, events, history),
         ws.add({
           path: WS_PATH,
           access: 'viewer',
           maxPayloadBytes: WS_MAX_PAYLOAD,
-          doc: { summary: 'WebSocket protocol v1: attach, input, resize, output with offsets, snapshots (docs/protocol.md)', tags: ['sessions'] },
+          doc: { summary: 'WebSocket protocol v1: attach, input, resize, output with offsets, snapshots; WATCH many sessions with previews (docs/protocol.md)', tags: ['sessions'] },
           handler,
         }),
+        hub,
       ];
       const registration: Disposable = {
         dispose() {
@@ -62,6 +68,7 @@ export function createSessionsCore({ config, events, log, clock = new SystemCloc
     async dispose() {
       stopWarmUp();
       for (const registration of [...registrations]) registration.dispose();
+      history.dispose();
       await manager.dispose();
     },
   };

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  SessionAttached, SessionCreated, SessionDetached, SessionExited, SessionRecordingStopped, SessionRemoved, SessionRenamed, SessionResized,
+  SessionActivity, SessionAttached, SessionBell, SessionCommandFinished, SessionCreated, SessionTitleChanged, SessionDetached, SessionExited, SessionRecordingStopped, SessionRemoved, SessionRenamed, SessionResized,
   type Actor, type Clock, type CreateSessionOptions, type Disposable, type EventBus, type EventType, type Logger,
   type SessionEventData, type SessionInfo, type SessionManager, type SpecialKey,
 } from '../plugin-api';
@@ -16,6 +16,8 @@ import type { SessionsConfig } from './sessions-config';
 import { SpawnQueue } from './spawn-queue';
 import { specialKeyBytes } from './special-key-bytes';
 import type { StreamClient } from './stream-client';
+import type { ForegroundProbe } from './foreground-probe';
+import type { SessionStateChange } from './session-state-tracker';
 import { TerminalSession, type RecordingSpec } from './terminal-session';
 import { uniqueName } from './unique-name';
 
@@ -44,6 +46,8 @@ export class PtySessionManager implements SessionManager {
   private host: SessionHostLink | null = null;
   /** Where recordings go (`recordings/` in the data dir); null: recording is not available. */
   private recordingsDir: string | null = null;
+  /** Reads sessions' foreground processes (null: `foreground` stays null, no fallback command detection). */
+  private foregroundProbe: ForegroundProbe | null = null;
 
   constructor(
     private readonly config: SessionsConfig,
@@ -96,6 +100,8 @@ export class PtySessionManager implements SessionManager {
         config: this.config, clock: this.clock, log: this.log.child({ session: id }),
         onExit: (exited: TerminalSession) => this.onSessionExit(exited),
         onRecordingStopped: (session: TerminalSession, reason: string) => this.events.publish(SessionRecordingStopped, { ...session.info(), by: null, reason }),
+        foregroundProbe: this.foregroundProbe,
+        onStateChange: (session: TerminalSession, change: SessionStateChange) => this.onStateChange(session, change),
       };
       const session = this.host
         ? await this.spawnHosted(this.host, base)
@@ -222,6 +228,7 @@ export class PtySessionManager implements SessionManager {
         onExit: (exited) => this.onSessionExit(exited),
         onRecordingStopped: (adopted, reason) => this.events.publish(SessionRecordingStopped, { ...adopted.info(), by: null, reason }),
         spawn: found.spawn, hostId: found.hostId, adopted: past,
+        foregroundProbe: this.foregroundProbe, onStateChange: (changed, change) => this.onStateChange(changed, change),
         recording: state.recording ? { file: this.recordingFile(state.sessionId), maxBytes: this.config.maxRecordingBytes, keep: this.config.keepRecordings, elsewhere: true } : null,
       });
       this.sessions.set(session.id, session);
@@ -229,6 +236,11 @@ export class PtySessionManager implements SessionManager {
       adopted++;
     }
     return adopted;
+  }
+
+  /** Read foreground processes with `probe` for sessions created or adopted from now on (the platform's way; see foreground-probe.ts). */
+  useForegroundProbe(probe: ForegroundProbe | null): void {
+    this.foregroundProbe = probe;
   }
 
   /** Keep recordings in `dir` (the data dir's `recordings/`). */
@@ -312,6 +324,18 @@ export class PtySessionManager implements SessionManager {
     for (const timer of this.retention.values()) timer.dispose();
     this.retention.clear();
     await this.host?.close(true);
+  }
+
+  /** A session's title, activity, bell or last command changed: its event (by the agent: `by` is null). */
+  private onStateChange(session: TerminalSession, change: SessionStateChange): void {
+    if (this.sessions.get(session.id) !== session) return;
+    const data = { ...session.info(), by: null };
+    switch (change.kind) {
+      case 'title': return this.events.publish(SessionTitleChanged, data);
+      case 'activity': return this.events.publish(SessionActivity, data);
+      case 'bell': return this.events.publish(SessionBell, { ...data, count: change.count });
+      case 'command-finished': return this.events.publish(SessionCommandFinished, { ...data, command: change.command });
+    }
   }
 
   private emit(event: EventType<SessionEventData>, info: SessionInfo, by: Actor | null): void {

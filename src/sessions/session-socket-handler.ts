@@ -6,6 +6,7 @@ import { ErrorBudget } from './error-budget';
 import type { PtySessionManager } from './pty-session-manager';
 import { decodeClientMessage, type ClientMessage } from './client-message';
 import { SessionErrors } from './session-errors';
+import type { SessionWatchHub } from './session-watch-hub';
 import { SizeArbiter, type TerminalSize } from './size-arbiter';
 import { StreamClient } from './stream-client';
 import type { TerminalSession } from './terminal-session';
@@ -42,6 +43,8 @@ export class SessionSocketHandler implements WsHandler {
     private readonly maxProtocolErrors: number,
     /** Monotonic milliseconds (the error budget's refill). */
     private readonly now: () => number = () => performance.now(),
+    /** WATCH / UNWATCH (many sessions on one socket); without it they are answered TF_ERR_UNKNOWN_OPCODE. */
+    private readonly watchHub: SessionWatchHub | null = null,
   ) {}
 
   open(connection: WsConnection): void {
@@ -85,6 +88,7 @@ export class SessionSocketHandler implements WsHandler {
     const state = this.states.get(connection);
     if (state) this.detach(connection, state);
     this.states.delete(connection);
+    this.watchHub?.unwatch(connection);
   }
 
   /** Handle one decoded frame; returns the error to answer, or null. */
@@ -121,6 +125,13 @@ export class SessionSocketHandler implements WsHandler {
       }
       case 'detach':
         this.detach(connection, state);
+        return null;
+      case 'watch':
+        if (this.watchHub === null) return { code: 'TF_ERR_UNKNOWN_OPCODE', message: 'WATCH is not available here' };
+        this.watchHub.watch(connection, message);
+        return null;
+      case 'unwatch':
+        this.watchHub?.unwatch(connection);
         return null;
       case 'pause':
       case 'resume':

@@ -49,6 +49,28 @@ export const SessionsConfig = z.strictObject({
   maxRecordingBytes: z.number().int().min(64 * KiB).max(1024 * MiB).default(16 * MiB),
   /** Keep a session's recording after the session is removed (in `recordings/` of the data dir). */
   keepRecordings: z.boolean().default(false),
+  /**
+   * Watch output for titles, bells, activity and OSC 133 marks, and poll the foreground process
+   * (docs/events.md). Off: `title`, `active`, `foreground`, `lastCommand` stay empty and no
+   * `session.title|bell|activity|command-finished` events are published (the benchmark compares both).
+   */
+  stateDetection: z.boolean().default(true),
+  /** A session is `active` while it had output within this window; this long without output makes it idle (`session.activity`). */
+  activityWindowMs: z.number().int().min(100).max(3_600_000).default(5000),
+  /** Commands shorter than this finish without a `session.command-finished` event (`lastCommand` is still updated). */
+  commandMinDurationMs: z.number().int().min(0).max(86_400_000).default(5000),
+  /** At most one `session.bell` per session per interval; bells in between are counted into the next. */
+  bellIntervalMs: z.number().int().min(50).max(600_000).default(1000),
+  /** The foreground process is read this long after output (never more often), and every 4× this while a command runs. */
+  foregroundPollMs: z.number().int().min(50).max(60_000).default(1000),
+  /** Longest session title kept (characters); an OSC title of more than 4 KiB is ignored whole. */
+  maxTitleChars: z.number().int().min(1).max(1024).default(256),
+  /** Recent bus events kept for `Last-Event-ID` replay on `GET /api/events`. */
+  eventHistorySize: z.number().int().min(0).max(100_000).default(1000),
+  /** Watched sessions (WATCH, docs/protocol.md): at most one preview per session per interval. */
+  previewIntervalMs: z.number().int().min(100).max(60_000).default(500),
+  /** Watched sessions: preview bytes a client may receive per second, over all its sessions. */
+  previewBytesPerSecond: z.number().int().min(1024).max(64 * MiB).default(256 * KiB),
   /** Consecutive protocol errors before a WebSocket is closed with 4400. */
   maxProtocolErrors: z.number().int().min(1).max(10_000).default(50),
 });

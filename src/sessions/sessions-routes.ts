@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { actorOf } from '../plugin-api';
+import { actorOf, EventsMissed } from '../plugin-api';
 import type {
-  Disposable, EventBus, HttpRoutes, Principal, RouteDefinition, RouteDoc, RouteSchema, SessionInfo, SpecialKey,
+  AgentEvent, Disposable, EventBus, HttpRoutes, Principal, RouteDefinition, RouteDoc, RouteSchema, SessionInfo, SpecialKey,
 } from '../plugin-api';
+import type { EventHistory } from './event-history';
 import { sessionInfoSchema } from './session-info-schema';
 import type { PtySessionManager } from './pty-session-manager';
 import { SessionErrors } from './session-errors';
@@ -31,6 +32,23 @@ const inputBody = z.union([
 ]);
 const resizeBody = z.strictObject({ cols: size('Columns'), rows: size('Rows') });
 const idParams = z.object({ id: z.string().describe('Session id') });
+/** `session.created`, `session.*`, `*`: what `?types=` takes, comma-separated. */
+const TYPE_FILTER = /^(\*|[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*(\.\*)?)$/;
+const eventsQuery = z.object({
+  types: z.string().max(2000).refine((value) => value.split(',').every((entry) => TYPE_FILTER.test(entry.trim())), 'a comma-separated list of event types or prefixes (session.title,session.*)')
+    .optional().describe('Only these event types; `area.*` matches a prefix (default: every event the caller may see)'),
+  lastEventId: z.string().max(64).optional().describe('Resume after this event id (the Last-Event-ID header wins when both are sent)'),
+});
+
+/** A `?types=` list as a predicate (`session.*` matches `session.title`; no list matches everything). */
+function typeMatcher(types: string | undefined): (type: string) => boolean {
+  if (types === undefined) return () => true;
+  const entries = types.split(',').map((entry) => entry.trim());
+  if (entries.includes('*')) return () => true;
+  const exact = new Set(entries.filter((entry) => !entry.endsWith('.*')));
+  const prefixes = entries.filter((entry) => entry.endsWith('.*')).map((entry) => entry.slice(0, -1));
+  return (type) => exact.has(type) || prefixes.some((prefix) => type.startsWith(prefix));
+}
 
 /**
  * Body caps that fit each route (the transport's default is 1 MiB): a rename or a resize is a few
@@ -58,7 +76,7 @@ function visibleSession(manager: PtySessionManager, request: { params: { id: str
  * get bodies already validated by their schemas and throw `HttpError`s; the transport does auth by
  * `access`.
  */
-export function registerSessionsRoutes(http: HttpRoutes, manager: PtySessionManager, events: EventBus): Disposable {
+export function registerSessionsRoutes(http: HttpRoutes, manager: PtySessionManager, events: EventBus, history: EventHistory | null = null): Disposable {
   const registered: Disposable[] = [];
   const add = <S extends RouteSchema>(route: RouteDefinition<S> & { doc: RouteDoc }): void => {
     registered.push(http.add({ maxBodyBytes: SMALL_BODY_BYTES, ...route, doc: { tags: ['sessions'], ...route.doc } }));
@@ -227,15 +245,40 @@ export function registerSessionsRoutes(http: HttpRoutes, manager: PtySessionMana
   registered.push(http.addEventStream({
     path: '/api/events',
     access: 'viewer',
-    doc: { summary: 'Server-sent events: session.created, session.exited, session.renamed, session.resized, session.removed and plugin events', tags: ['events'] },
+    schema: { query: eventsQuery },
+    doc: {
+      summary: 'Server-sent events of the bus (docs/events.md); resumes after Last-Event-ID from the recent history, or sends events.missed with the session list',
+      description: 'Send the id of the last event you processed in the Last-Event-ID header (EventSource does on reconnect) or lastEventId: the events after it are replayed first. '
+        + 'When they are no longer held (too old) or the id is not of this run of the agent (unknown), the first event is events.missed with the current session list.',
+      tags: ['events'],
+    },
     open(request, stream) {
-      const only = request.principal?.sessionId;
-      const subscription = events.subscribe('*', (event) => {
+      const principal = request.principal;
+      const only = principal?.sessionId;
+      // Validated against eventsQuery before open() runs.
+      const query = request.query as unknown as z.output<typeof eventsQuery>;
+      const wanted = typeMatcher(query.types);
+      const visible = (event: AgentEvent): boolean => {
+        if (!wanted(event.type)) return false;
         // A session-bound principal gets that session's events and nothing else.
-        if (only !== undefined && (!event.type.startsWith('session.') || (event.data as { id?: unknown } | null)?.id !== only)) return;
+        if (only !== undefined && (!event.type.startsWith('session.') || (event.data as { id?: unknown } | null)?.id !== only)) return false;
         // Credential and audit events (`auth.*`, `audit.*`) are for admins only.
-        if (request.principal?.role !== 'admin' && (event.type.startsWith('auth.') || event.type.startsWith('audit.'))) return;
-        if (!stream.send(event.type, event, event.id)) subscription.dispose();
+        return principal?.role === 'admin' || !(event.type.startsWith('auth.') || event.type.startsWith('audit.'));
+      };
+      // Publishing is synchronous and so is this: nothing is published between the replay and the subscription.
+      const lastEventId = request.headers['last-event-id'] ?? query.lastEventId;
+      if (lastEventId !== undefined && history !== null) {
+        const replay = history.since(lastEventId.trim());
+        if ('gap' in replay) {
+          const sessions = manager.list().filter((session) => canSee(principal, session.id));
+          const missed: AgentEvent = { id: history.latestId, type: EventsMissed.type, time: new Date().toISOString(), source: 'core-sessions', data: { lastEventId: lastEventId.slice(0, 64), reason: replay.gap, sessions } };
+          if (!stream.send(missed.type, missed, missed.id)) return;
+        } else {
+          for (const event of replay.events) if (visible(event) && !stream.send(event.type, event, event.id)) return;
+        }
+      }
+      const subscription = events.subscribe('*', (event) => {
+        if (visible(event) && !stream.send(event.type, event, event.id)) subscription.dispose();
       });
       stream.onClose(() => subscription.dispose());
       if (stream.closed) subscription.dispose();

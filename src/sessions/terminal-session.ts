@@ -1,10 +1,12 @@
 import type { Clock, Disposable, Logger, SessionInfo } from '../plugin-api';
+import type { ForegroundProbe } from './foreground-probe';
 import { OutputRing } from './output-ring';
 import { AsciicastRecorder } from './asciicast-recorder';
 import type { PtyFactory, PtyProcess } from './pty-process';
 import { PtySession, type PtyExit } from './pty-session';
 import { ResizeLog } from './resize-log';
 import { ScreenModel } from './screen-model';
+import { SessionStateTracker, type SessionStateChange } from './session-state-tracker';
 import { SessionStream } from './session-stream';
 import type { SessionsConfig } from './sessions-config';
 
@@ -36,6 +38,10 @@ export interface TerminalSessionInit {
   onRecordingStopped?(session: TerminalSession, message: string): void;
   /** A session that already ran elsewhere (adopted from the session host): its past. */
   adopted?: AdoptedPast;
+  /** Reads the terminal's foreground process (null: not on this platform). */
+  foregroundProbe?: ForegroundProbe | null;
+  /** The session's title, activity, bell or last command changed (see SessionStateTracker). */
+  onStateChange?(session: TerminalSession, change: SessionStateChange): void;
 }
 
 /** Where a session's recording goes. */
@@ -82,6 +88,8 @@ export class TerminalSession {
   readonly resizes: ResizeLog;
   readonly screen: ScreenModel;
   readonly stream: SessionStream;
+  /** Title, activity, foreground, last command: fed from the output path. */
+  readonly state: SessionStateTracker;
   /** Resolves once the process exited and its output is all in the ring. */
   readonly exited: Promise<PtyExit>;
   private readonly pty: PtyProcess;
@@ -121,6 +129,9 @@ export class TerminalSession {
       clock,
       init.log,
     );
+    this.state = SessionStateTracker.forSession(config, clock, init.foregroundProbe ?? null,
+      () => (this.exitInfo === null ? this.pty.pid : null), (change) => init.onStateChange?.(this, change));
+    if (past && config.stateDetection) this.state.restore(Buffer.from(past.bytes.buffer, past.bytes.byteOffset, past.bytes.byteLength));
     const recording = init.recording ?? null;
     this.recordingActive = recording !== null;
     if (recording && !recording.elsewhere && !past) {
@@ -130,12 +141,14 @@ export class TerminalSession {
         onStop: (stop) => this.recordingStopped(stop.message),
       });
     }
+    const detect = config.stateDetection;
     const events = {
       onData: (chunk: Buffer) => {
         this.ring.append(chunk);
         this.recorder?.output(chunk);
         this.screen.noteOutput();
         this.stream.onOutput();
+        if (detect) this.state.onOutput(chunk);
       },
       onExit: (exit: PtyExit) => this.handleExit(exit),
       onRecordingStopped: (message: string) => this.recordingStopped(message),
@@ -146,6 +159,7 @@ export class TerminalSession {
       // Ended while no agent was there: exited from the start, with the time it really ended.
       this.exitInfo = past.exit;
       this.exitedAtMs = past.exitedAt ?? clock.now();
+      this.state.ended();
       this.stream.onExit(past.exit);
       this.resolveExited(past.exit);
     }
@@ -179,6 +193,11 @@ export class TerminalSession {
       hostId: this.init.hostId ?? null,
       lost: this.lostReason,
       recording: this.recordingActive,
+      title: this.state.title,
+      lastOutputAt: this.state.lastOutputAt === null ? null : new Date(this.state.lastOutputAt).toISOString(),
+      active: this.state.active,
+      foreground: this.exitInfo === null ? this.state.foreground : null,
+      lastCommand: this.state.lastCommand,
     };
   }
 
@@ -225,6 +244,7 @@ export class TerminalSession {
     this.recorder?.close();
     this.stream.closeAll(TerminalSession.RESTART_CLOSE_CODE, 'agent restarting; reconnect and resume');
     this.screen.dispose();
+    this.state.dispose();
     this.cancelKillTimers();
     this.pty.release?.();
   }
@@ -241,6 +261,7 @@ export class TerminalSession {
     else this.recorder?.remove();
     this.stream.closeAll(TerminalSession.REMOVED_CLOSE_CODE, 'session removed');
     this.screen.dispose();
+    this.state.dispose();
     this.cancelKillTimers();
     this.pty.dispose();
   }
@@ -262,6 +283,7 @@ export class TerminalSession {
     this.exitInfo = exit;
     this.exitedAtMs = this.init.clock.now();
     this.cancelKillTimers();
+    this.state.ended();
     this.stream.onExit(exit);
     this.resolveExited(exit);
     this.init.onExit(this);

@@ -171,7 +171,7 @@ export class HttpDispatcher {
       }
       const searchParams = new URLSearchParams(query);
       // Validated after auth: an unauthenticated caller learns nothing of a route's schema.
-      const input = await validateRequest(entry.kind === 'route' ? entry.definition.schema : undefined, { params, searchParams, body: parsed });
+      const input = await validateRequest(entry.definition.schema, { params, searchParams, body: parsed });
       if (bodyStream !== null && entry.kind === 'route') checkStreamedMediaType(entry.definition, headers['content-type'], hasBody(headers));
       // The handler's types come from the same schemas (RouteRequest), so this cast is checked where the route is written.
       const request = { method, path, params: input.params, query: input.query, searchParams, headers, body: input.body, principal: auth.principal, remoteAddress } as HttpRequest;

@@ -169,7 +169,7 @@ export class UwsServer implements HttpRoutes, WebSocketRoutes {
       path,
       access: value.definition.access,
       doc: value.definition.doc,
-      ...(value.kind === 'route' && value.definition.schema !== undefined ? { schema: value.definition.schema } : {}),
+      ...(value.definition.schema !== undefined ? { schema: value.definition.schema } : {}),
       ...(value.kind === 'route' && value.definition.streamBody !== undefined ? { streamBody: value.definition.streamBody } : {}),
     }));
     const ws = this.wsRoutes.entries().map(({ path, value }): RouteInfo => ({ kind: 'ws', method: 'GET', path, access: value.definition.access, doc: value.definition.doc }));

@@ -96,6 +96,7 @@ export class AppController {
         principal,
         onOpen: (id) => this.navigate(`#/session/${encodeURIComponent(id)}`),
         onLogout: () => void this.logout(),
+        webSocketUrl: `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/ws`,
       });
       this.mount(list, 'list');
       list.element.querySelector('.top-bar')?.after(appNav(principal, 'list'));

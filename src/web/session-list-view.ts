@@ -1,32 +1,35 @@
+import { SessionWatcher, type PreviewFrame } from '@tunnelforge/client';
 import { openNotificationsPanel } from './notifications-panel';
 import { openPairingDialog } from './pairing-dialog';
 import type { ApiClient } from './api-client';
 import { createSessionForm } from './create-session-form';
 import { debounce } from './debounce';
+import { describeCommand } from './describe-command';
 import { describeExit } from './describe-exit';
 import { h } from './dom';
-import { EventFeed } from './event-feed';
 import { FilesApi } from './files-api';
 import { formatAge } from './format-age';
 import type { Principal } from './principal';
 import type { SessionInfo } from './session-info';
 import type { SessionsApi } from './sessions-api';
+import { ticketAuth } from './ticket-auth';
 
-/** Poll the list (and changed previews) this often even without events: output makes no event. */
-const POLL_MS = 3_000;
 /** Lines of the screen shown in a preview. */
 const PREVIEW_LINES = 8;
+/** The ages in the cards move on this often (no request: a re-render of what is known). */
+const AGE_TICK_MS = 15_000;
 
 interface Card {
   element: HTMLElement;
   name: HTMLElement;
   meta: HTMLElement;
   state: HTMLElement;
+  /** Title (OSC 0/2), activity, foreground process, bell and last command. */
+  status: HTMLElement;
+  bell: HTMLElement;
   preview: HTMLElement;
   kill: HTMLButtonElement;
   rename: HTMLButtonElement;
-  /** `outputBytes`/state of the session when its preview was last fetched. */
-  previewOf: string;
 }
 
 export interface SessionListViewOptions {
@@ -35,13 +38,16 @@ export interface SessionListViewOptions {
   principal: Principal;
   onOpen(id: string): void;
   onLogout(): void;
+  /** `ws(s)://host/ws`: the list watches every session over one WebSocket (WATCH). */
+  webSocketUrl: string;
 }
 
 /**
- * The session list: name, command, state, size, age, clients and a live text preview of each
- * screen; create, rename, kill/remove. Updated on `/api/events` session events (debounced) and by
- * a poll every few seconds; a preview is fetched again only when that session's output or state
- * changed.
+ * The session list: name, command, state, size, age, clients, title, activity, bell, last command
+ * and a live text preview of each screen; create, rename, kill/remove. Everything live comes over one
+ * WebSocket (`SessionWatcher`: WATCH all sessions, docs/protocol.md §12): the list and its state
+ * changes as events, the previews pushed by the agent a few times a second at most, only for sessions
+ * with new output. No polling.
  */
 export class SessionListView {
   readonly element: HTMLElement;
@@ -49,11 +55,11 @@ export class SessionListView {
   private readonly empty: HTMLElement;
   private readonly status: HTMLElement;
   private readonly cards = new Map<string, Card>();
-  private readonly feed: EventFeed;
+  private readonly watcher: SessionWatcher;
   private readonly canWrite: boolean;
-  private poll: ReturnType<typeof setInterval> | null = null;
+  private ageTimer: ReturnType<typeof setInterval> | null = null;
   private disposed = false;
-  private readonly refreshSoon = debounce(() => void this.refresh(), 100);
+  private readonly renderSoon = debounce(() => this.render([...this.watcher.sessions.values()]), 50);
 
   constructor(private readonly options: SessionListViewOptions) {
     this.canWrite = options.principal.role !== 'viewer';
@@ -83,30 +89,34 @@ export class SessionListView {
       this.list,
       this.empty,
     );
-    this.feed = new EventFeed(options.api, (event) => {
-      if (event.type.startsWith('session.')) this.refreshSoon();
-    }, (live) => {
+    this.watcher = new SessionWatcher({ url: options.webSocketUrl, authenticate: () => ticketAuth(options.api) });
+    this.watcher.on('sessions', () => this.renderSoon());
+    this.watcher.on('preview', (preview) => this.showPreview(preview));
+    this.watcher.on('event', (event) => {
+      if (event.type !== 'session.bell') return;
+      const card = this.cards.get(event.data.id);
+      if (card) this.ringBell(card, Number(event.data.count) || 1);
+    });
+    this.watcher.on('connected', (live) => {
       this.status.dataset.state = live ? 'attached' : 'reconnecting';
-      this.status.textContent = live ? 'live' : 'polling';
-      if (live) this.refreshSoon();
+      this.status.textContent = live ? 'live' : 'reconnecting';
     });
   }
 
   mount(parent: HTMLElement): void {
     parent.append(this.element);
     document.title = 'Sessions · TunnelForge';
+    // The list at once over HTTP; the watcher's WATCHING answer and events keep it current from then on.
     void this.refresh();
-    this.feed.start();
-    this.poll = setInterval(() => {
-      if (document.visibilityState === 'visible') void this.refresh();
-    }, POLL_MS);
+    this.watcher.start();
+    this.ageTimer = setInterval(() => this.renderSoon(), AGE_TICK_MS);
   }
 
   dispose(): void {
     this.disposed = true;
-    this.feed.stop();
-    this.refreshSoon.cancel();
-    if (this.poll !== null) clearInterval(this.poll);
+    this.watcher.close();
+    this.renderSoon.cancel();
+    if (this.ageTimer !== null) clearInterval(this.ageTimer);
     this.element.remove();
   }
 
@@ -115,8 +125,13 @@ export class SessionListView {
     try {
       sessions = await this.options.sessions.list();
     } catch {
-      return; // a 401 already sent the app to the login form; anything else: the next poll
+      return; // a 401 already sent the app to the login form; anything else: the watcher brings it
     }
+    if (this.disposed || this.watcher.sessions.size > 0) return;
+    this.render(sessions);
+  }
+
+  private render(sessions: SessionInfo[]): void {
     if (this.disposed) return;
     sessions.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
     const seen = new Set<string>();
@@ -137,20 +152,29 @@ export class SessionListView {
   private createCard(session: SessionInfo): Card {
     const name = h('button', { type: 'button', class: 'session-name link', title: 'Open' }, session.name);
     const state = h('span', { class: 'badge' });
+    const bell = h('span', { class: 'badge bell', hidden: true, title: 'The session rang the bell' }, 'bell');
     const meta = h('span', { class: 'session-meta' });
+    const status = h('span', { class: 'session-status' });
     const preview = h('pre', { class: 'preview', 'aria-label': 'Screen preview' });
     const rename = h('button', { type: 'button', title: 'Rename' }, 'Rename');
     const kill = h('button', { type: 'button', class: 'danger' }, 'Kill');
     const open = h('button', { type: 'button', class: 'primary' }, 'Open');
     const element = h('li', { class: 'session-card', 'data-session-id': session.id },
-      h('div', { class: 'card-head' }, name, state, h('span', { class: 'spacer' }), this.canWrite ? rename : null, this.canWrite ? kill : null, open),
+      h('div', { class: 'card-head' }, name, state, bell, h('span', { class: 'spacer' }), this.canWrite ? rename : null, this.canWrite ? kill : null, open),
       meta,
+      status,
       preview,
     );
-    const card: Card = { element, name, meta, state, preview, kill, rename, previewOf: '' };
-    name.addEventListener('click', () => this.options.onOpen(session.id));
-    open.addEventListener('click', () => this.options.onOpen(session.id));
-    preview.addEventListener('click', () => this.options.onOpen(session.id));
+    const card: Card = { element, name, meta, state, status, bell, preview, kill, rename };
+    const openIt = () => {
+      bell.hidden = true;
+      this.options.onOpen(session.id);
+    };
+    name.addEventListener('click', openIt);
+    open.addEventListener('click', openIt);
+    preview.addEventListener('click', openIt);
+    const known = this.watcher.previews.get(session.id);
+    if (known) this.showPreview(known, card);
     rename.addEventListener('click', () => void this.rename(session.id, card));
     kill.addEventListener('click', () => void this.kill(session.id, card));
     this.cards.set(session.id, card);
@@ -166,16 +190,27 @@ export class SessionListView {
     card.meta.title = `in ${session.cwd}`;
     card.kill.textContent = running ? 'Kill' : 'Remove';
     card.element.classList.toggle('exited', !running);
-    const version = `${session.outputBytes}:${session.state}:${session.cols}x${session.rows}`;
-    if (version !== card.previewOf) {
-      card.previewOf = version;
-      this.options.sessions.text(session.id).then((text) => {
-        const lines = text.replace(/\s+$/, '').split('\n');
-        card.preview.textContent = lines.slice(-PREVIEW_LINES).join('\n');
-      }).catch(() => {
-        card.previewOf = ''; // try again on the next refresh
-      });
-    }
+    card.element.classList.toggle('active', running && session.active);
+    const parts = [
+      running ? (session.active ? '● active' : '○ idle') : null,
+      session.title ? `“${session.title}”` : null,
+      running && session.foreground ? `in front: ${session.foreground}` : null,
+      session.lastCommand ? describeCommand(session.lastCommand) : null,
+    ].filter((part): part is string => part !== null);
+    card.status.textContent = parts.join(' · ');
+    card.status.title = session.lastOutputAt ? `last output ${formatAge(session.lastOutputAt)} ago` : 'no output yet';
+  }
+
+  /** A preview pushed by the agent (only when that session had output): its last lines. */
+  private showPreview(preview: PreviewFrame, card = this.cards.get(preview.sessionId)): void {
+    if (card === undefined) return;
+    const lines = preview.text.replace(/\s+$/, '').split('\n');
+    card.preview.textContent = lines.slice(-PREVIEW_LINES).join('\n');
+  }
+
+  private ringBell(card: Card, count: number): void {
+    card.bell.hidden = false;
+    card.bell.textContent = count > 1 ? `bell ×${count}` : 'bell';
   }
 
   private async rename(id: string, card: Card): Promise<void> {

@@ -2,7 +2,7 @@ import { chunkUtf8, Opcode, ProtocolCodec, type SessionInfo } from '@tunnelforge
 
 const info: SessionInfo = {
   id: '6f1c8a9e-1d2b-4c3d-8e4f-5a6b7c8d9e0f', name: 'bash ~', command: ['/bin/bash'], cwd: '/', pid: 1, state: 'running',
-  exitCode: null, signal: null, cols: 80, rows: 24, createdAt: '2026-01-01T00:00:00.000Z', exitedAt: null, clients: 1, outputBytes: 5, hostId: null, lost: null, recording: false,
+  exitCode: null, signal: null, cols: 80, rows: 24, createdAt: '2026-01-01T00:00:00.000Z', exitedAt: null, clients: 1, outputBytes: 5, hostId: null, lost: null, recording: false, title: null, lastOutputAt: null, active: false, foreground: null, lastCommand: null,
 };
 const bytes = (...values: number[]) => new Uint8Array(values);
 const text = (value: string) => new TextEncoder().encode(value);
@@ -31,6 +31,10 @@ describe('ProtocolCodec', () => {
     expect(ProtocolCodec.decodeClient(ProtocolCodec.control(Opcode.RESUME))).toEqual({ type: 'resume' });
     expect(ProtocolCodec.decodeClient(ProtocolCodec.control(Opcode.DETACH))).toEqual({ type: 'detach' });
     expect(ProtocolCodec.decodeClient(ProtocolCodec.ping(bytes(1, 2, 3)))).toEqual({ type: 'ping', payload: bytes(1, 2, 3) });
+    expect(ProtocolCodec.decodeClient(ProtocolCodec.watch({ all: true, previews: false }))).toEqual({ type: 'watch', request: { all: true, previews: false } });
+    expect([...ProtocolCodec.unwatch()]).toEqual([0x09]);
+    expect(ProtocolCodec.decodeClient(ProtocolCodec.unwatch())).toEqual({ type: 'unwatch' });
+    expect(ProtocolCodec.watch({ sessionIds: ['a'] })[0]).toBe(0x08);
   });
 
   it.each([
@@ -42,6 +46,9 @@ describe('ProtocolCodec', () => {
     ['long RESIZE', bytes(Opcode.RESIZE, 0, 80, 0, 24, 0), 'TF_ERR_BAD_FRAME'],
     ['PAUSE with payload', bytes(Opcode.PAUSE, 1), 'TF_ERR_BAD_FRAME'],
     ['DETACH with payload', bytes(Opcode.DETACH, 1), 'TF_ERR_BAD_FRAME'],
+    ['UNWATCH with payload', bytes(Opcode.UNWATCH, 1), 'TF_ERR_BAD_FRAME'],
+    ['malformed WATCH JSON', new Uint8Array([Opcode.WATCH, ...text('{"all":')]), 'TF_ERR_BAD_FRAME'],
+    ['WATCHING from a client', bytes(Opcode.WATCHING), 'TF_ERR_UNKNOWN_OPCODE'],
     ['huge PING', ProtocolCodec.ping(new Uint8Array(257)), 'TF_ERR_BAD_FRAME'],
   ])('rejects %s', (_what, frame, code) => {
     expect(ProtocolCodec.decodeClient(frame)).toMatchObject({ type: 'error', code });
@@ -73,6 +80,13 @@ describe('ProtocolCodec', () => {
     expect(ProtocolCodec.decodeServer(ProtocolCodec.resized(1000, 1))).toEqual({ type: 'resized', cols: 1000, rows: 1 });
     expect(ProtocolCodec.decodeServer(ProtocolCodec.error('TF_ERR_A', 'b'))).toEqual({ type: 'error', code: 'TF_ERR_A', message: 'b' });
     expect(ProtocolCodec.decodeServer(ProtocolCodec.pong(bytes(4, 2)))).toEqual({ type: 'pong', payload: bytes(4, 2) });
+    expect(ProtocolCodec.decodeServer(ProtocolCodec.watching(true, [info]))).toEqual({ type: 'watching', all: true, sessions: [info] });
+    const preview = { sessionId: info.id, outputBytes: 42, cols: 80, rows: 24, text: 'a\nb' };
+    expect(ProtocolCodec.preview(preview)[0]).toBe(0x89);
+    expect(ProtocolCodec.decodeServer(ProtocolCodec.preview(preview))).toEqual({ type: 'preview', ...preview });
+    const event = { id: 7, type: 'session.bell', time: '2026-01-01T00:00:00.000Z', source: 'core-sessions', data: { ...info, by: null, count: 3 } };
+    expect(ProtocolCodec.sessionEvent(event)[0]).toBe(0x8a);
+    expect(ProtocolCodec.decodeServer(ProtocolCodec.sessionEvent(event))).toEqual({ type: 'session-event', event });
   });
 
   it('decodes a frame that sits inside a larger buffer (a Buffer from a pool) and keeps its type', () => {

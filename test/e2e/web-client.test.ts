@@ -253,6 +253,39 @@ describe('web client (Chromium, real agent)', () => {
     await list.context.close();
   });
 
+  it('shows live previews and session state pushed over one WebSocket, with no /text polling', async () => {
+    const ticker = (await agent.api('POST', '/api/sessions', {
+      command: ['bash', '--norc', '-c', "printf '\\e]0;ticker title\\a'; i=0; while :; do i=$((i+1)); echo tick-$i; [ $i = 15 ] && printf '\\a'; sleep 0.2; done"],
+      name: 'ticker',
+    })).body;
+    const logged = agent.tk.logger.entries.length;
+    const list = await open({ token: agent.token });
+    const { page } = list;
+    const requests: string[] = [];
+    page.on('request', (request) => requests.push(new URL(request.url()).pathname));
+    const card = `.session-card[data-session-id="${ticker.id}"]`;
+    const tickIn = (selector: string) => page.evaluate((s: string) => Number(/tick-(\d+)\s*$/.exec((globalThis as any).document.querySelector(s)?.querySelector('.preview')?.textContent ?? '')?.[1] ?? 0), selector);
+    await page.waitForFunction((selector: string) => /tick-\d+/.test((globalThis as any).document.querySelector(selector)?.querySelector('.preview')?.textContent ?? ''), card);
+    const first = await tickIn(card);
+    // Live: the preview moves on by itself (the agent pushes it), several times.
+    await page.waitForFunction(([selector, after]: [string, number]) => {
+      const text = (globalThis as any).document.querySelector(selector)?.querySelector('.preview')?.textContent ?? '';
+      return Number(/tick-(\d+)\s*$/.exec(text)?.[1] ?? 0) >= after + 5;
+    }, [card, first] as [string, number]);
+    // State from events: the title, activity and the bell (rung at tick 15).
+    await page.waitForFunction((selector: string) => ((globalThis as any).document.querySelector(selector)?.querySelector('.session-status')?.textContent ?? '').includes('ticker title'), card);
+    expect(await page.textContent(`${card} .session-status`)).toContain('active');
+    await page.waitForSelector(`${card} .badge.bell:not([hidden])`);
+    expect(requests.filter((pathname) => pathname.endsWith('/text'))).toEqual([]);
+    // And on the agent's side, from the page's first load on (the request log covers every request).
+    const served = agent.tk.logger.entries.slice(logged).filter((entry) => entry.msg === 'http request').map((entry) => String(entry.fields.path));
+    expect(served).toContain('/api/sessions');
+    expect(served.filter((pathname) => pathname.endsWith('/text'))).toEqual([]);
+    expect(requests.filter((pathname) => pathname === '/api/sessions').length).toBeLessThanOrEqual(1);
+    await agent.api('DELETE', `/api/sessions/${ticker.id}`);
+    await list.context.close();
+  });
+
   it('kills the session from its terminal and shows how it ended', async () => {
     const { page } = main;
     await page.click('.term-bar button.danger'); // Kill (the confirm dialog is accepted)

@@ -4,6 +4,7 @@ import { SystemClock } from '../../src/kernel/core/system-clock';
 import { MemoryLogger } from '../../src/kernel/logger/memory-logger';
 import { PtySessionManager } from '../../src/sessions/pty-session-manager';
 import { SessionSocketHandler } from '../../src/sessions/session-socket-handler';
+import { SessionWatchHub } from '../../src/sessions/session-watch-hub';
 import { SessionsConfig, type SessionsConfigInput } from '../../src/sessions/sessions-config';
 import { MemoryWsConnection } from './memory-ws-connection';
 
@@ -17,10 +18,12 @@ export function createSessionsHarness(overrides: SessionsConfigInput = {}, clock
   const events = bus.forSource('core-sessions');
   const config = SessionsConfig.parse(overrides);
   const manager = new PtySessionManager(config, events, log, clock);
-  const handler = new SessionSocketHandler(manager, log, config.maxProtocolErrors);
+  const hub = new SessionWatchHub(manager, events, config, clock, log);
+  const handler = new SessionSocketHandler(manager, log, config.maxProtocolErrors, undefined, hub);
   return {
     manager,
     handler,
+    hub,
     events,
     bus,
     log,
@@ -42,6 +45,7 @@ export function createSessionsHarness(overrides: SessionsConfigInput = {}, clock
       handler.drain(connection);
     },
     async dispose(): Promise<void> {
+      hub.dispose();
       await manager.dispose();
     },
   };

@@ -199,6 +199,38 @@ describe('sessions outlive the agent (session host)', () => {
     expect(await a.stop()).toBe(0);
   }, 60_000);
 
+  it('session state with the PTY in the host: title, the foreground process read through /proc, a finished command', async () => {
+    const a = await start();
+    const session = (await a.api('POST', '/api/sessions', { command: ['bash', '--norc', '--noprofile', '-i'], env: { PS1: '$ ' } })).body;
+    expect(session.hostId).not.toBeNull();
+    let agent = a;
+    const get = async () => (await agent.api('GET', `/api/sessions/${session.id}`)).body;
+    let info = await get();
+    const until = (check: () => boolean, what: string, ms: number) => waitFor(async () => {
+      info = await get();
+      return check();
+    }, what, ms);
+    await until(() => info.foreground === 'bash', 'the shell in front', 10_000);
+    await a.api('POST', `/api/sessions/${session.id}/input`, { text: "printf '\\e]0;hosted title\\a'; sleep 2\r" });
+    await until(() => info.foreground === 'sleep', 'sleep in front', 10_000);
+    expect(info.title).toBe('hosted title');
+    expect(info.active).toBe(true);
+    await until(() => info.lastCommand !== null, 'the finished command', 15_000);
+    expect(info.lastCommand).toMatchObject({ source: 'foreground', exitCode: null, command: 'sleep' });
+    expect(info.lastCommand.durationMs).toBeGreaterThanOrEqual(2000);
+    expect(info.foreground).toBe('bash');
+    // A new agent adopts the session: the title comes back from the ring, the foreground from /proc.
+    expect(await a.stop()).toBe(0);
+    const b = await start();
+    agent = b;
+    await until(() => info.foreground === 'bash', 'the adopted shell in front', 10_000);
+    expect(info.title).toBe('hosted title');
+    await b.api('DELETE', `/api/sessions/${session.id}`);
+    await until(() => info.state === 'exited', 'the session ended', 10_000);
+    expect(info).toMatchObject({ foreground: null, active: false });
+    expect(await b.stop()).toBe(0);
+  }, 60_000);
+
   it('a recording made by the host keeps what the program printed while no agent ran', async () => {
     const a = await start();
     const created = await a.api('POST', '/api/sessions', { command: ['sh', '-c', 'echo before; sleep 1; echo while-no-agent-ran; sleep 60'], record: true });

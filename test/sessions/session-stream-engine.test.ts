@@ -8,7 +8,7 @@ import { StreamClient } from '../../src/sessions/stream-client';
 import { MemoryWsConnection } from '../helpers/memory-ws-connection';
 
 const info = { id: 'x', name: 'x', command: [], cwd: '/', pid: 1, state: 'running', exitCode: null, signal: null, cols: 80, rows: 24,
-  createdAt: '', exitedAt: null, clients: 0, outputBytes: 0, hostId: null, lost: null, recording: false } as SessionInfo;
+  createdAt: '', exitedAt: null, clients: 0, outputBytes: 0, hostId: null, lost: null, recording: false, title: null, lastOutputAt: null, active: false, foreground: null, lastCommand: null } as SessionInfo;
 
 /** The stream engine alone: a ring fed by the test, a fake clock, a recording flow control. */
 function setup(options: { cap?: number; frame?: number; ring?: number } = {}) {

@@ -7,8 +7,8 @@ export { Opcode } from './protocol/opcode';
 export { PROTOCOL_VERSION, SUBPROTOCOL } from './protocol/protocol-version';
 export { ProtocolCodec } from './protocol/protocol-codec';
 export { chunkUtf8 } from './protocol/chunk-utf8';
-export type { AttachRequest, ClientFrame } from './protocol/client-frame';
-export type { AttachedFrame, ErrorFrame, ExitFrame, OutputFrame, PongFrame, ResizedFrame, ServerFrame, SnapshotFrame } from './protocol/server-frame';
+export type { AttachRequest, ClientFrame, WatchRequest } from './protocol/client-frame';
+export type { AttachedFrame, ErrorFrame, ExitFrame, OutputFrame, PongFrame, PreviewFrame, ResizedFrame, ServerFrame, SessionEventFrame, SnapshotFrame, WatchingFrame } from './protocol/server-frame';
 
 export type { paths as ApiPaths } from './http/api-types';
 export type { AuthConfig, CreateSessionRequest, DirectoryPage, FileEntry, IssuedSession, PathCompletion, Principal, Role, SessionInfo, SessionInputRequest, SessionUpload, ShareLink, WebSocketTicket } from './http/api-schemas';
@@ -21,6 +21,7 @@ export { bearerToken, type Credentials } from './auth/credentials';
 export { LoginSession, type LoginOptions, type LoginSessionEvents, type LoginState } from './auth/login-session';
 
 export { TerminalConnection, MAX_INPUT_FRAME_BYTES, type TerminalConnectionEvents, type TerminalConnectionOptions, type ReconnectOptions, type WebSocketAuth } from './terminal/terminal-connection';
+export { SessionWatcher, type SessionWatcherEvents, type SessionWatcherOptions } from './terminal/session-watcher';
 export { Backoff } from './terminal/backoff';
 export type { ConnectionState, EndReason } from './terminal/connection-state';
 export { globalWebSocket, WEB_SOCKET_OPEN, type WebSocketFactory, type WebSocketLike } from './terminal/web-socket-like';

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { Clock, definePlugin, EventBus, HttpRoutes, Logger, SessionManager, WebSocketRoutes } from '../../plugin-api';
+import { Clock, definePlugin, EventBus, HttpRoutes, Logger, PlatformInfo, SessionManager, WebSocketRoutes } from '../../plugin-api';
+import { foregroundProbeFor } from '../../sessions/foreground-probe';
 import { createSessionsCore } from '../../sessions/create-sessions-core';
 import { SessionHostLink } from '../../sessions/host/session-host-link';
 import { PtySessionManager } from '../../sessions/pty-session-manager';
@@ -20,8 +21,12 @@ export default definePlugin({
   config: SessionsConfig,
   register(reg, config) {
     reg.provide(SessionManager, {
-      deps: { events: EventBus, log: Logger, clock: Clock },
-      create: ({ events, log, clock }) => new PtySessionManager(config, events, log, clock),
+      deps: { events: EventBus, log: Logger, clock: Clock, platform: PlatformInfo },
+      create: ({ events, log, clock, platform }) => {
+        const manager = new PtySessionManager(config, events, log, clock);
+        manager.useForegroundProbe(foregroundProbeFor(platform.platform));
+        return manager;
+      },
     });
   },
   async activate(ctx) {

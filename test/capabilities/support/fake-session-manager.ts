@@ -16,7 +16,7 @@ export class FakeSessionManager implements SessionManager {
   /** A new running session (optionally with a real process as its leader). */
   add(name = `s${this.next}`, pid: number | null = null): SessionInfo {
     const id = `fake-${this.next++}`;
-    const info: SessionInfo = { id, name, command: ['sh'], cwd: '/', pid, state: 'running', exitCode: null, signal: null, cols: 80, rows: 24, createdAt: new Date().toISOString(), exitedAt: null, clients: 0, outputBytes: 0, hostId: null, lost: null, recording: false };
+    const info: SessionInfo = { id, name, command: ['sh'], cwd: '/', pid, state: 'running', exitCode: null, signal: null, cols: 80, rows: 24, createdAt: new Date().toISOString(), exitedAt: null, clients: 0, outputBytes: 0, hostId: null, lost: null, recording: false, title: null, lastOutputAt: null, active: false, foreground: null, lastCommand: null };
     this.sessions.set(id, info);
     this.publish('session.created', info);
     return info;

@@ -739,10 +739,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server-sent events: session.created, session.exited, session.renamed, session.resized, session.removed and plugin events */
+        /**
+         * Server-sent events of the bus (docs/events.md); resumes after Last-Event-ID from the recent history, or sends events.missed with the session list
+         * @description Send the id of the last event you processed in the Last-Event-ID header (EventSource does on reconnect) or lastEventId: the events after it are replayed first. When they are no longer held (too old) or the id is not of this run of the agent (unknown), the first event is events.missed with the current session list.
+         */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    lastEventId?: string;
+                    types?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -756,6 +762,20 @@ export interface paths {
                     };
                     content: {
                         "text/event-stream": string;
+                    };
+                };
+                /** @description Invalid query (TF_ERR_BAD_REQUEST, details name the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_BAD_REQUEST";
+                            };
+                        };
                     };
                 };
                 /** @description No or bad credentials */
@@ -4736,6 +4756,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             sessions: {
+                                /** @description Output within the activity window (activityWindowMs) */
+                                active: boolean;
                                 /** @description WebSocket clients attached */
                                 clients: number;
                                 cols: number;
@@ -4745,9 +4767,25 @@ export interface paths {
                                 cwd: string;
                                 exitCode: number | null;
                                 exitedAt: string | null;
+                                /** @description Name of the foreground process of the terminal (the shell or the program in front); null when unknown */
+                                foreground: string | null;
                                 /** @description The session host running the process (survives agent restarts); null when it runs inside the agent */
                                 hostId: string | null;
                                 id: string;
+                                /** @description The last finished command (OSC 133 marks, or the foreground process returning to the shell) */
+                                lastCommand: {
+                                    /** @description The program's name when known (never its arguments) */
+                                    command?: string;
+                                    durationMs: number;
+                                    /** @description From OSC 133 D;<code>; null when unknown */
+                                    exitCode: number | null;
+                                    /** @description ISO time */
+                                    finishedAt: string;
+                                    /** @enum {string} */
+                                    source: "osc133" | "foreground";
+                                } | null;
+                                /** @description ISO time of the last output; null before any */
+                                lastOutputAt: string | null;
                                 /** @description Why the session ended without its process exiting (its session host died); null otherwise */
                                 lost: string | null;
                                 name: string;
@@ -4760,6 +4798,8 @@ export interface paths {
                                 signal: string | null;
                                 /** @enum {string} */
                                 state: "running" | "exited";
+                                /** @description Terminal title (OSC 0/2), control characters removed, capped; null when none was set */
+                                title: string | null;
                             }[];
                         };
                     };
@@ -4861,6 +4901,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Output within the activity window (activityWindowMs) */
+                            active: boolean;
                             /** @description WebSocket clients attached */
                             clients: number;
                             cols: number;
@@ -4870,9 +4912,25 @@ export interface paths {
                             cwd: string;
                             exitCode: number | null;
                             exitedAt: string | null;
+                            /** @description Name of the foreground process of the terminal (the shell or the program in front); null when unknown */
+                            foreground: string | null;
                             /** @description The session host running the process (survives agent restarts); null when it runs inside the agent */
                             hostId: string | null;
                             id: string;
+                            /** @description The last finished command (OSC 133 marks, or the foreground process returning to the shell) */
+                            lastCommand: {
+                                /** @description The program's name when known (never its arguments) */
+                                command?: string;
+                                durationMs: number;
+                                /** @description From OSC 133 D;<code>; null when unknown */
+                                exitCode: number | null;
+                                /** @description ISO time */
+                                finishedAt: string;
+                                /** @enum {string} */
+                                source: "osc133" | "foreground";
+                            } | null;
+                            /** @description ISO time of the last output; null before any */
+                            lastOutputAt: string | null;
                             /** @description Why the session ended without its process exiting (its session host died); null otherwise */
                             lost: string | null;
                             name: string;
@@ -4885,6 +4943,8 @@ export interface paths {
                             signal: string | null;
                             /** @enum {string} */
                             state: "running" | "exited";
+                            /** @description Terminal title (OSC 0/2), control characters removed, capped; null when none was set */
+                            title: string | null;
                         };
                     };
                 };
@@ -5034,6 +5094,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Output within the activity window (activityWindowMs) */
+                            active: boolean;
                             /** @description WebSocket clients attached */
                             clients: number;
                             cols: number;
@@ -5043,9 +5105,25 @@ export interface paths {
                             cwd: string;
                             exitCode: number | null;
                             exitedAt: string | null;
+                            /** @description Name of the foreground process of the terminal (the shell or the program in front); null when unknown */
+                            foreground: string | null;
                             /** @description The session host running the process (survives agent restarts); null when it runs inside the agent */
                             hostId: string | null;
                             id: string;
+                            /** @description The last finished command (OSC 133 marks, or the foreground process returning to the shell) */
+                            lastCommand: {
+                                /** @description The program's name when known (never its arguments) */
+                                command?: string;
+                                durationMs: number;
+                                /** @description From OSC 133 D;<code>; null when unknown */
+                                exitCode: number | null;
+                                /** @description ISO time */
+                                finishedAt: string;
+                                /** @enum {string} */
+                                source: "osc133" | "foreground";
+                            } | null;
+                            /** @description ISO time of the last output; null before any */
+                            lastOutputAt: string | null;
                             /** @description Why the session ended without its process exiting (its session host died); null otherwise */
                             lost: string | null;
                             name: string;
@@ -5058,6 +5136,8 @@ export interface paths {
                             signal: string | null;
                             /** @enum {string} */
                             state: "running" | "exited";
+                            /** @description Terminal title (OSC 0/2), control characters removed, capped; null when none was set */
+                            title: string | null;
                         };
                     };
                 };
@@ -5168,6 +5248,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Output within the activity window (activityWindowMs) */
+                            active: boolean;
                             /** @description WebSocket clients attached */
                             clients: number;
                             cols: number;
@@ -5177,9 +5259,25 @@ export interface paths {
                             cwd: string;
                             exitCode: number | null;
                             exitedAt: string | null;
+                            /** @description Name of the foreground process of the terminal (the shell or the program in front); null when unknown */
+                            foreground: string | null;
                             /** @description The session host running the process (survives agent restarts); null when it runs inside the agent */
                             hostId: string | null;
                             id: string;
+                            /** @description The last finished command (OSC 133 marks, or the foreground process returning to the shell) */
+                            lastCommand: {
+                                /** @description The program's name when known (never its arguments) */
+                                command?: string;
+                                durationMs: number;
+                                /** @description From OSC 133 D;<code>; null when unknown */
+                                exitCode: number | null;
+                                /** @description ISO time */
+                                finishedAt: string;
+                                /** @enum {string} */
+                                source: "osc133" | "foreground";
+                            } | null;
+                            /** @description ISO time of the last output; null before any */
+                            lastOutputAt: string | null;
                             /** @description Why the session ended without its process exiting (its session host died); null otherwise */
                             lost: string | null;
                             name: string;
@@ -5192,6 +5290,8 @@ export interface paths {
                             signal: string | null;
                             /** @enum {string} */
                             state: "running" | "exited";
+                            /** @description Terminal title (OSC 0/2), control characters removed, capped; null when none was set */
+                            title: string | null;
                         };
                     };
                 };
@@ -5315,6 +5415,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Output within the activity window (activityWindowMs) */
+                            active: boolean;
                             /** @description WebSocket clients attached */
                             clients: number;
                             cols: number;
@@ -5324,9 +5426,25 @@ export interface paths {
                             cwd: string;
                             exitCode: number | null;
                             exitedAt: string | null;
+                            /** @description Name of the foreground process of the terminal (the shell or the program in front); null when unknown */
+                            foreground: string | null;
                             /** @description The session host running the process (survives agent restarts); null when it runs inside the agent */
                             hostId: string | null;
                             id: string;
+                            /** @description The last finished command (OSC 133 marks, or the foreground process returning to the shell) */
+                            lastCommand: {
+                                /** @description The program's name when known (never its arguments) */
+                                command?: string;
+                                durationMs: number;
+                                /** @description From OSC 133 D;<code>; null when unknown */
+                                exitCode: number | null;
+                                /** @description ISO time */
+                                finishedAt: string;
+                                /** @enum {string} */
+                                source: "osc133" | "foreground";
+                            } | null;
+                            /** @description ISO time of the last output; null before any */
+                            lastOutputAt: string | null;
                             /** @description Why the session ended without its process exiting (its session host died); null otherwise */
                             lost: string | null;
                             name: string;
@@ -5339,6 +5457,8 @@ export interface paths {
                             signal: string | null;
                             /** @enum {string} */
                             state: "running" | "exited";
+                            /** @description Terminal title (OSC 0/2), control characters removed, capped; null when none was set */
+                            title: string | null;
                         };
                     };
                 };
@@ -6084,6 +6204,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description Output within the activity window (activityWindowMs) */
+                            active: boolean;
                             /** @description WebSocket clients attached */
                             clients: number;
                             cols: number;
@@ -6093,9 +6215,25 @@ export interface paths {
                             cwd: string;
                             exitCode: number | null;
                             exitedAt: string | null;
+                            /** @description Name of the foreground process of the terminal (the shell or the program in front); null when unknown */
+                            foreground: string | null;
                             /** @description The session host running the process (survives agent restarts); null when it runs inside the agent */
                             hostId: string | null;
                             id: string;
+                            /** @description The last finished command (OSC 133 marks, or the foreground process returning to the shell) */
+                            lastCommand: {
+                                /** @description The program's name when known (never its arguments) */
+                                command?: string;
+                                durationMs: number;
+                                /** @description From OSC 133 D;<code>; null when unknown */
+                                exitCode: number | null;
+                                /** @description ISO time */
+                                finishedAt: string;
+                                /** @enum {string} */
+                                source: "osc133" | "foreground";
+                            } | null;
+                            /** @description ISO time of the last output; null before any */
+                            lastOutputAt: string | null;
                             /** @description Why the session ended without its process exiting (its session host died); null otherwise */
                             lost: string | null;
                             name: string;
@@ -6108,6 +6246,8 @@ export interface paths {
                             signal: string | null;
                             /** @enum {string} */
                             state: "running" | "exited";
+                            /** @description Terminal title (OSC 0/2), control characters removed, capped; null when none was set */
+                            title: string | null;
                         };
                     };
                 };
@@ -7823,7 +7963,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** WebSocket protocol v1: attach, input, resize, output with offsets, snapshots (docs/protocol.md) */
+        /** WebSocket protocol v1: attach, input, resize, output with offsets, snapshots; WATCH many sessions with previews (docs/protocol.md) */
         get: {
             parameters: {
                 query?: never;

@@ -7,6 +7,18 @@ export interface AttachRequest {
 }
 
 /**
+ * The WATCH request: follow many sessions on one socket (state changes, and throttled screen previews
+ * unless `previews` is false). `all: true` follows every session the credential may see, including
+ * ones created later; otherwise `sessionIds` (at most 256). A new WATCH replaces the previous one.
+ */
+export interface WatchRequest {
+  all?: boolean;
+  sessionIds?: string[];
+  /** Send PREVIEW frames (default true). */
+  previews?: boolean;
+}
+
+/**
  * A decoded client → server frame. ATTACH's JSON is handed over as parsed, unchecked (`request`):
  * the receiver validates it (the agent does with its zod schema). A frame that cannot be decoded
  * at all is `{ type: 'error' }` with the `TF_ERR_*` code to answer.
@@ -19,4 +31,6 @@ export type ClientFrame<B extends Uint8Array = Uint8Array> =
   | { type: 'resume' }
   | { type: 'ping'; payload: B }
   | { type: 'detach' }
+  | { type: 'watch'; request: unknown }
+  | { type: 'unwatch' }
   | { type: 'error'; code: 'TF_ERR_BAD_FRAME' | 'TF_ERR_UNKNOWN_OPCODE'; message: string };

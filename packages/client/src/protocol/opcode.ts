@@ -10,6 +10,8 @@ export const Opcode = {
   RESUME: 0x05,
   PING: 0x06,
   DETACH: 0x07,
+  WATCH: 0x08,
+  UNWATCH: 0x09,
   ATTACHED: 0x81,
   OUTPUT: 0x82,
   SNAPSHOT: 0x83,
@@ -17,6 +19,9 @@ export const Opcode = {
   RESIZED: 0x85,
   ERROR: 0x86,
   PONG: 0x87,
+  WATCHING: 0x88,
+  PREVIEW: 0x89,
+  SESSION_EVENT: 0x8a,
 } as const;
 
 export type Opcode = (typeof Opcode)[keyof typeof Opcode];

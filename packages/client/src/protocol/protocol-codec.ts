@@ -1,9 +1,9 @@
 import type { Role, SessionInfo } from '../http/api-schemas';
-import type { AttachRequest, ClientFrame } from './client-frame';
+import type { AttachRequest, ClientFrame, WatchRequest } from './client-frame';
 import { frameOf, jsonFrame, jsonPayload, readOffset, sizeFrame, utf8, viewOf, withPayload, writeOffset } from './frame-bytes';
 import { Opcode } from './opcode';
 import { PROTOCOL_VERSION } from './protocol-version';
-import type { ServerFrame } from './server-frame';
+import type { PreviewFrame, ServerFrame, SessionEventFrame } from './server-frame';
 
 /** Largest PING payload the server echoes. */
 const MAX_PING_BYTES = 256;
@@ -60,6 +60,16 @@ export const ProtocolCodec = {
     return withPayload(Opcode.PING, payload);
   },
 
+  /** WATCH: follow many sessions (see {@link WatchRequest}). */
+  watch(request: WatchRequest): Uint8Array<ArrayBuffer> {
+    return jsonFrame(Opcode.WATCH, request);
+  },
+
+  /** UNWATCH: stop following sessions. */
+  unwatch(): Uint8Array<ArrayBuffer> {
+    return frameOf(Opcode.UNWATCH, 0);
+  },
+
   /** Decode a client frame (the server's side). Never throws: a bad frame is `{ type: 'error' }`. */
   decodeClient<B extends Uint8Array>(bytes: B, isBinary = true): ClientFrame<B> {
     if (!isBinary) return badFrame('only binary frames are accepted');
@@ -84,6 +94,14 @@ export const ProtocolCodec = {
         return noPayload(bytes, { type: 'resume' }, 'RESUME');
       case Opcode.DETACH:
         return noPayload(bytes, { type: 'detach' }, 'DETACH');
+      case Opcode.WATCH:
+        try {
+          return { type: 'watch', request: jsonPayload(bytes) };
+        } catch {
+          return badFrame('WATCH payload is not valid JSON');
+        }
+      case Opcode.UNWATCH:
+        return noPayload(bytes, { type: 'unwatch' }, 'UNWATCH');
       case Opcode.PING:
         if (bytes.length - 1 > MAX_PING_BYTES) return badFrame(`PING payload exceeds ${MAX_PING_BYTES} bytes`);
         return { type: 'ping', payload: tail(bytes, 1) };
@@ -141,6 +159,18 @@ export const ProtocolCodec = {
     return withPayload(Opcode.PONG, payload);
   },
 
+  watching(all: boolean, sessions: SessionInfo[]): Uint8Array<ArrayBuffer> {
+    return jsonFrame(Opcode.WATCHING, { all, sessions });
+  },
+
+  preview(preview: Omit<PreviewFrame, 'type'>): Uint8Array<ArrayBuffer> {
+    return jsonFrame(Opcode.PREVIEW, preview);
+  },
+
+  sessionEvent(event: SessionEventFrame['event']): Uint8Array<ArrayBuffer> {
+    return jsonFrame(Opcode.SESSION_EVENT, event);
+  },
+
   /** Decode a server frame (the client's side); throws on a malformed one (a broken stream or server). */
   decodeServer<B extends Uint8Array>(bytes: B): ServerFrame<B> {
     const json = () => {
@@ -176,6 +206,16 @@ export const ProtocolCodec = {
       }
       case Opcode.PONG:
         return { type: 'pong', payload: tail(bytes, 1) };
+      case Opcode.WATCHING: {
+        const value = json();
+        return { type: 'watching', all: value.all === true, sessions: (Array.isArray(value.sessions) ? value.sessions : []) as SessionInfo[] };
+      }
+      case Opcode.PREVIEW: {
+        const value = json();
+        return { type: 'preview', sessionId: String(value.sessionId), outputBytes: Number(value.outputBytes), cols: Number(value.cols), rows: Number(value.rows), text: String(value.text ?? '') };
+      }
+      case Opcode.SESSION_EVENT:
+        return { type: 'session-event', event: json() as SessionEventFrame['event'] };
       default:
         throw new Error(`unknown server opcode 0x${(bytes[0] ?? 0).toString(16)}`);
     }
