@@ -235,6 +235,8 @@ export function registerSessionsRoutes(http: HttpRoutes, manager: PtySessionMana
         if (only !== undefined && (!event.type.startsWith('session.') || (event.data as { id?: unknown } | null)?.id !== only)) return;
         // Credential and audit events (`auth.*`, `audit.*`) are for admins only.
         if (request.principal?.role !== 'admin' && (event.type.startsWith('auth.') || event.type.startsWith('audit.'))) return;
+        // Settings (`settings.*`) are for those who may read GET /api/settings: writers and admins.
+        if (request.principal?.role === 'viewer' && event.type.startsWith('settings.')) return;
         if (!stream.send(event.type, event, event.id)) subscription.dispose();
       });
       stream.onClose(() => subscription.dispose());
