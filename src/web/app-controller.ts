@@ -9,6 +9,7 @@ import type { Principal } from './principal';
 import { parseRoute } from './route';
 import { SessionListView } from './session-list-view';
 import { SessionsApi } from './sessions-api';
+import { SettingsView } from './settings-view';
 import { takeShareToken } from './take-share-token';
 import { takePairingCode } from './take-pairing-code';
 import { pairDeviceView } from './pair-device-view';
@@ -76,6 +77,8 @@ export class AppController {
       this.mount(view, 'terminal');
       this.currentSession = route.sessionId;
       this.debug.terminal = view;
+    } else if (route.view === 'settings') {
+      this.mount(new SettingsView({ api: this.api, principal, onBack: () => this.navigate('#/') }), 'settings');
     } else {
       this.mount(new SessionListView({
         api: this.api,
@@ -89,7 +92,7 @@ export class AppController {
 
   private currentSession: string | null = null;
 
-  private mount(view: TerminalView | SessionListView, name: string): void {
+  private mount(view: TerminalView | SessionListView | SettingsView, name: string): void {
     this.replaceView(view);
     view.mount(this.root);
     this.debug.view = name;

@@ -8,6 +8,8 @@ import { EventFeed } from './event-feed';
 import { FilesApi } from './files-api';
 import { formatAge } from './format-age';
 import type { Principal } from './principal';
+import { QuickStartBar } from './quick-start-bar';
+import { SettingsApi } from './settings-api';
 import type { SessionInfo } from './session-info';
 import type { SessionsApi } from './sessions-api';
 
@@ -53,10 +55,12 @@ export class SessionListView {
   private poll: ReturnType<typeof setInterval> | null = null;
   private disposed = false;
   private readonly refreshSoon = debounce(() => void this.refresh(), 100);
+  private readonly quickStart: QuickStartBar | null;
 
   constructor(private readonly options: SessionListViewOptions) {
     this.canWrite = options.principal.role !== 'viewer';
     const files = new FilesApi(options.api);
+    this.quickStart = this.canWrite ? new QuickStartBar({ settings: new SettingsApi(options.api), sessions: options.sessions, onOpen: options.onOpen }) : null;
     this.list = h('ul', { class: 'session-list', 'aria-label': 'Sessions' });
     this.empty = h('p', { class: 'empty', hidden: true }, this.canWrite ? 'No sessions yet. Create one above.' : 'No sessions.');
     this.status = h('span', { class: 'badge state', 'data-state': 'connecting', title: 'Live updates' }, 'connecting');
@@ -69,6 +73,7 @@ export class SessionListView {
         options.principal.role === 'admin'
           ? h('button', { type: 'button', class: 'pair-device', onclick: () => void openPairingDialog(options.api).catch((error: unknown) => window.alert(`Pairing failed: ${(error as Error).message}`)) }, 'Pair a device')
           : null,
+        options.principal.role === 'admin' ? h('a', { class: 'button settings-link', href: '#/settings' }, 'Settings') : null,
         h('button', { type: 'button', onclick: () => options.onLogout() }, 'Log out'),
       ),
       this.canWrite ? createSessionForm(async (request) => {
@@ -76,11 +81,13 @@ export class SessionListView {
         await this.refresh();
         options.onOpen(session.id);
       }, (prefix) => files.complete(prefix)) : null,
+      this.quickStart?.element,
       this.list,
       this.empty,
     );
     this.feed = new EventFeed(options.api, (event) => {
       if (event.type.startsWith('session.')) this.refreshSoon();
+      if (event.type === 'settings.changed') void this.quickStart?.refresh();
     }, (live) => {
       this.status.dataset.state = live ? 'attached' : 'reconnecting';
       this.status.textContent = live ? 'live' : 'polling';
@@ -92,6 +99,7 @@ export class SessionListView {
     parent.append(this.element);
     document.title = 'Sessions · TunnelForge';
     void this.refresh();
+    void this.quickStart?.refresh();
     this.feed.start();
     this.poll = setInterval(() => {
       if (document.visibilityState === 'visible') void this.refresh();

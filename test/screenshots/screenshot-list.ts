@@ -85,4 +85,42 @@ export const SCREENSHOTS: Screenshot[] = [
       await shot(page, 'file-panel.png');
     },
   },
+  {
+    file: 'settings.png',
+    async capture({ agent, open, shot }) {
+      await seedSettings(agent);
+      const { page } = await open({ token: agent.token, hash: '#/settings', viewport: DESKTOP });
+      await page.waitForSelector('.settings-view .quick-start-row');
+      await shot(page, 'settings.png');
+    },
+  },
+  {
+    file: 'settings-phone.png',
+    async capture({ agent, open, shot }) {
+      await seedSettings(agent);
+      const { page } = await open({ token: agent.token, hash: '#/settings', viewport: PHONE, phone: true });
+      await page.waitForSelector('.settings-view .quick-start-row');
+      await shot(page, 'settings-phone.png');
+    },
+  },
+  {
+    file: 'quick-start.png',
+    async capture({ agent, open, shot }) {
+      await seedSettings(agent);
+      const { page } = await open({ token: agent.token, viewport: DESKTOP });
+      await page.waitForSelector('.quick-start-button');
+      await shot(page, 'quick-start.png');
+    },
+  },
 ];
+
+/** Quick-start commands and defaults worth showing. */
+async function seedSettings(agent: WebAgent): Promise<void> {
+  await agent.api('PATCH', '/api/settings', {
+    sessions: {
+      quickStart: [{ name: 'htop', command: ['htop'] }, { name: 'logs', command: ['journalctl', '-f'] }, { name: 'project shell', command: ['bash'], cwd: '~/project' }],
+      cwd: '~/',
+    },
+    power: { policy: 'while-sessions' },
+  });
+}
