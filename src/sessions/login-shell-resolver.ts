@@ -5,6 +5,9 @@ import { isExecutableFile } from './resolve-executable';
 /** Shells whose `-c` script reads its arguments as `$1` and whose `command -v` prints a path. */
 const POSIX_SHELLS = new Set(['bash', 'zsh', 'sh', 'dash', 'ksh', 'mksh']);
 
+/** Answers kept at most (the oldest goes first). */
+const MAX_CACHED = 256;
+
 /** The script the login shell runs: the name is its first positional parameter, never part of the script text. */
 const LOOKUP_SCRIPT = 'command -v "$1"';
 
@@ -52,6 +55,8 @@ export class LoginShellResolver {
     const lookup = this.lookUp(name).finally(() => this.pending.delete(name));
     this.pending.set(name, lookup);
     const file = await lookup;
+    // Bounded: every distinct name a writer tries would otherwise stay forever.
+    if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(name, { file, until: this.now() + this.ttlMs });
     return file;
   }

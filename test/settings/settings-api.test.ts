@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SettingsChanged } from 'tunnelforge/plugin';
@@ -129,5 +129,38 @@ describe('GET/PATCH /api/settings', () => {
     expect((await agent.as('viewer').get('/api/power')).json.policy).toBe('never');
     const created = await agent.as('writer').post('/api/sessions', { command: ['cat'] });
     expect(created.json).toMatchObject({ cwd: workDir });
+  });
+});
+
+describe('a settings.json that cannot be read', () => {
+  let dataDir: string;
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('is not valid JSON: the settings plugin fails with the reason, the file is left as it is, the agent runs on its config', async () => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'tf-settings-bad-'));
+    writeFileSync(path.join(dataDir, 'settings.json'), '{"version": 1, "sections": {');
+    const agent = await startTestAgent({ config: { dataDir } });
+    try {
+      expect(agent.plugin('settings')).toMatchObject({ state: 'failed', reason: expect.stringContaining('settings.json is not valid JSON; fix or delete it') });
+      expect((await agent.as('admin').get('/api/settings')).status).toBe(404);
+      expect((await agent.as('viewer').get('/api/power')).json.policy).toBe('while-sessions');
+      expect((await agent.as('writer').post('/api/sessions', { command: ['cat'] })).status).toBe(201);
+      expect(readFileSync(path.join(dataDir, 'settings.json'), 'utf8')).toBe('{"version": 1, "sections": {');
+    } finally {
+      await agent.stop();
+    }
+  });
+
+  it('holds an invalid value for one section: that section runs on its defaults, the others keep theirs', async () => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'tf-settings-bad-'));
+    writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ version: 1, sections: { power: { policy: 'sometimes' }, sessions: { cols: 120 } } }));
+    const agent = await startTestAgent({ config: { dataDir } });
+    try {
+      const { settings } = (await agent.as('writer').get('/api/settings')).json;
+      expect(settings).toMatchObject({ power: {}, sessions: { cols: 120 } });
+      expect(agent.logs.find((entry) => entry.msg.startsWith('stored settings are invalid'))?.fields).toMatchObject({ section: 'power', issues: [expect.stringContaining('power.policy')] });
+    } finally {
+      await agent.stop();
+    }
   });
 });
