@@ -19,7 +19,7 @@ describe('web settings and quick start (Chromium, real agent)', () => {
     dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'tf-quick-start-')));
     agent = await startWebAgent();
     browser = await launchChromium();
-  });
+  }, 120_000); // a fresh build of the page and a browser start, on a loaded machine
   afterAll(async () => {
     await browser?.close();
     await agent?.stop();
