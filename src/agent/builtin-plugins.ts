@@ -19,6 +19,7 @@ import notifications from '../plugins/notifications';
 import powerLinux from '../plugins/power-linux';
 import powerNoop from '../plugins/power-noop';
 import powerPolicy from '../plugins/power-policy';
+import settings from '../plugins/settings';
 import tunnelsApi from '../plugins/tunnels-api';
 import webUi from '../plugins/web-ui';
 
@@ -33,5 +34,5 @@ export const FIRST_PARTY_PACKAGES = [
 
 /** Plugins compiled into the agent. They use exactly the public plugin contract. */
 export function builtinPlugins(): PluginDefinition<any>[] {
-  return [coreHttp, coreSessions, auditLog, authJwt, authToken, authLocal, authWsTicket, authNone, authPassword, authApi, powerLinux, powerNoop, powerPolicy, tunnelsApi, monitorSystem, monitorApi, logsApi, pairing, discovery, files, notifications, webUi];
+  return [coreHttp, settings, coreSessions, auditLog, authJwt, authToken, authLocal, authWsTicket, authNone, authPassword, authApi, powerLinux, powerNoop, powerPolicy, tunnelsApi, monitorSystem, monitorApi, logsApi, pairing, discovery, files, notifications, webUi];
 }

@@ -4,6 +4,7 @@ import { DirectoryCreated, FileDeleted, FileRenamed, FileUploaded } from './file
 import type { MonitorSample } from './monitor';
 import type { PowerView } from './power-view';
 import type { SessionInfo } from './session-manager';
+import { SettingsChanged } from './settings-events';
 import { SessionActivity, SessionBell, SessionCommandFinished, SessionTitleChanged } from './session-state-events';
 import type { TunnelStatus } from './tunnel-provider';
 
@@ -76,7 +77,7 @@ export const EventsMissed = defineEvent<{ lastEventId: string; reason: 'unknown'
 export const BUILTIN_EVENTS = [
   SessionCreated, SessionRenamed, SessionResized, SessionExited, SessionRemoved, SessionAttached, SessionDetached,
   SessionRecordingStopped, SessionTitleChanged, SessionBell, SessionActivity, SessionCommandFinished, ServerListening, AgentReady, AgentStopping, PowerChanged, TunnelStatusChanged, MonitorSampled, CredentialRevoked,
-  FileUploaded, DirectoryCreated, FileRenamed, FileDeleted, EventsMissed,
+  FileUploaded, DirectoryCreated, FileRenamed, FileDeleted, EventsMissed, SettingsChanged,
 ] as const;
 
 /** Reduce a principal to the {@link Actor} events carry. */

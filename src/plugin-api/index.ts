@@ -29,3 +29,5 @@ export * from './require-executable';
 export * from './get-local-json';
 export * from './watch-public-url';
 export * from './parse-byte-range';
+export * from './settings';
+export * from './settings-events';

@@ -66,6 +66,7 @@ export type SpecialKey =
   | 'arrow_up' | 'arrow_down' | 'arrow_left' | 'arrow_right'
   | 'home' | 'end' | 'page_up' | 'page_down' | 'insert'
   | 'ctrl_a' | 'ctrl_c' | 'ctrl_d' | 'ctrl_e' | 'ctrl_k' | 'ctrl_l' | 'ctrl_r' | 'ctrl_u' | 'ctrl_w' | 'ctrl_z'
+  | 'shift_tab' | 'ctrl_enter' | 'shift_enter'
   | 'f1' | 'f2' | 'f3' | 'f4' | 'f5' | 'f6' | 'f7' | 'f8' | 'f9' | 'f10' | 'f11' | 'f12';
 
 /**

@@ -9,7 +9,10 @@ import {
 import { AsciicastRecorder } from './asciicast-recorder';
 import { HostError } from './host/host-client';
 import type { SessionHostLink } from './host/session-host-link';
+import { expandHome } from './expand-home';
+import { LoginShellResolver } from './login-shell-resolver';
 import { resolveExecutable } from './resolve-executable';
+import type { SessionDefaults } from './sessions-settings';
 import { SessionErrors } from './session-errors';
 import { SessionId } from './session-id';
 import type { SessionsConfig } from './sessions-config';
@@ -48,6 +51,10 @@ export class PtySessionManager implements SessionManager {
   private recordingsDir: string | null = null;
   /** Reads sessions' foreground processes (null: `foreground` stays null, no fallback command detection). */
   private foregroundProbe: ForegroundProbe | null = null;
+  /** What a create request falls back to (the `sessions` run-time settings); read at every create. */
+  private defaults: () => SessionDefaults = () => ({});
+  /** Finds commands that only the user's rc files put on PATH. */
+  private readonly loginShell: LoginShellResolver;
 
   constructor(
     private readonly config: SessionsConfig,
@@ -55,7 +62,14 @@ export class PtySessionManager implements SessionManager {
     private readonly log: Logger,
     private readonly clock: Clock,
     private readonly env: NodeJS.ProcessEnv = process.env,
-  ) {}
+  ) {
+    this.loginShell = new LoginShellResolver({ shell: () => this.config.shell ?? this.env.SHELL, env: this.env });
+  }
+
+  /** Read session defaults from here at every create (core-sessions passes its `sessions` settings). */
+  useDefaults(defaults: () => SessionDefaults): void {
+    this.defaults = defaults;
+  }
 
   list(): SessionInfo[] {
     return [...this.sessions.values()].map((session) => session.info());
@@ -72,8 +86,9 @@ export class PtySessionManager implements SessionManager {
 
   async create(options: CreateSessionOptions, by: Actor | null = null): Promise<SessionInfo> {
     if (this.closing) throw SessionErrors.shuttingDown();
-    const cols = options.cols ?? DEFAULT_COLS;
-    const rows = options.rows ?? DEFAULT_ROWS;
+    const defaults = this.defaults();
+    const cols = options.cols ?? defaults.cols ?? DEFAULT_COLS;
+    const rows = options.rows ?? defaults.rows ?? DEFAULT_ROWS;
     if (!SessionErrors.isValidSize(cols, rows)) throw SessionErrors.badSize(cols, rows);
     if (options.command !== undefined && (options.command.length === 0 || options.command[0] === '')) {
       throw SessionErrors.badRequest('command must be a non-empty argv array');
@@ -82,11 +97,13 @@ export class PtySessionManager implements SessionManager {
     if (this.sessions.size + this.pendingCreates >= this.config.maxSessions) throw SessionErrors.limit(this.config.maxSessions);
     this.pendingCreates++;
     try {
-      const cwd = await this.checkCwd(options.cwd ?? os.homedir());
+      const home = this.env.HOME || os.homedir();
+      const cwd = await this.checkCwd(expandHome(options.cwd ?? defaults.cwd ?? home, home));
       const id = SessionId.create();
       const env = this.buildEnv(options.env ?? {}, id);
-      const argv = options.command ?? [this.config.shell ?? this.env.SHELL ?? '/bin/sh', ...this.config.shellArgs];
-      const file = await resolveExecutable(argv[0], cwd, env.PATH);
+      const argv = options.command ?? defaults.command ?? [this.config.shell ?? this.env.SHELL ?? '/bin/sh', ...this.config.shellArgs];
+      // Not on the agent's PATH: the user's terminal may still find it (rc files, nvm, ~/.local/bin).
+      const file = await resolveExecutable(argv[0], cwd, env.PATH) ?? (argv[0].includes('/') ? null : await this.loginShell.resolve(argv[0]));
       if (file === null) throw SessionErrors.commandNotFound(argv[0]);
       const command = [file, ...argv.slice(1)];
       const name = uniqueName(options.name?.trim() || defaultName(command, cwd), this.names());
@@ -353,7 +370,7 @@ export class PtySessionManager implements SessionManager {
   }
 
   private async checkCwd(cwd: string): Promise<string> {
-    if (typeof cwd !== 'string' || !path.isAbsolute(cwd)) throw SessionErrors.badCwd(String(cwd), 'must be an absolute path');
+    if (typeof cwd !== 'string' || !path.isAbsolute(cwd)) throw SessionErrors.badCwd(String(cwd), 'must be an absolute path (or ~, ~/…)');
     try {
       if (!(await stat(cwd)).isDirectory()) throw SessionErrors.badCwd(cwd, 'is not a directory');
     } catch (error) {

@@ -15,13 +15,13 @@ const size = (what: string) =>
 // `.default({})`: a bare POST creates the default shell session.
 const createBody = z.strictObject({
   command: z.array(z.string().min(1).max(4096)).min(1).max(1024).optional()
-    .describe('argv, run directly (no shell); a name without a slash is looked up in PATH. Default: the agent user\'s login shell ($SHELL, else /bin/sh)'),
-  cwd: z.string().min(1).max(4096).optional().describe('Absolute path of an existing directory. Default: the agent user\'s home directory'),
+    .describe('argv, run directly (no shell); a name without a slash is looked up in PATH, then through the user\'s login shell ($SHELL -lic \'command -v "$1"\'), so tools that rc files put on PATH are found. Default: the `sessions.command` setting, else the agent user\'s login shell ($SHELL, else /bin/sh)'),
+  cwd: z.string().min(1).max(4096).optional().describe('Absolute path of an existing directory; `~` and `~/…` are the agent user\'s home. Default: the `sessions.cwd` setting, else the home directory'),
   env: z.record(z.string().min(1).max(1024), z.string().max(65_536)).optional()
     .describe('Set over the agent\'s own environment (which the session inherits, minus TMUX, TMUX_PANE, STY, WINDOW, WINDOWID, TERMCAP, COLUMNS, LINES); TERM=xterm-256color and TUNNELFORGE_SESSION_ID=<id> are always set last'),
   name: z.string().min(1).max(200).optional().describe('Display name, made unique with a suffix. Default: from the command and cwd'),
-  cols: size('Columns (default 80)').optional(),
-  rows: size('Rows (default 24)').optional(),
+  cols: size('Columns (default: the `sessions.cols` setting, else 80)').optional(),
+  rows: size('Rows (default: the `sessions.rows` setting, else 24)').optional(),
   record: z.boolean().optional().describe('Record output and resizes (asciicast v2, never input) for GET /api/sessions/:id/recording; default: the recordByDefault config'),
 }).default({});
 // Trimmed as the manager trims, so a blank name is a field error (body.name) like any other.
@@ -263,7 +263,9 @@ export function registerSessionsRoutes(http: HttpRoutes, manager: PtySessionMana
         // A session-bound principal gets that session's events and nothing else.
         if (only !== undefined && (!event.type.startsWith('session.') || (event.data as { id?: unknown } | null)?.id !== only)) return false;
         // Credential and audit events (`auth.*`, `audit.*`) are for admins only.
-        return principal?.role === 'admin' || !(event.type.startsWith('auth.') || event.type.startsWith('audit.'));
+        if (principal?.role !== 'admin' && (event.type.startsWith('auth.') || event.type.startsWith('audit.'))) return false;
+        // Settings (`settings.*`) are for those who may read GET /api/settings: writers and admins.
+        return !(principal?.role === 'viewer' && event.type.startsWith('settings.'));
       };
       // Publishing is synchronous and so is this: nothing is published between the replay and the subscription.
       const lastEventId = request.headers['last-event-id'] ?? query.lastEventId;

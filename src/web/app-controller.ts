@@ -14,6 +14,7 @@ import { openShareDialog } from './share-dialog';
 import { SessionListView } from './session-list-view';
 import { SessionUsageBadges } from './session-usage-badges';
 import { SessionsApi } from './sessions-api';
+import { SettingsView } from './settings-view';
 import { SharesApi } from './shares-api';
 import { takeShareToken } from './take-share-token';
 import { takePairingCode } from './take-pairing-code';
@@ -89,6 +90,8 @@ export class AppController {
       const view = new PanelView({ api: this.api, principal, name: route.panel, panel, onLogout: () => void this.logout() });
       this.mount(view, `panel:${route.panel}`);
       this.debug.panel = panel;
+    } else if (route.view === 'settings') {
+      this.mount(new SettingsView({ api: this.api, principal, onBack: () => this.navigate('#/') }), 'settings');
     } else {
       const list = new SessionListView({
         api: this.api,
@@ -112,7 +115,7 @@ export class AppController {
 
   private currentSession: string | null = null;
 
-  private mount(view: TerminalView | SessionListView | PanelView, name: string): void {
+  private mount(view: TerminalView | SessionListView | PanelView | SettingsView, name: string): void {
     this.replaceView(view);
     view.mount(this.root);
     this.debug.view = name;

@@ -25,6 +25,7 @@ export const NAV_ENTRIES: NavEntry[] = [
   { key: 'sharing', label: 'Sharing', hash: '#/sharing', minRole: 'writer' },
   { key: 'tokens', label: 'Tokens', hash: '#/tokens', minRole: 'admin' },
   { key: 'plugins', label: 'Plugins', hash: '#/plugins', minRole: 'admin' },
+  { key: 'settings', label: 'Settings', hash: '#/settings', minRole: 'admin' },
 ];
 
 /** Whether `role` may see `entry`. */

@@ -2,10 +2,11 @@
 export const PANELS = ['remote', 'power', 'monitor', 'sharing', 'tokens', 'plugins'] as const;
 export type PanelName = (typeof PANELS)[number];
 
-/** What the page shows, from the URL fragment: `#/` the list, `#/session/<id>` one terminal, `#/<panel>` a panel. */
-export type Route = { view: 'list' } | { view: 'session'; sessionId: string } | { view: 'panel'; panel: PanelName };
+/** What the page shows, from the URL fragment: `#/` the list, `#/session/<id>` one terminal, `#/<panel>` a panel, `#/settings` the settings. */
+export type Route = { view: 'list' } | { view: 'session'; sessionId: string } | { view: 'panel'; panel: PanelName } | { view: 'settings' };
 
 export function parseRoute(hash: string): Route {
+  if (hash === '#/settings') return { view: 'settings' };
   const match = /^#\/session\/([^/?#]+)$/.exec(hash);
   if (match) {
     try {

@@ -10,6 +10,8 @@ import { h } from './dom';
 import { FilesApi } from './files-api';
 import { formatAge } from './format-age';
 import type { Principal } from './principal';
+import { QuickStartBar } from './quick-start-bar';
+import { SettingsApi } from './settings-api';
 import type { SessionInfo } from './session-info';
 import type { SessionsApi } from './sessions-api';
 import { ticketAuth } from './ticket-auth';
@@ -60,10 +62,12 @@ export class SessionListView {
   private ageTimer: ReturnType<typeof setInterval> | null = null;
   private disposed = false;
   private readonly renderSoon = debounce(() => this.render([...this.watcher.sessions.values()]), 50);
+  private readonly quickStart: QuickStartBar | null;
 
   constructor(private readonly options: SessionListViewOptions) {
     this.canWrite = options.principal.role !== 'viewer';
     const files = new FilesApi(options.api);
+    this.quickStart = this.canWrite ? new QuickStartBar({ settings: new SettingsApi(options.api), sessions: options.sessions, onOpen: options.onOpen }) : null;
     this.list = h('ul', { class: 'session-list', 'aria-label': 'Sessions' });
     this.empty = h('p', { class: 'empty', hidden: true }, this.canWrite ? 'No sessions yet. Create one above.' : 'No sessions.');
     this.status = h('span', { class: 'badge state', 'data-state': 'connecting', title: 'Live updates' }, 'connecting');
@@ -79,6 +83,7 @@ export class SessionListView {
         options.principal.sessionId === undefined
           ? h('button', { type: 'button', class: 'notifications', onclick: () => void openNotificationsPanel(options.api).catch((error: unknown) => window.alert(`Notifications: ${(error as Error).message}`)) }, 'Notifications')
           : null,
+        options.principal.role === 'admin' ? h('a', { class: 'button settings-link', href: '#/settings' }, 'Settings') : null,
         h('button', { type: 'button', onclick: () => options.onLogout() }, 'Log out'),
       ),
       this.canWrite ? createSessionForm(async (request) => {
@@ -86,6 +91,7 @@ export class SessionListView {
         await this.refresh();
         options.onOpen(session.id);
       }, (prefix) => files.complete(prefix)) : null,
+      this.quickStart?.element,
       this.list,
       this.empty,
     );
@@ -108,6 +114,7 @@ export class SessionListView {
     document.title = 'Sessions · TunnelForge';
     // The list at once over HTTP; the watcher's WATCHING answer and events keep it current from then on.
     void this.refresh();
+    void this.quickStart?.refresh();
     this.watcher.start();
     this.ageTimer = setInterval(() => this.renderSoon(), AGE_TICK_MS);
   }

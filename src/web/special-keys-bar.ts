@@ -11,8 +11,8 @@ export interface SpecialKeysBarOptions {
 }
 
 /**
- * The row of keys phones lack: Esc, Tab, a sticky Ctrl (applies to the next key typed), arrows
- * and ^C. Buttons act on `pointerdown` and never take the focus, so the on-screen keyboard stays
+ * The row of keys phones lack: Esc, Tab, Shift+Tab, a sticky Ctrl (applies to the next key typed),
+ * arrows, ^C and Shift+Enter. Buttons act on `pointerdown` and never take the focus, so the on-screen keyboard stays
  * open.
  */
 export class SpecialKeysBar {
@@ -40,12 +40,15 @@ export class SpecialKeysBar {
     this.element = h('div', { class: 'keys-bar', role: 'toolbar', 'aria-label': 'Special keys' },
       key('Esc', 'Escape', send('\x1b'), { 'data-key': 'esc' }),
       key('Tab', 'Tab', send('\t'), { 'data-key': 'tab' }),
+      // Same bytes as the input keys shift_tab and shift_enter (src/sessions/special-key-bytes.ts).
+      key('⇧Tab', 'Shift+Tab', send('\x1b[Z'), { 'data-key': 'shift-tab' }),
       this.ctrlButton,
       key('←', 'Left', arrow('left'), { 'data-key': 'left' }),
       key('↑', 'Up', arrow('up'), { 'data-key': 'up' }),
       key('↓', 'Down', arrow('down'), { 'data-key': 'down' }),
       key('→', 'Right', arrow('right'), { 'data-key': 'right' }),
       key('^C', 'Ctrl+C (interrupt)', send('\x03'), { 'data-key': 'ctrl-c' }),
+      key('⇧⏎', 'Shift+Enter (newline without submitting, CSI u)', send('\x1b[13;2u'), { 'data-key': 'shift-enter' }),
     );
   }
 

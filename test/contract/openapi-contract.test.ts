@@ -172,6 +172,16 @@ function cases(fixtures: { session: string; exited: string; recorded: string; sh
       { who: 'admin', path: '/api/power', body: { hold: false }, status: 200 },
       { who: 'admin', path: '/api/power', body: { hold: 'yes' }, status: 400 },
     ],
+    'GET /api/settings': [
+      { who: 'writer', path: '/api/settings', status: 200 },
+      { who: 'viewer', path: '/api/settings', status: 403 },
+    ],
+    'PATCH /api/settings': [
+      { who: 'admin', path: '/api/settings', body: { sessions: { quickStart: [{ name: 'top', command: ['top'] }] } }, status: 200 },
+      { who: 'admin', path: '/api/settings', body: { sessions: { cols: 'wide' } }, status: 400 },
+      { who: 'admin', path: '/api/settings', body: { nope: {} }, status: 400 },
+      { who: 'writer', path: '/api/settings', body: { power: { policy: 'always' } }, status: 403 },
+    ],
     'GET /api/session-host': [{ who: 'admin', path: '/api/session-host', status: 200 }],
     'POST /api/session-host/stop': [{ who: 'admin', path: '/api/session-host/stop', status: 200 }],
     'GET /api/sessions': [{ who: 'viewer', path: '/api/sessions', status: 200 }],

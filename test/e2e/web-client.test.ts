@@ -1,8 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import {
-  BASH, connectionStats, launchChromium, openPage, SCREENSHOTS, screenLines, startWebAgent, USER,
+  BASH, connectionStats, launchChromium, openPage, screenLines, startWebAgent, USER,
   waitForAttached, waitForScreen, type TestPage, type WebAgent,
 } from './web-harness';
 
@@ -19,7 +17,6 @@ describe('web client (Chromium, real agent)', () => {
 
   beforeAll(async () => {
     [agent, browser] = await Promise.all([startWebAgent(), launchChromium()]);
-    mkdirSync(SCREENSHOTS, { recursive: true });
   });
   afterAll(async () => {
     await browser?.close();
@@ -118,7 +115,6 @@ describe('web client (Chromium, real agent)', () => {
     const before = await screenLines(page);
     const ring = (await agent.api('GET', `/api/sessions/${sessionId}`)).body.outputBytes as number;
     expect(ring).toBeGreaterThan(40_000);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'terminal.png') });
 
     await page.reload();
     await waitForAttached(page);
@@ -224,7 +220,6 @@ describe('web client (Chromium, real agent)', () => {
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => (globalThis as any).__tf.terminal.screenLines().filter((line: string) => line === 'key-bar-5').length === 2);
     expect((await screenLines(page)).join('\n')).not.toContain('wrong-line\nkey-bar');
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'terminal-phone.png') });
     await phone.context.close();
   });
 
@@ -235,7 +230,6 @@ describe('web client (Chromium, real agent)', () => {
     const { page } = list;
     const card = `.session-card[data-session-id="${other.id}"]`;
     await page.waitForFunction((selector: string) => (globalThis as any).document.querySelector(selector)?.querySelector('.preview')?.textContent.includes('done-2'), card);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'session-list.png') });
 
     page.removeAllListeners('dialog');
     page.once('dialog', (dialog) => void dialog.accept('renamed build'));

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { shellQuote } from '../../src/plugins/files/shell-quote';
 import { makeSandbox, type Sandbox } from '../files/files-harness';
-import { BASH, launchChromium, openPage, SCREENSHOTS, startWebAgent, waitForAttached, waitForScreen, type TestPage, type WebAgent } from './web-harness';
+import { BASH, launchChromium, openPage, startWebAgent, waitForAttached, waitForScreen, type TestPage, type WebAgent } from './web-harness';
 
 /** Wait until the terminal shows `text` on one logical line (rows the terminal wrapped are joined again). */
 async function waitForLogical(page: Page, text: string, timeoutMs = 10_000): Promise<void> {
@@ -40,7 +40,6 @@ describe('web client files (Chromium, real agent)', () => {
     mkdirSync(path.join(box.root, 'projects-old'));
     writeFileSync(path.join(box.root, 'project', 'report.txt'), 'REPORT-CONTENT-42');
     [agent, browser] = await Promise.all([startWebAgent({ plugins: { files: { options: { roots: [box.root], maxUploadBytes: 8 * MiB } } } }), launchChromium()]);
-    mkdirSync(SCREENSHOTS, { recursive: true });
   });
   afterAll(async () => {
     await browser?.close();
@@ -160,7 +159,6 @@ describe('web client files (Chromium, real agent)', () => {
     expect(await page.textContent('.file-path')).toBe(path.join(box.root, 'project'));
     const names = await page.$$eval('.file-row .file-name', (els) => els.map((el) => el.textContent));
     expect(names).toEqual(['src/', 'report.txt']);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'file-panel.png') });
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('.file-row:has-text("report.txt") .file-download')]);
     expect(download.suggestedFilename()).toBe('report.txt');
     expect(readFileSync((await download.path())!, 'utf8')).toBe('REPORT-CONTENT-42');

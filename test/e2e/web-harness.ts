@@ -13,13 +13,32 @@ import { callJson } from '../support/call-json';
 const { buildWeb } = require('../../scripts/build-web.js') as { buildWeb(options: { outDir: string; quiet?: boolean; minify?: boolean }): Promise<{ outDir: string }> };
 
 export const CHROMIUM = process.env.TF_CHROMIUM ?? '/usr/bin/chromium';
-export const SCREENSHOTS = path.resolve(__dirname, '../../docs/screenshots');
+/** What a browser test says when there is no Chromium (README, "Run the tests"). */
+export const CHROMIUM_HINT = `Chromium not found at ${CHROMIUM}: the browser tests need it. Install it from the OS packages with \`apt-get install -y chromium\` (Debian/Ubuntu), or set TF_CHROMIUM to a Chromium binary.`;
+
+/**
+ * Throw (synchronously) when Chromium is missing. Called before anything is started: a test file
+ * that started its agent next to a browser launch that failed would leave the agent's server
+ * listening, and jest would never exit.
+ */
+export function requireChromium(): void {
+  if (!existsSync(CHROMIUM)) throw new Error(CHROMIUM_HINT);
+}
 /** A shell with no startup files: a predictable prompt. */
 export const BASH = ['bash', '--norc', '--noprofile'];
 
 /** The password user every test agent has (admin), logging in through the page's form. */
 export const USER = { username: 'alice', password: 'correct horse battery staple' };
 let userHash: Promise<string> | null = null;
+
+/** Agents and browsers this test file started and has not stopped yet. */
+const live = { agents: new Set<WebAgent>(), browsers: new Set<Browser>() };
+// A test file whose beforeAll failed half-way (its agent started, the browser launch failed) has no
+// handle to stop what did start; a server left listening keeps jest from ever exiting.
+afterAll(async () => {
+  for (const browser of live.browsers) await browser.close().catch(() => undefined);
+  for (const agent of live.agents) await agent.stop();
+});
 
 let built: Promise<string> | null = null;
 /** The web client built from the current sources into a temp dir (once per test file). */
@@ -49,6 +68,7 @@ export interface WebAgent {
  * third-party ones).
  */
 export async function startWebAgent(config: AgentConfigInput = {}, extraPlugins: readonly PluginDefinition<any>[] = []): Promise<WebAgent> {
+  requireChromium();
   userHash ??= hashPassword(USER.password);
   const [dir, passwordHash] = await Promise.all([builtWebDir(), userHash]);
   const tk = await startTestKernel({
@@ -68,25 +88,31 @@ export async function startWebAgent(config: AgentConfigInput = {}, extraPlugins:
   if (!listening) throw new Error('agent did not report server.listening');
   const url = (listening.data as { url: string }).url;
   const token = readFileSync(path.join(tk.dataDir, 'local-token'), 'utf8').trim();
-  return {
+  const agent: WebAgent = {
     tk,
     url,
     token,
     api: (method, route, body, as = token) => callJson(url + route, as, method, body),
-    stop: () => tk.stop(),
+    stop: () => {
+      live.agents.delete(agent);
+      return tk.stop();
+    },
   };
+  live.agents.add(agent);
+  return agent;
 }
 
 /** Headless Debian Chromium (playwright-core never downloads a browser). Fails clearly when it is missing. */
 export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: the browser tests need it. Install it with \`apt-get install -y chromium\` (.ci/run does), or set TF_CHROMIUM to a Chromium binary.`);
-  }
-  return chromium.launch({
+  requireChromium();
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
   });
+  live.browsers.add(browser);
+  browser.on('disconnected', () => live.browsers.delete(browser));
+  return browser;
 }
 
 /** A page plus what went wrong in it (script errors, console errors, CSP violations). */

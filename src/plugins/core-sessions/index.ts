@@ -1,15 +1,16 @@
 import * as path from 'node:path';
-import { Clock, definePlugin, EventBus, HttpRoutes, Logger, PlatformInfo, SessionManager, WebSocketRoutes } from '../../plugin-api';
+import { Clock, definePlugin, EventBus, HttpRoutes, Logger, PlatformInfo, SessionManager, Settings, WebSocketRoutes } from '../../plugin-api';
 import { foregroundProbeFor } from '../../sessions/foreground-probe';
 import { createSessionsCore } from '../../sessions/create-sessions-core';
 import { SessionHostLink } from '../../sessions/host/session-host-link';
 import { PtySessionManager } from '../../sessions/pty-session-manager';
 import { SessionsConfig } from '../../sessions/sessions-config';
+import { sessionsSettingsSection } from '../../sessions/sessions-settings';
 
 /**
  * Terminal sessions: PTYs (in the session host by default, so they outlive the agent), the output
  * ring and streaming engine, the sessions HTTP API, `GET /api/events` and the `/ws` protocol v1
- * endpoint.
+ * endpoint. Owns the `sessions` run-time settings (quick-start commands, session defaults).
  */
 export default definePlugin({
   id: 'core-sessions',
@@ -18,6 +19,8 @@ export default definePlugin({
   required: true,
   provides: [SessionManager],
   requires: [HttpRoutes, WebSocketRoutes],
+  // Quick-start commands and session defaults (the `sessions` section); without it, config defaults only.
+  optional: [Settings],
   config: SessionsConfig,
   register(reg, config) {
     reg.provide(SessionManager, {
@@ -35,6 +38,11 @@ export default definePlugin({
     const core = createSessionsCore({ config: ctx.config, events: ctx.events, log: ctx.log, clock: ctx.clock, manager });
     ctx.onDispose(() => core.dispose());
     manager.useRecordingsDir(path.join(ctx.agent.dataDir, 'recordings'));
+    const settings = ctx.tryGet(Settings)?.register(sessionsSettingsSection);
+    if (settings) {
+      ctx.onDispose(settings);
+      manager.useDefaults(() => settings.get());
+    }
     if (ctx.config.mode === 'host') {
       const link = new SessionHostLink({
         dataDir: ctx.agent.dataDir,

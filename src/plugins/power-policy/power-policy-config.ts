@@ -1,4 +1,4 @@
-import { z } from '../../plugin-api';
+import { defineSettingsSection, z } from '../../plugin-api';
 
 /** Config slice of `power-policy` (`plugins.power-policy.options`). */
 export const powerPolicyConfigSchema = z.object({
@@ -14,3 +14,13 @@ export type PowerPolicyConfig = z.output<typeof powerPolicyConfigSchema>;
 
 /** The policy names. */
 export type PowerPolicyName = PowerPolicyConfig['policy'];
+
+/**
+ * The `power` run-time settings section: the policy, changed without a restart. Unset (`null` in a
+ * PATCH resets it): the config's `policy`.
+ */
+export const powerSettingsSection = defineSettingsSection({
+  key: 'power',
+  description: 'When the machine stays awake: never, while sessions run, or always (unset: the config file\'s policy)',
+  schema: z.strictObject({ policy: powerPolicyConfigSchema.shape.policy.unwrap().optional() }),
+});

@@ -34,6 +34,21 @@ export class PowerPolicyController {
     return this.reconcile();
   }
 
+  /** Switch to `policy` (a run-time setting changed): follow sessions or not, then take or drop the policy's hold. */
+  setPolicy(policy: PowerPolicyName): Promise<void> {
+    if (policy === this.deps.policy || this.stopped) return Promise.resolve();
+    this.deps.policy = policy;
+    this.subscription?.dispose();
+    this.subscription = undefined;
+    if (policy === 'while-sessions') this.subscription = this.deps.events.subscribe('session.*', () => void this.reconcile());
+    // The old hold carries the old policy's name in its reason: drop it, so reconcile takes a new one if wanted.
+    return this.enqueue(async () => {
+      const hold = this.policyHold;
+      this.policyHold = undefined;
+      await hold?.release();
+    }).then(() => this.reconcile());
+  }
+
   /** Bring the policy assertion in line with the policy and the sessions. */
   reconcile(): Promise<void> {
     return this.enqueue(async () => {

@@ -1,7 +1,7 @@
-import { AuditLog, definePlugin, HttpRoutes, TunnelProvider, TunnelStatusChanged } from '../../plugin-api';
+import { AuditLog, definePlugin, HttpRoutes, Settings, TunnelProvider, TunnelStatusChanged } from '../../plugin-api';
 import { addTunnelRoutes } from './add-tunnel-routes';
 import { autostartTunnels } from './autostart-tunnels';
-import { tunnelsApiConfigSchema } from './tunnels-api-config';
+import { tunnelsApiConfigSchema, tunnelsSettingsSection } from './tunnels-api-config';
 
 /**
  * The REST surface and events of every active TunnelProvider: `GET /api/tunnels`,
@@ -12,7 +12,7 @@ export default definePlugin({
   id: 'tunnels-api',
   apiVersion: 1,
   description: 'REST API, events and autostart for tunnel providers',
-  optional: [TunnelProvider, HttpRoutes, AuditLog],
+  optional: [TunnelProvider, HttpRoutes, AuditLog, Settings],
   config: tunnelsApiConfigSchema,
   activate(ctx) {
     const providers = ctx.getAll(TunnelProvider);
@@ -23,6 +23,19 @@ export default definePlugin({
   },
   // The agent listens by now, so the tunnels have a local URL to forward to.
   start(ctx) {
-    autostartTunnels(ctx.config.autostart, ctx.getAll(TunnelProvider), ctx.agent.localUrl(), ctx.log, ctx.tryGet(AuditLog));
+    const providers = ctx.getAll(TunnelProvider);
+    const audit = ctx.tryGet(AuditLog);
+    // The run-time setting wins over the config file; unset, the config's list applies.
+    const settings = ctx.tryGet(Settings)?.register(tunnelsSettingsSection);
+    const autostart = () => settings?.get().autostart ?? ctx.config.autostart;
+    autostartTunnels(autostart(), providers, ctx.agent.localUrl(), ctx.log, audit);
+    if (!settings) return;
+    ctx.onDispose(settings);
+    ctx.onDispose(settings.subscribe((_value, previous) => {
+      // A provider newly on the list starts now (start() of a running one returns its run); one taken off keeps running until stopped.
+      const before = new Set(previous.autostart ?? ctx.config.autostart);
+      const added = autostart().filter((id) => !before.has(id));
+      autostartTunnels(added, providers, ctx.agent.localUrl(), ctx.log, audit);
+    }));
   },
 });

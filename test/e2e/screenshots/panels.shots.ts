@@ -1,12 +1,14 @@
+import * as path from 'node:path';
 import tunnelCloudflare from '../../../plugins/tunnel-cloudflare/src';
 import { fakeBin } from '../../capabilities/support/fake-bin';
-import { launchChromium, SCREENSHOTS, startWebAgent } from '../web-harness';
+import { launchChromium, startWebAgent } from '../web-harness';
 import { capturePanelScreenshots } from './panels';
+
+const SCREENSHOTS = path.resolve(__dirname, '../../../docs/screenshots');
 
 /**
  * Refreshes docs/screenshots/panel-*.png. Not part of `npm test` (the name does not end in
- * .test.ts); run it on request:
- *   npx jest --testMatch '**' '/*.shots.ts' test/e2e/screenshots   (one glob: '**' + '/*.shots.ts')
+ * .test.ts); `npm run screenshots` runs it with the other pictures.
  */
 it('refreshes the panel screenshots in docs/screenshots', async () => {
   const bin = fakeBin({ cloudflared: { FAKE_CLOUDFLARED_NAME: 'calm-river-example' } });

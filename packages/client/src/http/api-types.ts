@@ -4874,11 +4874,11 @@ export interface paths {
             requestBody?: {
                 content: {
                     "application/json": {
-                        /** @description Columns (default 80), an integer 1..1000 (else 400 TF_ERR_BAD_SIZE) */
+                        /** @description Columns (default: the `sessions.cols` setting, else 80), an integer 1..1000 (else 400 TF_ERR_BAD_SIZE) */
                         cols?: number;
-                        /** @description argv, run directly (no shell); a name without a slash is looked up in PATH. Default: the agent user's login shell ($SHELL, else /bin/sh) */
+                        /** @description argv, run directly (no shell); a name without a slash is looked up in PATH, then through the user's login shell ($SHELL -lic 'command -v "$1"'), so tools that rc files put on PATH are found. Default: the `sessions.command` setting, else the agent user's login shell ($SHELL, else /bin/sh) */
                         command?: string[];
-                        /** @description Absolute path of an existing directory. Default: the agent user's home directory */
+                        /** @description Absolute path of an existing directory; `~` and `~/…` are the agent user's home. Default: the `sessions.cwd` setting, else the home directory */
                         cwd?: string;
                         /** @description Set over the agent's own environment (which the session inherits, minus TMUX, TMUX_PANE, STY, WINDOW, WINDOWID, TERMCAP, COLUMNS, LINES); TERM=xterm-256color and TUNNELFORGE_SESSION_ID=<id> are always set last */
                         env?: {
@@ -4888,7 +4888,7 @@ export interface paths {
                         name?: string;
                         /** @description Record output and resizes (asciicast v2, never input) for GET /api/sessions/:id/recording; default: the recordByDefault config */
                         record?: boolean;
-                        /** @description Rows (default 24), an integer 1..1000 (else 400 TF_ERR_BAD_SIZE) */
+                        /** @description Rows (default: the `sessions.rows` setting, else 24), an integer 1..1000 (else 400 TF_ERR_BAD_SIZE) */
                         rows?: number;
                     };
                 };
@@ -5897,7 +5897,7 @@ export interface paths {
                         text: string;
                     } | {
                         /** @enum {string} */
-                        key: "enter" | "tab" | "escape" | "backspace" | "delete" | "space" | "arrow_up" | "arrow_down" | "arrow_right" | "arrow_left" | "home" | "end" | "page_up" | "page_down" | "insert" | "ctrl_a" | "ctrl_c" | "ctrl_d" | "ctrl_e" | "ctrl_k" | "ctrl_l" | "ctrl_r" | "ctrl_u" | "ctrl_w" | "ctrl_z" | "f1" | "f2" | "f3" | "f4" | "f5" | "f6" | "f7" | "f8" | "f9" | "f10" | "f11" | "f12";
+                        key: "enter" | "tab" | "escape" | "backspace" | "delete" | "space" | "arrow_up" | "arrow_down" | "arrow_right" | "arrow_left" | "home" | "end" | "page_up" | "page_down" | "insert" | "ctrl_a" | "ctrl_c" | "ctrl_d" | "ctrl_e" | "ctrl_k" | "ctrl_l" | "ctrl_r" | "ctrl_u" | "ctrl_w" | "ctrl_z" | "shift_tab" | "ctrl_enter" | "shift_enter" | "f1" | "f2" | "f3" | "f4" | "f5" | "f6" | "f7" | "f8" | "f9" | "f10" | "f11" | "f12";
                     };
                 };
             };
@@ -6867,6 +6867,246 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Run-time settings: quick-start commands, session defaults, power policy, tunnel autostart */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The registered sections, with what each changes */
+                            sections: {
+                                description: string;
+                                key: string;
+                            }[];
+                            /** @description Every registered section by key, validated and with defaults filled in. Built in: `sessions` (quick-start commands and session defaults, core-sessions), `power` (policy, power-policy), `tunnels` (autostart, tunnels-api). See docs/settings.md. */
+                            settings: {
+                                [key: string]: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description No or bad credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAUTHENTICATED" | "TF_ERR_BAD_TOKEN" | "TF_ERR_TOKEN_EXPIRED" | "TF_ERR_TOKEN_REVOKED";
+                            };
+                        };
+                    };
+                };
+                /** @description Role below writer, or a credential limited to another session (TF_ERR_FORBIDDEN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FORBIDDEN" | "TF_ERR_BAD_ORIGIN";
+                            };
+                        };
+                    };
+                };
+                /** @description A bug in the agent or a plugin (TF_ERR_INTERNAL) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_INTERNAL";
+                            };
+                        };
+                    };
+                };
+                /** @description The agent is starting or stopping, or a service the route needs is not running (TF_ERR_UNAVAILABLE, Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAVAILABLE";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change run-time settings (applied at once, kept across restarts, announced as settings.changed) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The registered sections, with what each changes */
+                            sections: {
+                                description: string;
+                                key: string;
+                            }[];
+                            /** @description Every registered section by key, validated and with defaults filled in. Built in: `sessions` (quick-start commands and session defaults, core-sessions), `power` (policy, power-policy), `tunnels` (autostart, tunnels-api). See docs/settings.md. */
+                            settings: {
+                                [key: string]: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description An unknown section or an invalid field (TF_ERR_BAD_SETTINGS; `details` lists `{ path, message }` per field); nothing changed; Invalid body (TF_ERR_BAD_REQUEST, details name the fields); malformed JSON (TF_ERR_BAD_JSON) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_BAD_REQUEST" | "TF_ERR_BAD_JSON" | "TF_ERR_BAD_SETTINGS";
+                            };
+                        };
+                    };
+                };
+                /** @description No or bad credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAUTHENTICATED" | "TF_ERR_BAD_TOKEN" | "TF_ERR_TOKEN_EXPIRED" | "TF_ERR_TOKEN_REVOKED";
+                            };
+                        };
+                    };
+                };
+                /** @description Role below admin, or a credential limited to another session (TF_ERR_FORBIDDEN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FORBIDDEN" | "TF_ERR_BAD_ORIGIN";
+                            };
+                        };
+                    };
+                };
+                /** @description Body too large (TF_ERR_PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_PAYLOAD_TOO_LARGE";
+                            };
+                        };
+                    };
+                };
+                /** @description Body is not application/json (TF_ERR_UNSUPPORTED_MEDIA_TYPE) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNSUPPORTED_MEDIA_TYPE";
+                            };
+                        };
+                    };
+                };
+                /** @description settings.json could not be written (TF_ERR_SETTINGS_WRITE_FAILED); nothing changed; A bug in the agent or a plugin (TF_ERR_INTERNAL) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_INTERNAL" | "TF_ERR_SETTINGS_WRITE_FAILED";
+                            };
+                        };
+                    };
+                };
+                /** @description The agent is starting or stopping, or a service the route needs is not running (TF_ERR_UNAVAILABLE, Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAVAILABLE";
+                            };
+                        };
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/shares": {
