@@ -110,7 +110,6 @@ export class SessionStream {
    */
   attach(client: StreamClient, offset?: number): void {
     this.clients.add(client);
-    this.screen.retain();
     if (offset !== undefined && offset >= this.ring.start && offset <= this.ring.end) {
       const size = this.resizes.at(offset);
       client.cursor = offset;
@@ -131,7 +130,6 @@ export class SessionStream {
   detach(client: StreamClient): void {
     if (!this.clients.delete(client)) return;
     client.live = false;
-    this.screen.release();
     this.updateFlow();
   }
 
