@@ -295,8 +295,10 @@ async function main(): Promise<number> {
     const plan: Array<[ScenarioName, () => Promise<Headline>]> = options.scale ? [] : [
       // Idle sessions first: the memory baseline is cleanest before the floods. Idle keystrokes
       // next, before the floods: an "idle" agent is not one still tearing down a 50-client fan-out.
-      ['idle', () => idleSessionsScenario(ctx)],
+      // Watched sessions first of all: their baseline is the freshly started agent (after a scenario
+      // that tore down hundreds of sessions, RSS keeps shrinking for a while and skews a delta).
       ['watched', () => watchedSessionsScenario(ctx, sessionsConfig.screenIdleMs)],
+      ['idle', () => idleSessionsScenario(ctx)],
       ['keystroke', () => keystrokeScenario(ctx)],
       ['flood', () => floodScenario(ctx)],
       ['fanout', async () => {

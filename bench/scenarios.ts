@@ -5,7 +5,7 @@ import {
   KiB, MiB, READY_MARKER, mbps, median, percentile, round, sleep, type FloodClientResult,
 } from './common';
 import { echoCommand, endlessFloodCommand, floodCommand, makeLateJoinText, type FloodPayload } from './payloads';
-import { CpuMeter, GcProbe, LoopDelay, MachineCpu, MemoryPeak, openFds, settledMemory } from './probes';
+import { CpuMeter, GcProbe, LoopDelay, MachineCpu, MemoryPeak, openFds, settledMemory, stableMemory } from './probes';
 import { RawEcho } from './raw-echo';
 import { rawPtyRun } from './raw-pty';
 import { ReferenceServer } from './reference-server';
@@ -820,8 +820,7 @@ export async function idleSessionsScenario(ctx: BenchContext): Promise<Headline>
   await sleep(500);
   await ctx.agent.api('GET', '/api/sessions');
   await ctx.a.call('deleteSessions', { ids: warm.ids, concurrency: 10 }, 60_000);
-  await sleep(500);
-  const before = await settledMemory();
+  const before = await stableMemory();
   const fdsBefore = openFds();
   const loop = new LoopDelay().start();
   const burst = await ctx.a.call('createBurst', { count, concurrency, body }, 180_000);
