@@ -20,7 +20,6 @@ import { startAgentHost, type AgentHost } from './agent-host';
 import { ClientProcess } from './client-pool';
 import { MiB, round, sleep, withTimeout } from './common';
 import { MachineCpu } from './probes';
-import { reuseOutputFrames } from './experiments/reuse-frames';
 import { sessionHostScenario, type HostHeadline } from './host-scenario';
 import { hostileNeighbourScenario } from './hostile-neighbour-scenario';
 import { makeFloodPayload } from './payloads';
@@ -50,8 +49,6 @@ interface Options {
   waitQuietS: number;
   /** Also write the JSON object to this file. */
   out: string | null;
-  /** Investigation: reuse one arena for the agent's OUTPUT frames (single-client scenarios only). */
-  reuseFrames: boolean;
   /** `--scale`: the scaling run instead of the scenarios (issue 17 §4). */
   scale: boolean;
   /** Where `--scale` writes its SVG. */
@@ -72,7 +69,7 @@ async function settleClients(clients: ClientProcess[]): Promise<void> {
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { quick: false, json: false, only: new Set(SCENARIOS), logLevel: 'warn', disablePlugins: [], sessionsConfig: {}, keystrokeResume: false, waitQuietS: 0, out: null, reuseFrames: false, scale: false, svg: 'bench/scale.svg' };
+  const options: Options = { quick: false, json: false, only: new Set(SCENARIOS), logLevel: 'warn', disablePlugins: [], sessionsConfig: {}, keystrokeResume: false, waitQuietS: 0, out: null, scale: false, svg: 'bench/scale.svg' };
   for (const arg of argv) {
     if (arg === '--quick') options.quick = true;
     else if (arg === '--json') options.json = true;
@@ -86,18 +83,14 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--keystroke-resume') options.keystrokeResume = true;
     else if (arg.startsWith('--wait-quiet=')) options.waitQuietS = Number(arg.slice('--wait-quiet='.length));
     else if (arg.startsWith('--out=')) options.out = arg.slice('--out='.length);
-    else if (arg === '--experiment-reuse-frames') options.reuseFrames = true;
     else if (arg === '--scale') options.scale = true;
     else if (arg.startsWith('--svg=')) options.svg = arg.slice('--svg='.length);
     else if (arg === '--help' || arg === '-h') {
       process.stderr.write(`usage: node dist/bench/run.js [--quick] [--json] [--only=${SCENARIOS.join(',')}] [--log-level=warn] [--wait-quiet=SECONDS] [--out=FILE.json]\n` +
         `scaling run: --scale [--svg=bench/scale.svg] (sessions ${SCALE_SESSIONS.join(', ')}; clients ${SCALE_CLIENTS.join(', ')})\n` +
-        `investigation (not for the results table): [--disable-plugins=id,...] [--sessions-config='{"coalesceMs":0}'] [--keystroke-resume] [--experiment-reuse-frames]\n`);
+        `investigation (not for the results table): [--disable-plugins=id,...] [--sessions-config='{"coalesceMs":0}'] [--keystroke-resume]\n`);
       process.exit(0);
     } else throw new Error(`unknown argument ${arg}`);
-  }
-  if (options.reuseFrames && [...options.only].some((name) => !['flood', 'keystroke', 'keystroke-flood'].includes(name))) {
-    throw new Error('--experiment-reuse-frames is only valid with --only=flood,keystroke,keystroke-flood (single-client sessions)');
   }
   return options;
 }
@@ -213,7 +206,6 @@ async function main(): Promise<number> {
   const started = Date.now();
   const machine = machineInfo();
   const sessionsConfig = SessionsConfig.parse({ ...options.sessionsConfig, maxSessions: 600 });
-  if (options.reuseFrames) reuseOutputFrames();
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'tfbench-'));
   const cleanups: Array<() => Promise<unknown>> = [];
   const children: ClientProcess[] = [];
@@ -394,8 +386,8 @@ async function main(): Promise<number> {
       plugins,
       sessionsConfig: { ringBytes: sessionsConfig.ringBytes, clientBufferCap: sessionsConfig.clientBufferCap, coalesceMs: sessionsConfig.coalesceMs, maxFrameBytes: sessionsConfig.maxFrameBytes, maxSessions: sessionsConfig.maxSessions },
     },
-    investigationKnobs: options.disablePlugins.length > 0 || Object.keys(options.sessionsConfig).length > 0 || options.keystrokeResume || options.reuseFrames
-      ? { disablePlugins: options.disablePlugins, sessionsConfig: options.sessionsConfig, keystrokeResume: options.keystrokeResume, reuseFrames: options.reuseFrames }
+    investigationKnobs: options.disablePlugins.length > 0 || Object.keys(options.sessionsConfig).length > 0 || options.keystrokeResume
+      ? { disablePlugins: options.disablePlugins, sessionsConfig: options.sessionsConfig, keystrokeResume: options.keystrokeResume }
       : null,
     clients: 'two forked Node child processes (bench/client-process.js), ws 8 clients, no Origin header, Bearer local token',
     details,

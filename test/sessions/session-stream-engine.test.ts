@@ -150,6 +150,31 @@ describe('SessionStream engine', () => {
     stream.closeAll(1000, 'bye');
   });
 
+  it('keeps every client byte-exact while frames are carved from the reused arena, pass after pass', async () => {
+    const { clock, stream, output, join } = setup({ frame: 1000, cap: 4096 });
+    const a = join();
+    const b = join();
+    b.connection.stalled = true; // b falls behind: later passes build frames at two different cursors
+    let expected = '';
+    for (let i = 0; i < 40; i++) {
+      const chunk = `${i}:`.padEnd(700, String.fromCharCode(97 + (i % 26)));
+      expected += chunk;
+      output(chunk);
+      await clock.advance(3); // the coalescing tick: another pass
+      if (i % 7 === 6) {
+        b.connection.release();
+        stream.drain(b.client);
+      }
+    }
+    b.connection.stalled = false;
+    b.connection.release();
+    stream.drain(b.client);
+    await clock.advance(3);
+    expect(outputBytes(a.connection).equals(Buffer.from(expected))).toBe(true);
+    expect(outputBytes(b.connection).equals(Buffer.from(expected))).toBe(true);
+    stream.closeAll(1000, 'bye');
+  });
+
   it('does not keep the screen model for attached clients: it goes after the idle time, output goes on, the next joiner gets a rebuilt snapshot', async () => {
     const { clock, screen, stream, output } = setup({ screenIdleMs: 1000 });
     output('first line\r\n');
