@@ -237,7 +237,7 @@ async function main(): Promise<number> {
   const crashes: Array<{ scenario: string; error: string }> = [];
   let plugins: string[] = [];
   try {
-    log(`${options.quick ? 'quick' : 'full'} run; scenarios: ${[...options.only].join(', ')}; temp dir ${tmp}`);
+    log(`${options.scale ? 'scale' : options.quick ? 'quick' : 'full'} run; ${options.scale ? '' : `scenarios: ${[...options.only].join(', ')}; `}temp dir ${tmp}`);
     const floodBytes = options.quick ? 32 * MiB : 128 * MiB;
     const flood = makeFloodPayload(tmp, floodBytes);
     const warmup = makeFloodPayload(tmp, 4 * MiB);

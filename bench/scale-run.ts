@@ -36,7 +36,8 @@ export async function scaleRun(ctx: BenchContext, svgFile: string, machine: stri
     result.clients.push(p);
     ctx.log(`scale: ${c} clients on one session: RSS ${p.agentRssMiB} MiB, ${p.agentCores} cores, keystroke p99 ${p.keystrokeP99Ms} ms`);
   }
-  writeFileSync(svgFile, svg(result, machine));
+  const busy = [...result.idle, ...result.printing, ...result.clients].map((p) => p.machineBusyCores);
+  writeFileSync(svgFile, svg(result, `${machine}; whole machine busy ${Math.min(...busy)}–${Math.max(...busy)} cores during the points`));
   return result;
 }
 

@@ -533,6 +533,8 @@ export async function echoSession(ctx: BenchContext): Promise<string> {
 }
 
 /** Keystroke samples and pacing (performance.md §C.3 S4: 1 byte every 10-20 ms), in interleaved rounds. */
+export type KeystrokePlan = ReturnType<typeof keystrokePlan>;
+
 function keystrokePlan(ctx: BenchContext) {
   return ctx.quick
     ? { rounds: 10, perRound: 50, floorPerRound: 15, intervalMs: 10, warmup: 20 }
@@ -556,8 +558,8 @@ function latencyStats(rtts: number[], timeouts: number): Record<string, number> 
  * machine is shared, so the load changes): the same echo on node-pty directly in this process (PTY
  * + scheduler), and PING/PONG through the agent (transport + agent loop, no PTY).
  */
-export async function keystrokeRounds(ctx: BenchContext, echoId: string, floors: boolean): Promise<Record<string, Record<string, number>>> {
-  const plan = keystrokePlan(ctx);
+export async function keystrokeRounds(ctx: BenchContext, echoId: string, floors: boolean, planOverride?: KeystrokePlan): Promise<Record<string, Record<string, number>>> {
+  const plan = planOverride ?? keystrokePlan(ctx);
   const job = `probe-${++jobSeq}`;
   const refJob = `probe-ref-${jobSeq}`;
   const raw = floors ? new RawEcho({ argv: echoCommand(ctx.bash), cwd: ctx.tmp, env: rawEnv() }) : null;
@@ -621,7 +623,7 @@ export async function keystrokeScenario(ctx: BenchContext): Promise<Headline> {
     if (r.keystroke.timeouts > 0) ctx.correctness.push(`keystroke: ${r.keystroke.timeouts} keystrokes never echoed`);
     ctx.details.keystroke = { ...r, agentLoop: loopStats };
     ctx.log(`keystroke idle: p50 ${r.keystroke.p50} ms, p99 ${r.keystroke.p99} ms (node-pty echo alone p99 ${r.floorNodePtyEcho.p99} ms, ws ping p99 ${r.floorWsPing.p99} ms, reference server keystroke p99 ${r.referenceServerKeystroke.p99} ms)`);
-    ctx.details.keystroke = { ...(ctx.details.keystroke as object), p99RatioToReferenceServer: round(r.keystroke.p99 / r.referenceServerKeystroke.p99, 3), p50RatioToReferenceServer: round(r.keystroke.p50 / r.referenceServerKeystroke.p50, 3) };
+    ctx.details.keystroke = { ...(ctx.details.keystroke as object), p99RatioToReferenceServer: round(r.keystroke.p99 / r.referenceServerKeystroke.p99, 3), p50RatioToReferenceServer: round(r.keystroke.p50 / r.referenceServerKeystroke.p50, 3), p50OverReferenceServerMs: round(r.keystroke.p50 - r.referenceServerKeystroke.p50, 3), referenceServerP50OverBareMs: round(r.referenceServerKeystroke.p50 - r.floorNodePtyEcho.p50, 3) };
     // "Bare" echo: the same raw-mode `cat` read and written by node-pty in the bench process, no server.
     return { keystrokeP50Ms: r.keystroke.p50, keystrokeP99Ms: r.keystroke.p99, keystrokeP50OverBareMs: round(r.keystroke.p50 - r.floorNodePtyEcho.p50, 3) };
   } finally {

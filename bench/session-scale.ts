@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { KiB, MiB, round, sleep } from './common';
 import { printerCommand } from './payloads';
-import { CpuMeter, LoopDelay, settledMemory, stableMemory } from './probes';
+import { CpuMeter, LoopDelay, MachineCpu, settledMemory, stableMemory } from './probes';
 import { echoSession, keystrokeRounds, sessionBody, type BenchContext } from './scenarios';
 
 let jobSeq = 0;
@@ -89,6 +89,9 @@ export interface ScalePoint {
   keystrokeP50Ms: number;
   keystrokeP99Ms: number;
   loopP99Ms: number;
+  samples: number;
+  /** Every process on the machine (other people's jobs included), cores busy during the window. */
+  machineBusyCores: number;
 }
 
 /**
@@ -97,6 +100,9 @@ export interface ScalePoint {
  * itself. Client A measures keystroke echo there; the agent's RSS, CPU and loop delay are taken over
  * the same window.
  */
+/** Keystroke samples per point: 400 at 10 ms (p99 is the 4th-worst), PINGs beside them. */
+const POINT_PLAN = { rounds: 8, perRound: 50, floorPerRound: 10, intervalMs: 10, warmup: 20 };
+
 export async function scalePoint(ctx: BenchContext, sessions: number, printing: number, extraViewers: number): Promise<ScalePoint> {
   const idle: string[] = [];
   const printers: string[] = [];
@@ -112,9 +118,11 @@ export async function scalePoint(ctx: BenchContext, sessions: number, printing: 
     await sleep(1000);
     const loop = new LoopDelay().start();
     const cpu = new CpuMeter().start();
+    const machine = new MachineCpu().start();
     const t0 = performance.now();
-    const r = await keystrokeRounds(ctx, echoId, false);
+    const r = await keystrokeRounds(ctx, echoId, false, POINT_PLAN);
     const wallMs = performance.now() - t0;
+    const machineCores = machine.busyMs() / wallMs;
     const cores = cpu.ms() / wallMs;
     const loopStats = loop.stop();
     const mem = await settledMemory(3);
@@ -128,6 +136,8 @@ export async function scalePoint(ctx: BenchContext, sessions: number, printing: 
       keystrokeP50Ms: r.keystroke.p50,
       keystrokeP99Ms: r.keystroke.p99,
       loopP99Ms: loopStats.p99Ms,
+      samples: r.keystroke.samples,
+      machineBusyCores: round(machineCores, 2),
     };
   } finally {
     await ctx.b.call('closeJob', { job: viewers }, 60_000).catch(() => undefined);
