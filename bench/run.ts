@@ -215,7 +215,7 @@ async function main(): Promise<number> {
     rmSync(tmp, { recursive: true, force: true });
   };
   // Every run is bounded: a stuck scenario ends the run (with cleanup) instead of hanging.
-  const budgetMs = (options.scale ? 2_400_000 : options.quick ? 300_000 : 1_200_000) + options.waitQuietS * 1000 * SCENARIOS.length;
+  const budgetMs = (options.scale ? 2_400_000 : options.quick ? 480_000 : 1_200_000) + options.waitQuietS * 1000 * SCENARIOS.length;
   const watchdog = setTimeout(() => {
     log(`watchdog: the run exceeded ${budgetMs / 1000} s; cleaning up and exiting`);
     for (const child of children) child.kill();
