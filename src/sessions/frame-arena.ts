@@ -4,8 +4,8 @@
  * Why: a fresh `Buffer.allocUnsafe(64 KiB)` per frame is an off-heap allocation V8 counts as
  * external memory, and at flood rates (~800 frames/s per session) that pressure alone triggers
  * mark-compact collections: the bench measured 50–110 ms of GC per second of flood and the agent's
- * CPU per MB at ~2.3× a bare node-pty reader's; with frames carved from one reused block, 2–14 ms
- * and ~1.0× (bench/RESULTS.md, issue 17).
+ * CPU per MB at 2.2–2.5× a bare node-pty reader's; with frames carved from one reused block,
+ * 3–47 ms of GC per second and 1.12× (1.63× in the most loaded run; bench/RESULTS.md, issue 17).
  *
  * Why it is safe: `WsConnection.send` is done with the bytes when it returns (uWS copies a message
  * into its cork or backpressure buffer), so a frame only has to live until the synchronous pass

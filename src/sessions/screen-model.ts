@@ -107,9 +107,9 @@ const REFLOW_CELLS = 64_000;
  * big screens) exists only while needed: created by a snapshot or text request and dropped
  * `idleMs` after the last one, whether or not clients are attached (an attached client reads
  * OUTPUT, not the emulator: keeping it for every watched session was most of what a watched
- * session cost). A new emulator, or one whose parsed offset fell out of the ring, replays the ring's tail
- * (`replayBytes`, from a line start): state older than that is lost (an accepted approximation;
- * full-screen programs redraw, shells show their last lines).
+ * session cost). A new emulator, or one whose parsed offset fell out of the ring, replays the
+ * ring's tail (`replayBytes`, from a line start): state older than that is lost (an accepted
+ * approximation; full-screen programs redraw, shells show their last lines).
  */
 export class ScreenModel {
   private term: Terminal | null = null;
