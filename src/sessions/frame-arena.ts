@@ -3,9 +3,9 @@
  *
  * Why: a fresh `Buffer.allocUnsafe(64 KiB)` per frame is an off-heap allocation V8 counts as
  * external memory, and at flood rates (~800 frames/s per session) that pressure alone triggers
- * mark-compact collections: the bench measured 50–110 ms of GC per second of flood and the agent's
- * CPU per MB at 2.2–2.5× a bare node-pty reader's; with frames carved from one reused block,
- * 3–47 ms of GC per second and 1.12× (1.63× in the most loaded run; bench/RESULTS.md, issue 17).
+ * mark-compact collections: back to back on the bench's machine, frames carved from one reused
+ * block took the agent from 15.4 to 6.9 ms of CPU per flooded MB and its GC from 50–98 to 2–14 ms
+ * per second (bench/RESULTS.md, issue 17).
  *
  * Why it is safe: `WsConnection.send` is done with the bytes when it returns (uWS copies a message
  * into its cork or backpressure buffer), so a frame only has to live until the synchronous pass
