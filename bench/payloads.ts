@@ -91,3 +91,14 @@ export function makeLateJoinText(dir: string, targetBytes: number): LateJoinText
     lastVisible: (count) => visible.slice(-count),
   };
 }
+
+/**
+ * A session that keeps printing at a modest rate (the "10 % printing" of the scaling run): 10
+ * lines of 80 characters every 100 ms, ~8 KB/s, with bash builtins only (no fork per line; the
+ * `read -t` on the terminal is the pause, nobody types).
+ */
+export function printerCommand(bash: string): string[] {
+  const line = 'x'.repeat(72);
+  const script = `n=0; while :; do for i in 0 1 2 3 4 5 6 7 8 9; do n=$((n+1)); printf '%07d %s\\n' $n '${line}'; done; IFS= read -r -t 0.1 -n 1 _; done`;
+  return [bash, '--norc', '--noprofile', '-c', script, 'tfb-printer'];
+}

@@ -20,17 +20,18 @@ import { startAgentHost, type AgentHost } from './agent-host';
 import { ClientProcess } from './client-pool';
 import { MiB, round, sleep, withTimeout } from './common';
 import { MachineCpu } from './probes';
-import { reuseOutputFrames } from './experiments/reuse-frames';
 import { sessionHostScenario, type HostHeadline } from './host-scenario';
 import { detectionScenario, watchScenario, type StateHeadline } from './state-scenario';
 import { hostileNeighbourScenario } from './hostile-neighbour-scenario';
 import { makeFloodPayload } from './payloads';
+import { SCALE_CLIENTS, SCALE_SESSIONS, scaleRun, type ScaleResult } from './scale-run';
+import { manySessionsScenario, watchedSessionsScenario } from './session-scale';
 import {
   fanoutScenario, floodScenario, idleSessionsScenario, keystrokeScenario, keystrokeUnderFloodScenario, lateJoinScenario,
   slowClientScenario, type BenchContext, type Headline,
 } from './scenarios';
 
-const SCENARIOS = ['idle', 'flood', 'fanout', 'keystroke', 'keystroke-flood', 'latejoin', 'slow', 'hostile', 'detect', 'watch', 'host'] as const;
+const SCENARIOS = ['idle', 'watched', 'flood', 'fanout', 'keystroke', 'keystroke-flood', 'latejoin', 'slow', 'many', 'hostile', 'detect', 'watch', 'host'] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 interface Options {
@@ -49,8 +50,10 @@ interface Options {
   waitQuietS: number;
   /** Also write the JSON object to this file. */
   out: string | null;
-  /** Investigation: reuse one arena for the agent's OUTPUT frames (single-client scenarios only). */
-  reuseFrames: boolean;
+  /** `--scale`: the scaling run instead of the scenarios (issue 17 §4). */
+  scale: boolean;
+  /** Where `--scale` writes its SVG. */
+  svg: string;
 }
 
 /** Pause between scenarios: what one tears down (200 shells, 50 sockets) finishes before the next. */
@@ -67,7 +70,7 @@ async function settleClients(clients: ClientProcess[]): Promise<void> {
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { quick: false, json: false, only: new Set(SCENARIOS), logLevel: 'warn', disablePlugins: [], sessionsConfig: {}, keystrokeResume: false, waitQuietS: 0, out: null, reuseFrames: false };
+  const options: Options = { quick: false, json: false, only: new Set(SCENARIOS), logLevel: 'warn', disablePlugins: [], sessionsConfig: {}, keystrokeResume: false, waitQuietS: 0, out: null, scale: false, svg: 'bench/scale.svg' };
   for (const arg of argv) {
     if (arg === '--quick') options.quick = true;
     else if (arg === '--json') options.json = true;
@@ -81,15 +84,14 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--keystroke-resume') options.keystrokeResume = true;
     else if (arg.startsWith('--wait-quiet=')) options.waitQuietS = Number(arg.slice('--wait-quiet='.length));
     else if (arg.startsWith('--out=')) options.out = arg.slice('--out='.length);
-    else if (arg === '--experiment-reuse-frames') options.reuseFrames = true;
+    else if (arg === '--scale') options.scale = true;
+    else if (arg.startsWith('--svg=')) options.svg = arg.slice('--svg='.length);
     else if (arg === '--help' || arg === '-h') {
       process.stderr.write(`usage: node dist/bench/run.js [--quick] [--json] [--only=${SCENARIOS.join(',')}] [--log-level=warn] [--wait-quiet=SECONDS] [--out=FILE.json]\n` +
-        `investigation (not for the results table): [--disable-plugins=id,...] [--sessions-config='{"coalesceMs":0}'] [--keystroke-resume] [--experiment-reuse-frames]\n`);
+        `scaling run: --scale [--svg=bench/scale.svg] (sessions ${SCALE_SESSIONS.join(', ')}; clients ${SCALE_CLIENTS.join(', ')})\n` +
+        `investigation (not for the results table): [--disable-plugins=id,...] [--sessions-config='{"coalesceMs":0}'] [--keystroke-resume]\n`);
       process.exit(0);
     } else throw new Error(`unknown argument ${arg}`);
-  }
-  if (options.reuseFrames && [...options.only].some((name) => !['flood', 'keystroke', 'keystroke-flood'].includes(name))) {
-    throw new Error('--experiment-reuse-frames is only valid with --only=flood,keystroke,keystroke-flood (single-client sessions)');
   }
   return options;
 }
@@ -151,13 +153,18 @@ function bars(h: Headline, details: Record<string, any>): Bar[] {
   const check = (v: unknown, ok: (x: number) => boolean): boolean | null => (Number.isFinite(num(v)) ? ok(num(v)) : null);
   const slow = details.slowClient as { memoryBounded?: boolean } | undefined;
   return [
-    { key: 'rawPtyMBps', label: 'raw node-pty read (baseline)', value: h.rawPtyMBps, bar: '-', pass: null },
+    { key: 'rawPtyMBps', label: 'raw node-pty read in process (figure)', value: h.rawPtyMBps, bar: '-', pass: null },
     { key: 'floodMBps', label: 'flood, 1 WebSocket client', value: h.floodMBps, bar: '-', pass: null },
-    { key: 'floodRatio', label: 'flood / raw node-pty', value: h.floodRatio, bar: '>= 0.90', pass: check(h.floodRatio, (x) => x >= 0.9) },
+    { key: 'floodRatio', label: 'flood / raw node-pty in process (figure)', value: h.floodRatio, bar: '-', pass: null },
+    { key: 'floodRatioToForwarder', label: 'flood / simplest forwarder (node-pty -> TCP)', value: h.floodRatioToForwarder, bar: '>= 0.95', pass: check(h.floodRatioToForwarder, (x) => x >= 0.95) },
+    { key: 'cpuPerMBRatioToBareReader', label: 'agent CPU per MB / bare reader (node-pty, separate process)', value: h.cpuPerMBRatioToBareReader, bar: '<= 1.25', pass: check(h.cpuPerMBRatioToBareReader, (x) => x <= 1.25) },
     { key: 'fanout50AggregateMBps', label: 'fan-out 1 session x 50 clients (aggregate MB/s)', value: h.fanout50AggregateMBps, bar: '-', pass: null },
+    { key: 'fanoutResyncedShare', label: 'fan-out 20 clients: share resynced (fell out of the ring)', value: h.fanoutResyncedShare, bar: '-', pass: null },
     { key: 'keystrokeP50Ms', label: 'keystroke round trip p50 (ms)', value: h.keystrokeP50Ms, bar: '-', pass: null },
-    { key: 'keystrokeP99Ms', label: 'keystroke round trip p99 (ms)', value: h.keystrokeP99Ms, bar: '< 2', pass: check(h.keystrokeP99Ms, (x) => x < 2) },
-    { key: 'keystrokeP99UnderFloodMs', label: 'keystroke p99 beside a flood (ms)', value: h.keystrokeP99UnderFloodMs, bar: '< 25', pass: check(h.keystrokeP99UnderFloodMs, (x) => x < 25) },
+    { key: 'keystrokeP50OverBareMs', label: 'keystroke p50 minus bare node-pty echo p50 (ms)', value: h.keystrokeP50OverBareMs, bar: '<= 0.2', pass: check(h.keystrokeP50OverBareMs, (x) => x <= 0.2) },
+    { key: 'keystrokeP99Ms', label: 'keystroke round trip p99 (ms)', value: h.keystrokeP99Ms, bar: '<= 2', pass: check(h.keystrokeP99Ms, (x) => x <= 2) },
+    { key: 'keystrokeP99UnderFloodMs', label: 'keystroke p99 beside a flood (ms)', value: h.keystrokeP99UnderFloodMs, bar: '<= 15', pass: check(h.keystrokeP99UnderFloodMs, (x) => x <= 15) },
+    { key: 'keystrokeP99At500SessionsMs', label: `keystroke p99 among ${details.manySessions?.sessions ?? 500} sessions, 10 % printing (ms)`, value: h.keystrokeP99At500SessionsMs, bar: '<= 5', pass: check(h.keystrokeP99At500SessionsMs, (x) => x <= 5) },
     { key: 'keystrokeP99UnderAbuseMs', label: 'keystroke p99 beside a hostile neighbour (ms)', value: h.keystrokeP99UnderAbuseMs, bar: '<= 15', pass: check(h.keystrokeP99UnderAbuseMs, (x) => x <= 15) },
     { key: 'keystrokeMaxUnderAbuseMs', label: 'keystroke max beside a hostile neighbour (ms)', value: h.keystrokeMaxUnderAbuseMs, bar: '<= 50', pass: check(h.keystrokeMaxUnderAbuseMs, (x) => x <= 50) },
     { key: 'lateJoinBytes', label: 'late joiner after 10 MiB, bytes (cold, worst of 2)', value: h.lateJoinBytes, bar: '< 262144', pass: check(h.lateJoinBytes, (x) => x < 256 * kib) },
@@ -167,8 +174,9 @@ function bars(h: Headline, details: Record<string, any>): Bar[] {
     { key: 'lateJoinWarmMs', label: 'late joiner, ms (warm: a watcher attached)', value: details.lateJoin?.warm?.ms, bar: '< 50', pass: check(details.lateJoin?.warm?.ms, (x) => x < 50) },
     { key: 'slowClientFastRatio', label: 'fast client beside a stalled one / alone', value: h.slowClientFastRatio, bar: '>= 0.90', pass: check(h.slowClientFastRatio, (x) => x >= 0.9) },
     { key: 'slowClientMemoryBounded', label: 'agent memory bounded with a stalled client', value: slow?.memoryBounded, bar: 'true', pass: slow === undefined ? null : slow.memoryBounded === true },
-    { key: 'idleSessionKiB', label: 'idle session, agent RSS per session (KiB)', value: h.idleSessionKiB, bar: '< 300', pass: check(h.idleSessionKiB, (x) => x < 300) },
-    { key: 'bytesVerified', label: 'every flood byte verified (sha256)', value: h.bytesVerified, bar: 'true', pass: h.bytesVerified === undefined ? null : h.bytesVerified === true },
+    { key: 'watchedSessionKiB', label: '50 idle sessions, 1 client each: agent RSS per session (KiB)', value: h.watchedSessionKiB, bar: '<= 64', pass: check(h.watchedSessionKiB, (x) => x <= 64) },
+    { key: 'idleSessionKiB', label: '200 idle sessions, no client: agent RSS per session (KiB)', value: h.idleSessionKiB, bar: '<= 48', pass: check(h.idleSessionKiB, (x) => x <= 48) },
+    { key: 'bytesVerified', label: 'every flood byte verified (sha256; resynced fan-out clients: none wrong)', value: h.bytesVerified, bar: 'true', pass: h.bytesVerified === undefined ? null : h.bytesVerified === true },
   ];
 }
 
@@ -213,8 +221,7 @@ async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
   const started = Date.now();
   const machine = machineInfo();
-  const sessionsConfig = SessionsConfig.parse({ ...options.sessionsConfig, maxSessions: 256 });
-  if (options.reuseFrames) reuseOutputFrames();
+  const sessionsConfig = SessionsConfig.parse({ ...options.sessionsConfig, maxSessions: 600 });
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'tfbench-'));
   const cleanups: Array<() => Promise<unknown>> = [];
   const children: ClientProcess[] = [];
@@ -224,7 +231,7 @@ async function main(): Promise<number> {
     rmSync(tmp, { recursive: true, force: true });
   };
   // Every run is bounded: a stuck scenario ends the run (with cleanup) instead of hanging.
-  const budgetMs = (options.quick ? 150_000 : 900_000) + options.waitQuietS * 1000 * SCENARIOS.length;
+  const budgetMs = (options.scale ? 2_400_000 : options.quick ? 480_000 : 1_200_000) + options.waitQuietS * 1000 * SCENARIOS.length;
   const watchdog = setTimeout(() => {
     log(`watchdog: the run exceeded ${budgetMs / 1000} s; cleaning up and exiting`);
     for (const child of children) child.kill();
@@ -239,6 +246,7 @@ async function main(): Promise<number> {
   }
 
   const headline: Headline = {};
+  let scale: ScaleResult | null = null;
   const hostHeadline: HostHeadline = {};
   const stateHeadline: StateHeadline = {};
   const details: Record<string, unknown> = {};
@@ -246,7 +254,7 @@ async function main(): Promise<number> {
   const crashes: Array<{ scenario: string; error: string }> = [];
   let plugins: string[] = [];
   try {
-    log(`${options.quick ? 'quick' : 'full'} run; scenarios: ${[...options.only].join(', ')}; temp dir ${tmp}`);
+    log(`${options.scale ? 'scale' : options.quick ? 'quick' : 'full'} run; ${options.scale ? '' : `scenarios: ${[...options.only].join(', ')}; `}temp dir ${tmp}`);
     const floodBytes = options.quick ? 32 * MiB : 128 * MiB;
     const flood = makeFloodPayload(tmp, floodBytes);
     const warmup = makeFloodPayload(tmp, 4 * MiB);
@@ -288,16 +296,32 @@ async function main(): Promise<number> {
       details,
       correctness,
     };
-    const plan: Array<[ScenarioName, () => Promise<Headline>]> = [
+    if (options.scale) {
+      log(`--- scale (machine busy before: ${await waitQuiet(options.waitQuietS)} cores)`);
+      scale = await scaleRun(ctx, options.svg, `${String(machine.date).slice(0, 16)} UTC, ${machine.nproc} cores (${machine.cpuModel}), Node ${process.version}; agent in process, clients in 2 other processes`);
+      log(`scale: SVG written to ${options.svg}`);
+    }
+    const plan: Array<[ScenarioName, () => Promise<Headline>]> = options.scale ? [] : [
       // Idle sessions first: the memory baseline is cleanest before the floods. Idle keystrokes
       // next, before the floods: an "idle" agent is not one still tearing down a 50-client fan-out.
+      // Watched sessions first of all: their baseline is the freshly started agent (after a scenario
+      // that tore down hundreds of sessions, RSS keeps shrinking for a while and skews a delta).
+      ['watched', () => watchedSessionsScenario(ctx, sessionsConfig.screenIdleMs)],
       ['idle', () => idleSessionsScenario(ctx)],
       ['keystroke', () => keystrokeScenario(ctx)],
       ['flood', () => floodScenario(ctx)],
-      ['fanout', () => fanoutScenario(ctx, fanoutPayload)],
+      ['fanout', async () => {
+        // 20 clients: the resynced share (issue 17); 50: the aggregate rate (issue 3).
+        const twenty = await fanoutScenario(ctx, fanoutPayload, 20);
+        await settleClients([ctx.a, ctx.b]);
+        const fifty = await fanoutScenario(ctx, fanoutPayload, 50);
+        const aggregate = (ctx.details.fanout as Record<string, { aggregateMBps: number }>).clients50.aggregateMBps;
+        return { fanoutResyncedShare: twenty.share, fanout50AggregateMBps: aggregate, bytesVerified: twenty.headline.bytesVerified! && fifty.headline.bytesVerified! };
+      }],
       ['keystroke-flood', () => keystrokeUnderFloodScenario(ctx)],
       ['latejoin', () => lateJoinScenario(ctx)],
       ['slow', () => slowClientScenario(ctx, slowPayload)],
+      ['many', () => manySessionsScenario(ctx)],
       // Last: what the abuse leaves behind (sessions being removed, a big RSS) must not skew the others.
       ['hostile', () => hostileNeighbourScenario(ctx)],
       // Session state (issue 13): detection on vs off (a second agent beside this one), and one client watching 50 sessions.
@@ -350,16 +374,23 @@ async function main(): Promise<number> {
     floodMBps: headline.floodMBps ?? null,
     rawPtyMBps: headline.rawPtyMBps ?? null,
     floodRatio: headline.floodRatio ?? null,
+    floodRatioToForwarder: headline.floodRatioToForwarder ?? null,
+    cpuPerMBRatioToBareReader: headline.cpuPerMBRatioToBareReader ?? null,
+    fanoutResyncedShare: headline.fanoutResyncedShare ?? null,
     fanout50AggregateMBps: headline.fanout50AggregateMBps ?? null,
     keystrokeP50Ms: headline.keystrokeP50Ms ?? null,
+    keystrokeP50OverBareMs: headline.keystrokeP50OverBareMs ?? null,
     keystrokeP99Ms: headline.keystrokeP99Ms ?? null,
     keystrokeP99UnderFloodMs: headline.keystrokeP99UnderFloodMs ?? null,
+    keystrokeP99At500SessionsMs: headline.keystrokeP99At500SessionsMs ?? null,
+    keystrokeP99At500SessionsScale: (details.manySessions as { scale?: string } | undefined)?.scale ?? null,
     keystrokeP99UnderAbuseMs: headline.keystrokeP99UnderAbuseMs ?? null,
     keystrokeMaxUnderAbuseMs: headline.keystrokeMaxUnderAbuseMs ?? null,
     lateJoinBytes: headline.lateJoinBytes ?? null,
     lateJoinMs: headline.lateJoinMs ?? null,
     slowClientFastRatio: headline.slowClientFastRatio ?? null,
     idleSessionKiB: headline.idleSessionKiB ?? null,
+    watchedSessionKiB: headline.watchedSessionKiB ?? null,
     bytesVerified: headline.bytesVerified ?? null,
     hostFloodRatio: hostHeadline.hostFloodRatio ?? null,
     hostKeystrokeP50Ratio: hostHeadline.hostKeystrokeP50Ratio ?? null,
@@ -379,6 +410,7 @@ async function main(): Promise<number> {
     watch50PreviewKBps: stateHeadline.watch50PreviewKBps ?? null,
     watch50SessionsPreviewed: stateHeadline.watch50SessionsPreviewed ?? null,
     quick: options.quick,
+    scale: scale === null ? null : { svg: options.svg, ...scale },
     machine: { ...machine, nodeVersion: process.version },
     durationS: round((Date.now() - started) / 1000, 1),
     bars: Object.fromEntries(rows.filter((r) => r.bar !== '-').map((r) => [r.key, { value: r.value ?? null, bar: r.bar, pass: r.pass }])),
@@ -389,8 +421,8 @@ async function main(): Promise<number> {
       plugins,
       sessionsConfig: { ringBytes: sessionsConfig.ringBytes, clientBufferCap: sessionsConfig.clientBufferCap, coalesceMs: sessionsConfig.coalesceMs, maxFrameBytes: sessionsConfig.maxFrameBytes, maxSessions: sessionsConfig.maxSessions },
     },
-    investigationKnobs: options.disablePlugins.length > 0 || Object.keys(options.sessionsConfig).length > 0 || options.keystrokeResume || options.reuseFrames
-      ? { disablePlugins: options.disablePlugins, sessionsConfig: options.sessionsConfig, keystrokeResume: options.keystrokeResume, reuseFrames: options.reuseFrames }
+    investigationKnobs: options.disablePlugins.length > 0 || Object.keys(options.sessionsConfig).length > 0 || options.keystrokeResume
+      ? { disablePlugins: options.disablePlugins, sessionsConfig: options.sessionsConfig, keystrokeResume: options.keystrokeResume }
       : null,
     clients: 'two forked Node child processes (bench/client-process.js), ws 8 clients, no Origin header, Bearer local token',
     details,

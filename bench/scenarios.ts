@@ -5,10 +5,12 @@ import {
   KiB, MiB, READY_MARKER, mbps, median, percentile, round, sleep, type FloodClientResult,
 } from './common';
 import { echoCommand, endlessFloodCommand, floodCommand, makeLateJoinText, type FloodPayload } from './payloads';
-import { CpuMeter, GcProbe, LoopDelay, MachineCpu, MemoryPeak, openFds, settledMemory } from './probes';
+import { CpuMeter, GcProbe, LoopDelay, MachineCpu, MemoryPeak, openFds, settledMemory, stableMemory } from './probes';
 import { RawEcho } from './raw-echo';
 import { rawPtyRun } from './raw-pty';
 import { ReferenceServer } from './reference-server';
+import { bareReaderRun } from './bare-reader';
+import { tcpForwarderRun } from './tcp-forwarder';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -44,7 +46,13 @@ export type Headline = Partial<{
   floodMBps: number;
   rawPtyMBps: number;
   floodRatio: number;
+  floodRatioToForwarder: number;
+  cpuPerMBRatioToBareReader: number;
   fanout50AggregateMBps: number;
+  fanoutResyncedShare: number;
+  keystrokeP50OverBareMs: number;
+  keystrokeP99At500SessionsMs: number;
+  watchedSessionKiB: number;
   keystrokeP50Ms: number;
   keystrokeP99Ms: number;
   keystrokeP99UnderFloodMs: number;
@@ -310,16 +318,26 @@ export async function floodScenario(ctx: BenchContext): Promise<Headline> {
   await rawRun(ctx, ctx.warmup, warm);
   await agentFlood(ctx, ctx.warmup, 1);
   await referenceRun(ctx, ctx.warmup);
+  await bareRun(ctx, ctx.warmup);
+  await forwarderRun(ctx, ctx.warmup);
   const reps = ctx.quick ? 3 : 5;
   const raw: number[] = [];
   const flood: number[] = [];
   const reference: number[] = [];
+  const bare: number[] = [];
+  const forwarder: number[] = [];
+  /** CPU ms per payload MB, per repetition: the agent's (this process) and the bare reader's (its process). */
+  const agentCpuPerMB: number[] = [];
+  const bareCpuPerMB: number[] = [];
+  const forwarderCpuPerMB: number[] = [];
   const runs: Array<Record<string, unknown>> = [];
   let verified = true;
-  const orders = [['raw', 'flood', 'reference'], ['reference', 'flood', 'raw'], ['flood', 'raw', 'reference'], ['raw', 'reference', 'flood'], ['reference', 'raw', 'flood']];
+  const mb = ctx.flood.bytes / 1e6;
+  const kinds = ['raw', 'bare', 'flood', 'forwarder', 'reference'] as const;
   for (let i = 0; i < reps; i++) {
-    // Alternate the order so a load change on the machine hits every side alike.
-    for (const kind of orders[i % orders.length]) {
+    // Rotate the order so a load change on the machine hits every side alike.
+    const order = kinds.map((_, k) => kinds[(k + i) % kinds.length]);
+    for (const kind of order) {
       await sleep(300);
       if (kind === 'raw') {
         const { value: r, cpu } = await rawRun(ctx, ctx.flood, expected);
@@ -329,6 +347,19 @@ export async function floodScenario(ctx: BenchContext): Promise<Headline> {
         raw.push(rate);
         runs.push({ kind, MBps: round(rate), ...cpuSummary(cpu, ctx.flood.bytes), chunks: r.frames, avgChunkB: Math.round(r.wireBytes / r.frames) });
         ctx.log(`raw node-pty: ${rate.toFixed(1)} MB/s`);
+      } else if (kind === 'bare') {
+        const r = await bareRun(ctx, ctx.flood);
+        bare.push(r.MBps);
+        bareCpuPerMB.push(r.cpuMs / mb);
+        runs.push({ kind, MBps: round(r.MBps), cpuMsPerMB: round(r.cpuMs / mb), sysMsPerMB: round(r.sysMs / mb), chunks: r.chunks, avgChunkB: Math.round(r.bytes / r.chunks) });
+        ctx.log(`bare reader: ${r.MBps.toFixed(1)} MB/s, ${(r.cpuMs / mb).toFixed(2)} ms CPU/MB`);
+      } else if (kind === 'forwarder') {
+        const { value: r, cpu } = await cpuWindow(ctx, () => forwarderRun(ctx, ctx.flood));
+        if (r.mismatchedBytes > 0) ctx.correctness.push(`tcp forwarder run ${i}: ${r.mismatchedBytes} bytes differ`);
+        forwarder.push(r.MBps);
+        forwarderCpuPerMB.push(cpu.selfCpuMs / mb);
+        runs.push({ kind, MBps: round(r.MBps), exact: r.exact, ...cpuSummary(cpu, ctx.flood.bytes) });
+        ctx.log(`tcp forwarder: ${r.MBps.toFixed(1)} MB/s`);
       } else if (kind === 'reference') {
         const { value: r, cpu } = await referenceRun(ctx, ctx.flood);
         if (r.mismatchedBytes > 0 || r.offsetGaps > 0) ctx.correctness.push(`reference server run ${i}: ${r.mismatchedBytes} bytes differ`);
@@ -341,6 +372,7 @@ export async function floodScenario(ctx: BenchContext): Promise<Headline> {
         verified = checkFlood(ctx, `flood run ${i}`, run.results, ctx.flood.bytes) && verified;
         const rate = run.perClientMBps[0];
         flood.push(rate);
+        agentCpuPerMB.push(run.cpu.selfCpuMs / mb);
         runs.push({
           kind,
           MBps: round(rate),
@@ -351,7 +383,7 @@ export async function floodScenario(ctx: BenchContext): Promise<Headline> {
           avgFrameKiB: round(run.results[0].wireBytes / run.results[0].frames / KiB, 1),
           peakRssMiB: round(run.memPeak.rss / MiB, 1),
         });
-        ctx.log(`flood 1 client: ${rate.toFixed(1)} MB/s (${run.results[0].complete ? 'verified' : 'NOT verified'})`);
+        ctx.log(`flood 1 client: ${rate.toFixed(1)} MB/s, ${(run.cpu.selfCpuMs / mb).toFixed(2)} ms CPU/MB (${run.results[0].complete ? 'verified' : 'NOT verified'})`);
       }
     }
   }
@@ -359,6 +391,8 @@ export async function floodScenario(ctx: BenchContext): Promise<Headline> {
   const floodMBps = median(flood);
   const referenceMBps = median(reference);
   const pairRatios = flood.map((f, i) => f / raw[i]);
+  const forwarderRatios = flood.map((f, i) => f / forwarder[i]);
+  const cpuRatios = agentCpuPerMB.map((c, i) => c / bareCpuPerMB[i]);
   ctx.details.flood = {
     payloadMiB: ctx.flood.bytes / MiB,
     repetitions: reps,
@@ -366,22 +400,66 @@ export async function floodScenario(ctx: BenchContext): Promise<Headline> {
     floodMBpsMinMax: [round(Math.min(...flood)), round(Math.max(...flood))],
     referenceMBps: round(referenceMBps),
     referenceMBpsMinMax: [round(Math.min(...reference)), round(Math.max(...reference))],
+    bareReaderMBps: round(median(bare)),
+    forwarderMBps: round(median(forwarder)),
+    forwarderMBpsMinMax: [round(Math.min(...forwarder)), round(Math.max(...forwarder))],
+    cpuMsPerMB: { agent: round(median(agentCpuPerMB)), bareReader: round(median(bareCpuPerMB)), forwarder: round(median(forwarderCpuPerMB)) },
+    cpuRatiosToBareReader: cpuRatios.map((r) => round(r, 3)),
+    forwarderPairRatios: forwarderRatios.map((r) => round(r, 3)),
     floodVsReference: round(floodMBps / referenceMBps, 3),
     referenceVsRaw: round(referenceMBps / rawMBps, 3),
+    forwarderVsRaw: round(median(forwarder) / rawMBps, 3),
     // flood/raw within each repetition (the same few seconds, the same machine load): the headline
     // floodRatio is their median, which a load change between repetitions cannot skew.
     pairRatios: pairRatios.map((r) => round(r, 3)),
     ratioOfMedians: round(floodMBps / rawMBps, 3),
     runs,
   };
-  return { rawPtyMBps: round(rawMBps), floodMBps: round(floodMBps), floodRatio: round(median(pairRatios), 3), bytesVerified: verified };
+  return {
+    rawPtyMBps: round(rawMBps),
+    floodMBps: round(floodMBps),
+    floodRatio: round(median(pairRatios), 3),
+    floodRatioToForwarder: round(median(forwarderRatios), 3),
+    cpuPerMBRatioToBareReader: round(median(cpuRatios), 3),
+    bytesVerified: verified,
+  };
 }
 
-/** S2: one session, 50 clients (25 per client process), every client's bytes hashed. */
-export async function fanoutScenario(ctx: BenchContext, payload: FloodPayload): Promise<Headline> {
-  const run = await agentFlood(ctx, payload, 25, 25);
-  const verified = checkFlood(ctx, 'fan-out', run.results, payload.bytes);
-  ctx.details.fanout = {
+/** The same producer read by node-pty in a separate process that does nothing with the bytes. */
+function bareRun(ctx: BenchContext, payload: FloodPayload) {
+  return bareReaderRun({ argv: floodCommand(ctx.bash, payload.file), cols: COLS, rows: ROWS, cwd: ctx.tmp, env: rawEnv(), timeoutMs: floodTimeout(payload.bytes) });
+}
+
+/** The same producer behind the simplest forwarder (node-pty → loopback TCP), read by a child that checks every byte. */
+function forwarderRun(ctx: BenchContext, payload: FloodPayload) {
+  return tcpForwarderRun(payload, { argv: floodCommand(ctx.bash, payload.file), cols: COLS, rows: ROWS, cwd: ctx.tmp, env: rawEnv(), timeoutMs: floodTimeout(payload.bytes) });
+}
+
+/**
+ * S2: one session, `count` clients (half per client process), each reading as fast as it can, every
+ * client's bytes hashed. A client that falls more than the ring behind is resynced with a SNAPSHOT
+ * by design (issue 3 §5: it must not hold the shell or the others back): it skips bytes but must
+ * never get a wrong one. Verified here: no byte differs and no offset jumps anywhere, and every
+ * client that was not resynced got every byte; the resynced share is reported with why.
+ */
+export async function fanoutScenario(ctx: BenchContext, payload: FloodPayload, count: number): Promise<{ headline: Headline; share: number }> {
+  const run = await agentFlood(ctx, payload, Math.ceil(count / 2), Math.floor(count / 2));
+  let verified = true;
+  const resynced: Array<Record<string, unknown>> = [];
+  for (const [i, r] of run.results.entries()) {
+    if (r.mismatchedBytes > 0 || r.offsetGaps > 0) {
+      verified = false;
+      ctx.correctness.push(`fan-out ${count} client ${i}: CORRUPT: ${r.mismatchedBytes} bytes differ, ${r.offsetGaps} offset gaps without a SNAPSHOT`);
+    } else if (r.resyncs > 0) {
+      resynced.push({ client: i, resyncs: r.resyncs, skippedBytes: payload.bytes - r.bytes, MBps: round(clientMBps(r)) });
+    } else if (!r.complete) {
+      verified = false;
+      ctx.correctness.push(`fan-out ${count} client ${i}: not every byte delivered: ${r.error ?? 'incomplete'} (${r.bytes} of ${payload.bytes})`);
+    }
+  }
+  const share = round(resynced.length / run.results.length, 3);
+  (ctx.details.fanout ??= {} as Record<string, unknown>);
+  (ctx.details.fanout as Record<string, unknown>)[`clients${count}`] = {
     payloadMiB: payload.bytes / MiB,
     aggregateMBps: round(run.aggregateMBps),
     streamMBps: round(mbps(payload.bytes, run.spanMs)),
@@ -391,10 +469,14 @@ export async function fanoutScenario(ctx: BenchContext, payload: FloodPayload): 
     loop: run.loop,
     peakRssMiB: round(run.memPeak.rss / MiB, 1),
     rssGrowthMiB: round((run.memPeak.rss - run.memBefore.rss) / MiB, 1),
+    resyncedShare: share,
+    resynced,
+    whyResynced: resynced.length === 0 ? null
+      : `each of these clients fell more than the ${ctx.ringBytes / MiB} MiB ring behind the others; the PTY is only held back when every client is blocked, so the slowest are resynced with a SNAPSHOT (bytes skipped, none wrong)`,
     ...summarizeClients(run.results),
   };
-  ctx.log(`fan-out 50: ${run.aggregateMBps.toFixed(1)} MB/s aggregate, ${run.results.filter((r) => r.complete).length}/50 complete`);
-  return { fanout50AggregateMBps: round(run.aggregateMBps), bytesVerified: verified };
+  ctx.log(`fan-out ${count}: ${run.aggregateMBps.toFixed(1)} MB/s aggregate, ${run.results.filter((r) => r.complete).length}/${count} complete, ${resynced.length} resynced`);
+  return { headline: { bytesVerified: verified }, share };
 }
 
 /** Diagnostic peek at a session's stream clients (agent internals, read in process; null if they moved). */
@@ -451,6 +533,8 @@ export async function echoSession(ctx: BenchContext): Promise<string> {
 }
 
 /** Keystroke samples and pacing (performance.md §C.3 S4: 1 byte every 10-20 ms), in interleaved rounds. */
+export type KeystrokePlan = ReturnType<typeof keystrokePlan>;
+
 function keystrokePlan(ctx: BenchContext) {
   return ctx.quick
     ? { rounds: 10, perRound: 50, floorPerRound: 15, intervalMs: 10, warmup: 20 }
@@ -474,8 +558,8 @@ function latencyStats(rtts: number[], timeouts: number): Record<string, number> 
  * machine is shared, so the load changes): the same echo on node-pty directly in this process (PTY
  * + scheduler), and PING/PONG through the agent (transport + agent loop, no PTY).
  */
-export async function keystrokeRounds(ctx: BenchContext, echoId: string, floors: boolean): Promise<Record<string, Record<string, number>>> {
-  const plan = keystrokePlan(ctx);
+export async function keystrokeRounds(ctx: BenchContext, echoId: string, floors: boolean, planOverride?: KeystrokePlan): Promise<Record<string, Record<string, number>>> {
+  const plan = planOverride ?? keystrokePlan(ctx);
   const job = `probe-${++jobSeq}`;
   const refJob = `probe-ref-${jobSeq}`;
   const raw = floors ? new RawEcho({ argv: echoCommand(ctx.bash), cwd: ctx.tmp, env: rawEnv() }) : null;
@@ -539,7 +623,9 @@ export async function keystrokeScenario(ctx: BenchContext): Promise<Headline> {
     if (r.keystroke.timeouts > 0) ctx.correctness.push(`keystroke: ${r.keystroke.timeouts} keystrokes never echoed`);
     ctx.details.keystroke = { ...r, agentLoop: loopStats };
     ctx.log(`keystroke idle: p50 ${r.keystroke.p50} ms, p99 ${r.keystroke.p99} ms (node-pty echo alone p99 ${r.floorNodePtyEcho.p99} ms, ws ping p99 ${r.floorWsPing.p99} ms, reference server keystroke p99 ${r.referenceServerKeystroke.p99} ms)`);
-    return { keystrokeP50Ms: r.keystroke.p50, keystrokeP99Ms: r.keystroke.p99 };
+    ctx.details.keystroke = { ...(ctx.details.keystroke as object), p99RatioToReferenceServer: round(r.keystroke.p99 / r.referenceServerKeystroke.p99, 3), p50RatioToReferenceServer: round(r.keystroke.p50 / r.referenceServerKeystroke.p50, 3), p50OverReferenceServerMs: round(r.keystroke.p50 - r.referenceServerKeystroke.p50, 3), referenceServerP50OverBareMs: round(r.referenceServerKeystroke.p50 - r.floorNodePtyEcho.p50, 3) };
+    // "Bare" echo: the same raw-mode `cat` read and written by node-pty in the bench process, no server.
+    return { keystrokeP50Ms: r.keystroke.p50, keystrokeP99Ms: r.keystroke.p99, keystrokeP50OverBareMs: round(r.keystroke.p50 - r.floorNodePtyEcho.p50, 3) };
   } finally {
     await ctx.agent.removeSession(id).catch(() => undefined);
   }
@@ -736,8 +822,7 @@ export async function idleSessionsScenario(ctx: BenchContext): Promise<Headline>
   await sleep(500);
   await ctx.agent.api('GET', '/api/sessions');
   await ctx.a.call('deleteSessions', { ids: warm.ids, concurrency: 10 }, 60_000);
-  await sleep(500);
-  const before = await settledMemory();
+  const before = await stableMemory();
   const fdsBefore = openFds();
   const loop = new LoopDelay().start();
   const burst = await ctx.a.call('createBurst', { count, concurrency, body }, 180_000);

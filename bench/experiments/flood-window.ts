@@ -16,7 +16,7 @@ import { agentFlood, rawRun, type BenchContext } from '../scenarios';
 async function main(): Promise<void> {
   const mib = Number(process.argv[2] ?? 64);
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'tfbench-window-'));
-  const agent = await startAgentHost({ dataDir: path.join(tmp, 'data'), logLevel: 'warn', sessions: { maxSessions: 256 } });
+  const agent = await startAgentHost({ dataDir: path.join(tmp, 'data'), logLevel: 'warn', sessions: { mode: 'in-process', maxSessions: 256 } });
   const a = await ClientProcess.start('A', agent.endpoint);
   const b = await ClientProcess.start('B', agent.endpoint);
   try {

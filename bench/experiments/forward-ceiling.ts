@@ -1,5 +1,5 @@
 /**
- * Evidence for the flood bar (not part of `npm run bench`): how much of raw node-pty throughput can
+ * Evidence for the flood bar (standalone; `npm run bench` measures the forwarder too): how much of raw node-pty throughput can
  * ANY server keep when it forwards PTY output to a client in another process on this machine?
  * `node dist/bench/experiments/forward-ceiling.js [pairs=7] [MiB=32]`
  *
@@ -8,62 +8,21 @@
  * possible forwarder: node-pty `onData` → `socket.write` on a plain loopback TCP connection (no
  * WebSocket, no framing, no ring, no coalescing), to a child process that only hashes and checks
  * the bytes with the same PayloadTracker. Prints per-pair ratios tcp/raw and their median.
- * The agent's flood ratio (`npm run bench`) can only be compared with this ceiling, measured here.
+ * The normal bench run now measures the same forwarder beside the agent (bench/tcp-forwarder.ts).
  */
-import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as nodePty from 'node-pty';
-import { mbps, median, round, wallMs } from '../common';
+import { mbps, median, round } from '../common';
 import { floodCommand, makeFloodPayload } from '../payloads';
-import { PayloadTracker } from '../payload-tracker';
 import { rawPtyRun } from '../raw-pty';
+import { tcpForwarderRun } from '../tcp-forwarder';
 
 const BASH = '/bin/bash';
 
-async function client(): Promise<void> {
-  const [port, file, bytes, sha256] = process.argv.slice(3);
-  const tracker = new PayloadTracker(readFileSync(file), Number(bytes), sha256);
-  tracker.start(0);
-  let offset = 0;
-  const socket = net.connect(Number(port), '127.0.0.1');
-  socket.on('error', () => undefined);
-  socket.on('data', (chunk: Buffer) => {
-    tracker.output(offset, chunk, wallMs());
-    offset += chunk.length;
-  });
-  await tracker.done;
-  socket.destroy();
-  process.send?.(tracker.result());
-}
-
-/** One run of the plain TCP forwarder; returns MB/s measured by the client (first to last payload byte). */
-async function tcpRun(payload: ReturnType<typeof makeFloodPayload>, cwd: string): Promise<{ MBps: number; exact: boolean }> {
-  const argv = floodCommand(BASH, payload.file);
-  let pty: nodePty.IPty | null = null;
-  const server = net.createServer((socket) => {
-    socket.on('error', () => undefined); // the client goes away once it has every byte
-    pty = nodePty.spawn(argv[0], argv.slice(1), { name: 'xterm-256color', cols: 120, rows: 40, cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', TERM: 'xterm-256color' }, encoding: null });
-    const p = pty;
-    p.onData((data) => {
-      if (!socket.write(data as unknown as Buffer)) {
-        p.pause();
-        socket.once('drain', () => p.resume());
-      }
-    });
-    setTimeout(() => p.write('\r'), 50);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  const child = fork(__filename, ['--client', String(port), payload.file, String(payload.bytes), payload.sha256], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const result = await new Promise<{ bytes: number; firstAt: number; lastAt: number; mismatchedBytes: number; complete: boolean }>((resolve) => child.once('message', (m) => resolve(m as never)));
-  child.kill();
-  (pty as nodePty.IPty | null)?.kill('SIGKILL');
-  server.close();
-  return { MBps: mbps(result.bytes, result.lastAt - result.firstAt), exact: result.complete && result.mismatchedBytes === 0 };
-}
+const tcpRun = (payload: ReturnType<typeof makeFloodPayload>, cwd: string) => tcpForwarderRun(payload, {
+  argv: floodCommand(BASH, payload.file), cols: 120, rows: 40, cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', TERM: 'xterm-256color' }, timeoutMs: 120_000,
+});
 
 async function main(): Promise<void> {
   const pairs = Number(process.argv[2] ?? 7);
@@ -87,7 +46,7 @@ async function main(): Promise<void> {
   }
 }
 
-(process.argv[2] === '--client' ? client() : main()).catch((error: unknown) => {
+main().catch((error: unknown) => {
   process.stderr.write(String((error as Error)?.stack ?? error) + '\n');
   process.exit(1);
 });

@@ -48,7 +48,6 @@ async function scenario(name: string, firstBytes: number): Promise<Record<string
   const ring = new OutputRing(4 * 1024 * 1024);
   const model = new ScreenModel(ring, new ResizeLog(120, 40), { scrollback: 200, maxSnapshotBytes: 256 * 1024, idleMs: 0 }, new SystemClock());
   const internals = model as unknown as { preparing: Promise<void> | null };
-  model.retain(); // a client is attached (no background idle drop)
   ring.append(lines(firstBytes, 1));
   await model.prepare(); // first attach: the snapshot path
   model.snapshot();

@@ -313,7 +313,11 @@ export interface WsConnection {
   readonly id: number;
   readonly principal: Principal;
   readonly remoteAddress: string;
-  /** Send a frame; `buffered` means it was queued under backpressure, `dropped` that it was not sent. */
+  /**
+   * Send a frame; `buffered` means it was queued under backpressure, `dropped` that it was not sent.
+   * The caller may reuse `data` once this returns (the sessions core does: OUTPUT frames come from
+   * one reused block), so an implementation copies whatever it keeps (uWS does).
+   */
   send(data: Uint8Array, binary?: boolean): 'sent' | 'buffered' | 'dropped';
   /** Bytes queued in the server for this socket. */
   readonly bufferedAmount: number;

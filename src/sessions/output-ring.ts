@@ -1,11 +1,12 @@
-const INITIAL_BYTES = 16 * 1024;
+/** An idle shell's prompt and a few commands fit; output beyond grows the storage by doubling. */
+const INITIAL_BYTES = 4 * 1024;
 
 /**
  * Bounded byte log of one session's output, addressed by ABSOLUTE offsets: offset 0 is the first
  * byte the session ever produced, `end` the next one. Only the newest `capacity` bytes are held,
  * `[start, end)`.
  *
- * Storage grows lazily (16 KiB, doubling up to `capacity`) so an idle session costs a few KiB; a
+ * Storage grows lazily (4 KiB, doubling up to `capacity`) so an idle session costs a few KiB; a
  * byte at offset `o` lives at `o % storage.length`, which stays valid across growth because the held
  * range never exceeds the storage.
  */

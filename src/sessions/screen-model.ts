@@ -20,7 +20,7 @@ export interface ScreenSnapshot {
 export interface ScreenModelOptions {
   scrollback: number;
   maxSnapshotBytes: number;
-  /** Drop the emulator after this long without holders (0: never). */
+  /** Drop the emulator after this long without a snapshot or text request (0: never). */
   idleMs: number;
   /** Output silence before background catch-up starts. */
   quietMs?: number;
@@ -103,10 +103,13 @@ const REFLOW_CELLS = 64_000;
  * the backlog is 32 KiB or more (in slices, one per event-loop turn), or synchronously when a
  * snapshot or the text is requested.
  *
- * The emulator (MBs of heap) exists only while needed: created on first use, dropped after
- * `idleMs` without holders (attached clients). A new emulator, or one whose parsed offset fell out
- * of the ring, replays the ring's tail (`replayBytes`, from a line start): state older than that is
- * lost (an accepted approximation; full-screen programs redraw, shells show their last lines).
+ * The emulator (~140 KiB of heap and ~70 KiB of typed arrays for an idle 120×40 shell, MBs for
+ * big screens) exists only while needed: created by a snapshot or text request and dropped
+ * `idleMs` after the last one, whether or not clients are attached (an attached client reads
+ * OUTPUT, not the emulator: keeping it for every watched session was most of what a watched
+ * session cost). A new emulator, or one whose parsed offset fell out of the ring, replays the
+ * ring's tail (`replayBytes`, from a line start): state older than that is lost (an accepted
+ * approximation; full-screen programs redraw, shells show their last lines).
  */
 export class ScreenModel {
   private term: Terminal | null = null;
@@ -115,7 +118,6 @@ export class ScreenModel {
   private appliedSeq = -1;
   /** The size as of `appliedSeq`; the emulator may still be growing toward it (see reachSize). */
   private size = { cols: 0, rows: 0 };
-  private holders = 0;
   private idleTimer: Disposable | null = null;
   private quietTimer: Disposable | null = null;
   private outputSinceTick = false;
@@ -173,18 +175,6 @@ export class ScreenModel {
     // afresh and every output burst re-parse into 12 MB of cells, work nobody may ask for. Its
     // snapshots catch up on demand, in slices (prepare).
     if (this.quietTimer === null && this.ring.end - this.parsed >= BACKGROUND_MIN_BYTES && !this.huge()) this.quietTimer = this.clock.setTimeout(this.onQuietTick, this.quietMs);
-  }
-
-  /** A client is attached: keep the emulator. */
-  retain(): void {
-    this.holders++;
-    this.cancelIdle();
-  }
-
-  /** A client left; the emulator is dropped after `idleMs` without holders. */
-  release(): void {
-    if (this.holders > 0) this.holders--;
-    if (this.holders === 0) this.scheduleIdle();
   }
 
   /**
@@ -271,6 +261,7 @@ export class ScreenModel {
    */
   snapshot(): ScreenSnapshot {
     this.ensure();
+    this.scheduleIdle();
     if (this.prepared !== null) return this.prepared;
     this.catchUp(this.ring.end);
     if (this.cached && this.cachedAt === this.parsed && this.cachedSeq === this.appliedSeq) return this.cached;
@@ -279,20 +270,19 @@ export class ScreenModel {
     this.cached = snapshot;
     this.cachedAt = this.parsed;
     this.cachedSeq = this.appliedSeq;
-    this.scheduleIdleIfUnheld();
     return snapshot;
   }
 
   /** Visible screen lines, trailing spaces trimmed, joined with `\n`. */
   text(): string {
     this.ensure();
+    this.scheduleIdle();
     this.catchUp(this.ring.end);
     const term = this.term!;
     const buffer = term.buffer.active;
     const lines: string[] = [];
     // translateToString(true) trims only never-written cells; written spaces are trimmed here.
     for (let y = 0; y < term.rows; y++) lines.push((buffer.getLine(buffer.baseY + y)?.translateToString(true) ?? '').replace(/ +$/, ''));
-    this.scheduleIdleIfUnheld();
     return lines.join('\n');
   }
 
@@ -345,7 +335,7 @@ export class ScreenModel {
         this.cachedAt = at;
         this.cachedSeq = seq;
         this.serializing = false;
-        this.scheduleIdleIfUnheld();
+        this.scheduleIdle();
         done();
       } catch {
         this.serializing = false;
@@ -443,7 +433,7 @@ export class ScreenModel {
     this.appliedSeq = size.seq;
     this.size = { cols: size.cols, rows: size.rows };
     this.cached = null;
-    this.scheduleIdleIfUnheld();
+    this.scheduleIdle();
   }
 
   private dropTerminal(): void {
@@ -568,16 +558,13 @@ export class ScreenModel {
     }
   }
 
-  private scheduleIdleIfUnheld(): void {
-    if (this.holders === 0 && this.idleTimer === null) this.scheduleIdle();
-  }
-
+  /** (Re)arm the idle timer: the emulator goes `idleMs` after its last use. */
   private scheduleIdle(): void {
     this.cancelIdle();
     if (this.options.idleMs <= 0 || this.term === null) return;
     this.idleTimer = this.clock.setTimeout(() => {
       this.idleTimer = null;
-      if (this.holders === 0) this.dispose();
+      this.dispose();
     }, this.options.idleMs);
   }
 

@@ -5,6 +5,7 @@ import type { PtyExit } from './pty-session';
 import type { ResizeLog } from './resize-log';
 import type { ScreenModel } from './screen-model';
 import type { StreamClient } from './stream-client';
+import { FrameArena } from './frame-arena';
 
 export interface SessionStreamOptions {
   /** A client with this much queued in its socket receives nothing until it drains. */
@@ -39,10 +40,11 @@ const HEADER = ProtocolCodec.OUTPUT_HEADER_BYTES;
  */
 export class SessionStream {
   /**
-   * Where OUTPUT frames come from: not zero-filled, since the header and the ring's bytes cover every
-   * byte. Replaced only by the benchmark's frame-reuse experiment (bench/experiments/reuse-frames.ts).
+   * Where OUTPUT frames come from (one block for the process; not zero-filled, since the header and
+   * the ring's bytes cover every byte): 2 MiB holds a flush pass of one client up to its 1 MiB cap
+   * plus frames for others; beyond that, frames are allocated.
    */
-  static allocateFrame: (size: number) => Buffer = (size) => Buffer.allocUnsafe(size);
+  private static readonly arena = new FrameArena(2 * 1024 * 1024);
 
   private readonly clients = new Set<StreamClient>();
   private readonly frames = new Map<number, Buffer>();
@@ -110,7 +112,6 @@ export class SessionStream {
    */
   attach(client: StreamClient, offset?: number): void {
     this.clients.add(client);
-    this.screen.retain();
     if (offset !== undefined && offset >= this.ring.start && offset <= this.ring.end) {
       const size = this.resizes.at(offset);
       client.cursor = offset;
@@ -131,7 +132,6 @@ export class SessionStream {
   detach(client: StreamClient): void {
     if (!this.clients.delete(client)) return;
     client.live = false;
-    this.screen.release();
     this.updateFlow();
   }
 
@@ -172,9 +172,11 @@ export class SessionStream {
     this.flushedEnd = this.ring.end;
     if (this.clients.size === 0) return;
     this.sharing = this.clients.size > 1;
+    SessionStream.arena.begin();
     try {
       for (const client of this.clients) this.flushClient(client);
     } finally {
+      SessionStream.arena.end();
       this.sharing = false;
       this.frames.clear();
     }
@@ -194,7 +196,12 @@ export class SessionStream {
       this.resync(client, false);
       return;
     }
-    connection.cork(() => this.pump(client));
+    SessionStream.arena.begin();
+    try {
+      connection.cork(() => this.pump(client));
+    } finally {
+      SessionStream.arena.end();
+    }
   }
 
   /** Send frames from the client's cursor until it is caught up or its socket is full. */
@@ -233,7 +240,7 @@ export class SessionStream {
       const cached = this.frames.get(from);
       if (cached !== undefined && cached.length - HEADER === length) return cached;
     }
-    const frame = SessionStream.allocateFrame(HEADER + length);
+    const frame = SessionStream.arena.take(HEADER + length);
     ProtocolCodec.writeOutputHeader(frame, from);
     this.ring.copyTo(from, length, frame, HEADER);
     if (this.sharing) this.frames.set(from, frame);

@@ -29,8 +29,11 @@ export const SessionsConfig = z.strictObject({
   scrollbackLines: z.number().int().min(0).max(10_000).default(200),
   /** Largest serialized snapshot; scrollback is cut to fit. */
   maxSnapshotBytes: z.number().int().min(16 * KiB).max(16 * MiB).default(256 * KiB),
-  /** The screen model is dropped after this long without attached clients (it costs MBs). */
-  screenIdleMs: z.number().int().min(0).default(60_000),
+  /**
+   * The screen model (~200 KiB for 120×40, MBs for big screens) is dropped this long after the last
+   * snapshot or text request, attached clients or not; the next one rebuilds it from the ring's tail.
+   */
+  screenIdleMs: z.number().int().min(0).default(10_000),
   /** Login shell for sessions created without a command; default `$SHELL`, else `/bin/sh`. */
   shell: z.string().min(1).optional(),
   /** Arguments for the shell (a login shell by default). */

@@ -326,8 +326,7 @@ describe('ScreenModel', () => {
   });
 
   it('leaves a small backlog (keystroke echoes) to the next snapshot: no emulator work between keystrokes', async () => {
-    const { clock, ring, model } = setup();
-    model.retain(); // an attached client: no idle timer either
+    const { clock, ring, model } = setup({ idleMs: 0 }); // no idle timer either
     model.snapshot();
     for (let i = 0; i < 50; i++) {
       ring.append(Buffer.from('k'));
@@ -342,14 +341,13 @@ describe('ScreenModel', () => {
     model.dispose();
   });
 
-  it('drops the emulator after the idle time without holders, keeps it while held', async () => {
+  it('drops the emulator the idle time after its last use, attached clients or not', async () => {
     const { clock, ring, model } = setup({ idleMs: 1000 });
     ring.append(Buffer.from('x'));
-    model.retain();
     model.snapshot();
-    await clock.advance(5000);
+    await clock.advance(600);
     expect(model.live).toBe(true);
-    model.release();
+    model.snapshot(); // a use re-arms the timer
     await clock.advance(999);
     expect(model.live).toBe(true);
     await clock.advance(1);

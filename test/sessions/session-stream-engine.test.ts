@@ -11,11 +11,11 @@ const info = { id: 'x', name: 'x', command: [], cwd: '/', pid: 1, state: 'runnin
   createdAt: '', exitedAt: null, clients: 0, outputBytes: 0, hostId: null, lost: null, recording: false, title: null, lastOutputAt: null, active: false, foreground: null, lastCommand: null } as SessionInfo;
 
 /** The stream engine alone: a ring fed by the test, a fake clock, a recording flow control. */
-function setup(options: { cap?: number; frame?: number; ring?: number } = {}) {
+function setup(options: { cap?: number; frame?: number; ring?: number; screenIdleMs?: number } = {}) {
   const clock = new FakeClock();
   const ring = new OutputRing(options.ring ?? 1024 * 1024);
   const resizes = new ResizeLog(80, 24);
-  const screen = new ScreenModel(ring, resizes, { scrollback: 10, maxSnapshotBytes: 64 * 1024, idleMs: 0 }, clock);
+  const screen = new ScreenModel(ring, resizes, { scrollback: 10, maxSnapshotBytes: 64 * 1024, idleMs: options.screenIdleMs ?? 0 }, clock);
   const flow = { paused: false, pauses: 0, pause() { this.paused = true; this.pauses++; }, resume() { this.paused = false; } };
   const stream = new SessionStream(ring, resizes, screen, flow, () => info,
     { clientBufferCap: options.cap ?? 1024 * 1024, coalesceMs: 3, maxFrameBytes: options.frame ?? 64 * 1024 }, clock);
@@ -147,6 +147,57 @@ describe('SessionStream engine', () => {
     expect(slow.client.cursor).toBe(ring.end);
     const last = slow.connection.messages.at(-1)!;
     expect(['snapshot', 'output']).toContain(last.type);
+    stream.closeAll(1000, 'bye');
+  });
+
+  it('keeps every client byte-exact while frames are carved from the reused arena, pass after pass', async () => {
+    const { clock, stream, output, join } = setup({ frame: 1000, cap: 4096 });
+    const a = join();
+    const b = join();
+    b.connection.stalled = true; // b falls behind: later passes build frames at two different cursors
+    let expected = '';
+    for (let i = 0; i < 40; i++) {
+      const chunk = `${i}:`.padEnd(700, String.fromCharCode(97 + (i % 26)));
+      expected += chunk;
+      output(chunk);
+      await clock.advance(3); // the coalescing tick: another pass
+      if (i % 7 === 6) {
+        b.connection.release();
+        stream.drain(b.client);
+      }
+    }
+    b.connection.stalled = false;
+    b.connection.release();
+    stream.drain(b.client);
+    await clock.advance(3);
+    expect(outputBytes(a.connection).equals(Buffer.from(expected))).toBe(true);
+    expect(outputBytes(b.connection).equals(Buffer.from(expected))).toBe(true);
+    stream.closeAll(1000, 'bye');
+  });
+
+  it('does not keep the screen model for attached clients: it goes after the idle time, output goes on, the next joiner gets a rebuilt snapshot', async () => {
+    const { clock, screen, stream, output } = setup({ screenIdleMs: 1000 });
+    output('first line\r\n');
+    const snap = (): { connection: MemoryWsConnection; client: StreamClient } => {
+      const connection = new MemoryWsConnection();
+      const client = new StreamClient(connection);
+      stream.attach(client); // no offset: SNAPSHOT path
+      return { connection, client };
+    };
+    const watcher = snap();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(watcher.connection.ofType('snapshot')).toHaveLength(1);
+    expect(screen.live).toBe(true);
+    await clock.advance(1000);
+    expect(screen.live).toBe(false); // the watcher is still attached
+    expect(stream.clientCount).toBe(1);
+    output('second line\r\n');
+    expect(outputBytes(watcher.connection).toString()).toBe('second line\r\n');
+    const late = snap();
+    await new Promise((resolve) => setImmediate(resolve));
+    const [snapshot] = late.connection.ofType('snapshot');
+    expect(snapshot.data.toString()).toContain('first line');
+    expect(snapshot.data.toString()).toContain('second line');
     stream.closeAll(1000, 'bye');
   });
 
