@@ -64,7 +64,7 @@ describe('web panels (Chromium, real agent)', () => {
   it('an admin sees every section in the nav; the links work from the keyboard', async () => {
     const { page } = await open();
     await page.waitForSelector('.list-view .app-nav');
-    expect(await texts(page, '.app-nav a')).toEqual(['Sessions', 'Remote access', 'Power', 'Monitoring', 'Sharing', 'Tokens', 'Plugins']);
+    expect(await texts(page, '.app-nav a')).toEqual(['Sessions', 'Remote access', 'Power', 'Monitoring', 'Sharing', 'Tokens', 'Plugins', 'Settings']);
     expect(await page.getAttribute('.app-nav a[data-nav=list]', 'aria-current')).toBe('page');
     await page.focus('.app-nav a[data-nav=power]');
     await page.keyboard.press('Enter');

@@ -38,12 +38,12 @@ describe('notification payloads', () => {
   const info = { id: 's1', name: 'deploy\u001b[31m', by: null } as never;
   const event = (type: string, data: object) => ({ id: 1, type, time: '2026-01-01T00:00:00.000Z', source: 'x', data: { ...(info as object), ...data } });
 
-  test('the finished command is found in the declared `command` key or under a key that does not collide with the argv', () => {
+  test('the finished command is the event\'s `command`; an argv or anything else there is not one', () => {
     const finished = { exitCode: 1, durationMs: 2000, finishedAt: '', source: 'foreground' };
     expect(finishedCommandOf({ command: finished })).toBe(finished);
-    expect(finishedCommandOf({ command: ['bash'], finished })).toBe(finished);
-    expect(finishedCommandOf({ command: ['bash'], lastCommand: finished })).toBe(finished);
     expect(finishedCommandOf({ command: ['bash'] })).toBeUndefined();
+    expect(finishedCommandOf({ command: { exitCode: 1 } })).toBeUndefined();
+    expect(finishedCommandOf({})).toBeUndefined();
   });
 
   test('idle only when going idle; other events are not notifications', () => {

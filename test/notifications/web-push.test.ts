@@ -9,8 +9,9 @@ import { decryptPush, deviceKeys, TestPushService, type DeviceKeys } from './pus
 import { sessionEventPublisher } from './session-event-publisher';
 
 // Web Push end to end: the real agent with the notifications plugin, a push service on loopback
-// that receives the encrypted pushes, and the device's private keys here to decrypt them. The
-// session state events come from a tiny plugin on the real bus (their detection lands separately).
+// that receives the encrypted pushes, and the device's private keys here to decrypt them. Here the
+// session state events come from a tiny plugin on the real bus, so each case controls exactly what
+// is published; push-from-shell.test.ts has them detected in real shells.
 
 const subscriptionOf = (endpoint: string, keys: DeviceKeys) => ({ endpoint, expirationTime: null, keys: { p256dh: keys.p256dh, auth: keys.auth } });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -24,10 +25,10 @@ describe('Web Push notifications', () => {
   let other: SessionInfo;
 
   const bell = (info: SessionInfo) => events.bus().publish(SessionBell, { ...info, by: null, count: 1 });
-  // As declared, the event's `command` (FinishedCommand) collides with SessionInfo's `command` (argv),
-  // so no value can satisfy its type: published untyped here, in the declared shape.
-  const finished = (info: SessionInfo, exitCode: number | null, durationMs: number) =>
-    events.bus().publish(SessionCommandFinished.type, { ...info, by: null, command: { exitCode, durationMs, finishedAt: new Date().toISOString(), source: 'osc133', command: 'make' } });
+  const finished = (info: SessionInfo, exitCode: number | null, durationMs: number) => {
+    const { command: _argv, ...rest } = info;
+    events.bus().publish(SessionCommandFinished, { ...rest, by: null, command: { exitCode, durationMs, finishedAt: new Date().toISOString(), source: 'osc133', command: 'make' } });
+  };
   const subscribe = async (role: 'viewer' | 'writer' | 'admin', device: string, keys: DeviceKeys, prefs: Record<string, unknown> = {}) => {
     const reply = await agent.as(role).post('/api/notifications/subscriptions', { subscription: subscriptionOf(push.endpoint(device), keys), name: device, ...prefs });
     expect(reply.status).toBe(201);

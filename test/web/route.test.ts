@@ -16,6 +16,6 @@ describe('page routes and sections', () => {
     const visible = (role: 'viewer' | 'writer' | 'admin') => NAV_ENTRIES.filter((entry) => canSee(role, entry)).map((entry) => entry.key);
     expect(visible('viewer')).toEqual(['list', 'remote', 'power', 'monitor']);
     expect(visible('writer')).toEqual(['list', 'remote', 'power', 'monitor', 'sharing']);
-    expect(visible('admin')).toEqual(['list', 'remote', 'power', 'monitor', 'sharing', 'tokens', 'plugins']);
+    expect(visible('admin')).toEqual(['list', 'remote', 'power', 'monitor', 'sharing', 'tokens', 'plugins', 'settings']);
   });
 });

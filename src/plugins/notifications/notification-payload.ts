@@ -39,16 +39,13 @@ export function kindOf(event: AgentEvent): NotificationKind | null {
 }
 
 /**
- * The finished command of a `session.command-finished` event. The event's declared data puts it in
- * `command`, which SessionInfo already uses for the argv; so the publisher may carry it under
- * another key: take the first value shaped like a {@link FinishedCommand}.
+ * The finished command of a `session.command-finished` event (`command`, in place of the session's
+ * argv: see `SessionCommandFinished`), or undefined when the data is not shaped like one (any plugin
+ * may publish under that name).
  */
 export function finishedCommandOf(data: Record<string, unknown>): FinishedCommand | undefined {
-  for (const key of ['command', 'finished', 'lastCommand', 'finishedCommand']) {
-    const value = data[key] as Partial<FinishedCommand> | undefined;
-    if (typeof value === 'object' && value !== null && !Array.isArray(value) && typeof value.durationMs === 'number') return value as FinishedCommand;
-  }
-  return undefined;
+  const value = data.command as Partial<FinishedCommand> | undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof value.durationMs === 'number' ? (value as FinishedCommand) : undefined;
 }
 
 function seconds(ms: number): string {
