@@ -20,7 +20,14 @@ describe('notifications from what real shells do', () => {
     push = await TestPushService.start();
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'tf-push-shell-'));
     agent = await startTestAgent({
-      config: { dataDir, plugins: { notifications: { options: { allowInsecureEndpoints: true, backoffMs: 50, requestTimeoutMs: 2000 } } } },
+      config: {
+        dataDir,
+        plugins: {
+          // Commands of 1 s or more are announced (the default, 5 s, would make this test slow).
+          'core-sessions': { options: { commandMinDurationMs: 1000 } },
+          notifications: { options: { allowInsecureEndpoints: true, backoffMs: 50, requestTimeoutMs: 2000 } },
+        },
+      },
     });
     const reply = await agent.as('writer').post('/api/notifications/subscriptions', {
       subscription: { endpoint: push.endpoint('/push/phone'), expirationTime: null, keys: { p256dh: keys.p256dh, auth: keys.auth } },

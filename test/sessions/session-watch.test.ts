@@ -37,7 +37,7 @@ describe('WATCH: many sessions on one socket (real agent, real shells, @tunnelfo
   it('one client watching 50 continuously printing sessions receives previews of all 50 within the throttle', async () => {
     // One after the other: the agent paces spawns, and 50 requests at once would wait on each other past the client's timeout.
     const sessions: SessionInfo[] = [];
-    for (let i = 0; i < 50; i++) sessions.push(await create(['/bin/bash', '--norc', '-c', `i=0; while :; do i=$((i+1)); echo "session ${i} line $i"; sleep 0.02; done`], `printer ${i}`));
+    for (let i = 0; i < 50; i++) sessions.push(await create(['/bin/bash', '--norc', '-c', `i=0; while :; do i=$((i+1)); echo "session ${i} line $i"; sleep 0.2; done`], `printer ${i}`));
     const ids = new Set(sessions.map((s) => s.id));
     const watch = await watcher('viewer');
     const previews: Array<PreviewFrame & { at: number }> = [];
