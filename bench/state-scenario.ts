@@ -133,13 +133,15 @@ export async function detectionScenario(ctx: BenchContext): Promise<StateHeadlin
 }
 
 /**
- * 50 sessions printing a line every 10 ms each; the agent's CPU over equal windows with nobody
+ * 50 sessions printing a line every 100 ms each; the agent's CPU over equal windows with nobody
  * watching and with one client (in a client process) watching all 50 with previews, alternated.
+ * (Every 10 ms was 5,000 forks of `sleep` a second: the printers alone saturated two cores and
+ * starved the agent, so the scenario measured the machine, not the previews.)
  */
 export async function watchScenario(ctx: BenchContext): Promise<StateHeadline> {
   const count = 50;
   const windowMs = ctx.quick ? 4000 : 8000;
-  const script = 'i=0; while :; do i=$((i+1)); echo "printer $1 line $i $RANDOM"; sleep 0.01; done';
+  const script = 'i=0; while :; do i=$((i+1)); echo "printer $1 line $i $RANDOM"; sleep 0.1; done';
   const ids: string[] = [];
   const details: Record<string, unknown> = {};
   ctx.details.watch50 = details;
