@@ -83,7 +83,6 @@ export class SessionListView {
         options.principal.sessionId === undefined
           ? h('button', { type: 'button', class: 'notifications', onclick: () => void openNotificationsPanel(options.api).catch((error: unknown) => window.alert(`Notifications: ${(error as Error).message}`)) }, 'Notifications')
           : null,
-        options.principal.role === 'admin' ? h('a', { class: 'button settings-link', href: '#/settings' }, 'Settings') : null,
         h('button', { type: 'button', onclick: () => options.onLogout() }, 'Log out'),
       ),
       this.canWrite ? createSessionForm(async (request) => {

@@ -45,7 +45,7 @@ describe('web settings and quick start (Chromium, real agent)', () => {
     await agent.api('PATCH', '/api/settings', { sessions: { quickStart: [{ name: 'probe', command: ['sleep', '600'] }] } });
     const { page } = await open({ token: agent.token, viewport: { width: 1280, height: 800 } });
     await page.waitForSelector('.quick-start-button:has-text("probe")');
-    await page.click('a.settings-link');
+    await page.click('.app-nav a[data-nav=settings]');
     await page.waitForSelector('.settings-view .quick-start-row');
     expect(await page.textContent('.restart-note')).toContain('needs a restart');
     expect(await page.inputValue('.quick-start-row input[name=quick-command]')).toBe('sleep 600');
@@ -92,10 +92,11 @@ describe('web settings and quick start (Chromium, real agent)', () => {
   it('shows writers the quick-start buttons but no settings link, and viewers neither', async () => {
     const writer = await open({ token: await tokenFor('writer') });
     await writer.page.waitForSelector('.quick-start-button:has-text("probe")');
-    expect(await writer.page.$('a.settings-link')).toBeNull();
+    await writer.page.waitForSelector('.app-nav a[data-nav=sharing]'); // the nav is there, without Settings
+    expect(await writer.page.$('.app-nav a[data-nav=settings]')).toBeNull();
     const viewer = await open({ token: await tokenFor('viewer') });
     await viewer.page.waitForSelector('.session-list .session-card');
     expect(await viewer.page.$('.quick-start')).toBeNull();
-    expect(await viewer.page.$('a.settings-link')).toBeNull();
+    expect(await viewer.page.$('.app-nav a[data-nav=settings]')).toBeNull();
   });
 });
