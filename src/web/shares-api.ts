@@ -1,21 +1,5 @@
+import type { ShareInfo, ShareLink } from '@tunnelforge/client';
 import type { ApiClient } from './api-client';
-
-/** An active share link (`GET /api/shares`); the token only in the answer that made it. */
-export interface ShareInfo {
-  id: string;
-  sessionId: string;
-  createdBy: string;
-  createdAt: string;
-  expiresAt: string;
-}
-
-export interface CreatedShare {
-  id: string;
-  token: string;
-  url: string;
-  expiresAt: string;
-  sessionId: string;
-}
 
 /** Longest link the agent allows by default (`auth-api` `shareMaxMinutes`); the agent has the last word. */
 export const MAX_SHARE_MINUTES = 7 * 24 * 60;
@@ -24,8 +8,8 @@ export const MAX_SHARE_MINUTES = 7 * 24 * 60;
 export class SharesApi {
   constructor(private readonly api: ApiClient) {}
 
-  create(sessionId: string, expiresInMinutes: number, requestId: string): Promise<CreatedShare> {
-    return this.api.json<CreatedShare>('POST', `/api/sessions/${encodeURIComponent(sessionId)}/share`, { expiresInMinutes, requestId });
+  create(sessionId: string, expiresInMinutes: number, requestId: string): Promise<ShareLink> {
+    return this.api.json<ShareLink>('POST', `/api/sessions/${encodeURIComponent(sessionId)}/share`, { expiresInMinutes, requestId });
   }
 
   async list(sessionId?: string): Promise<ShareInfo[]> {

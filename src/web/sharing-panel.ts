@@ -2,7 +2,8 @@ import { h } from './dom';
 import { errorText } from './error-text';
 import type { Panel, PanelContext } from './panel';
 import type { SessionInfo } from './session-info';
-import { SharesApi, type ShareInfo } from './shares-api';
+import type { ShareInfo } from '@tunnelforge/client';
+import { SharesApi } from './shares-api';
 
 /**
  * Sharing (writers): the active read-only links, which session each watches, who made it and

@@ -36,3 +36,5 @@ export type FileEntry = DirectoryPage['entries'][number];
 export type PathCompletion = JsonResponse<'/api/files/complete', 'get'>['completions'][number];
 /** What an upload into a session answers (`POST /api/sessions/{id}/upload`): the stored files and what was typed. */
 export type SessionUpload = JsonResponse<'/api/sessions/{id}/upload', 'post', 201>;
+/** An active share link as `GET /api/shares` lists it (never its token). */
+export type ShareInfo = JsonResponse<'/api/shares', 'get'>['shares'][number];
