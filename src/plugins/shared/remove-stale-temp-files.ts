@@ -8,7 +8,7 @@ const ALIVE_WRITER_MAX_AGE_MS = 60 * 60 * 1000;
 
 /**
  * Remove what interrupted writes of `file` left next to it: `<file>.<pid>[.<hex>].tmp` (an
- * atomicWriteFile that crashed before its rename) and `<file>.<pid>.<hex>.stale` (a lock takeover
+ * atomicWriteFile that crashed before its rename) and `<file>.<pid>.<hex>.stale` (a lock takeover of an earlier version
  * that crashed, for lock files). A file is removed when its writer is dead, when it is this process
  * (and no write of ours is using it: a leftover of an earlier process with the same pid), or when it
  * is over an hour old. Called when a store opens its file; never throws (a cleanup must not keep

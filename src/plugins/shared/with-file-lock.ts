@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { link, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { open, readFile, rm, stat } from 'node:fs/promises';
 import * as os from 'node:os';
 import { isProcessAlive } from './is-process-alive';
 import { currentLockOwner, parseLockOwner } from './lock-owner';
@@ -44,7 +43,7 @@ export async function withFileLock<T>(lockFile: string, task: () => Promise<T>, 
       if (await tryCreate(lockFile, content)) break;
       const holder = await inspect(lockFile);
       if (holder === null) continue; // released just now
-      if ((await isAbandoned(holder, staleMs, unreadableStaleMs)) && (await takeOver(lockFile, holder))) continue;
+      if ((await isAbandoned(holder, staleMs, unreadableStaleMs)) && (await takeOver(lockFile, holder, unreadableStaleMs))) continue;
       if (Date.now() > deadline) {
         throw new Error(`${lockFile} is held by another process (${describe(holder.text)}); remove it if no tunnelforge command or agent is writing`);
       }
@@ -109,29 +108,30 @@ async function isAbandoned(holder: Holder, staleMs: number, unreadableStaleMs: n
 
 /**
  * Remove an abandoned lock without ever removing a fresh one: another waiter may have judged the
- * same dead lock, removed it and taken a new lock a moment ago. So the lock is first moved aside
- * (atomic: only one mover wins for a given file), and only removed when what was moved is the very
- * lock judged dead (same inode, same content); otherwise it is put back. Returns whether to retry.
+ * same dead lock, removed it and taken a new lock a moment ago. Takeovers are serialized by a guard
+ * file (`<lock>.takeover`, created exclusively): under it, the lock is removed only if it is still
+ * the very lock judged dead (same inode, same content). Nobody else replaces an existing lock file
+ * (its dead owner will not release it, and any other remover would need the guard), so the check
+ * and the removal cannot be split by another writer. Returns whether to retry at once.
  */
-async function takeOver(lockFile: string, judged: Holder): Promise<boolean> {
-  const aside = `${lockFile}.${process.pid}.${randomBytes(4).toString('hex')}.stale`;
+async function takeOver(lockFile: string, judged: Holder, unreadableStaleMs: number): Promise<boolean> {
+  const guard = `${lockFile}.takeover`;
   try {
-    await rename(lockFile, aside);
+    await (await open(guard, 'wx', 0o600)).close();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // Another waiter is taking over (microseconds); a guard left by a crash in that window goes once old.
+    const info = await stat(guard).catch(() => null);
+    if (info !== null && Date.now() - info.mtimeMs > unreadableStaleMs) await rm(guard, { force: true });
+    return false;
   }
-  const moved = await inspect(aside);
-  if (moved !== null && moved.ino === judged.ino && moved.text === judged.text) {
-    await rm(aside, { force: true });
+  try {
+    const current = await inspect(lockFile);
+    if (current !== null && current.ino === judged.ino && current.text === judged.text) await rm(lockFile, { force: true });
     return true;
+  } finally {
+    await rm(guard, { force: true });
   }
-  // A live lock taken meanwhile: restore it (link fails only if yet another lock was taken in the
-  // microseconds between; that holder then wins and the restored one's task still runs unlocked —
-  // three writers racing for one dead lock within the same instant, accepted).
-  await link(aside, lockFile).catch(() => undefined);
-  await rm(aside, { force: true });
-  return false;
 }
 
 /** Remove the lock if it is still ours (a takeover race may, in theory, have replaced it). */
