@@ -1,17 +1,7 @@
+import type { PluginInfo } from '@tunnelforge/client';
 import { h } from './dom';
 import { errorText } from './error-text';
 import type { Panel, PanelContext } from './panel';
-
-interface PluginSummary {
-  id: string;
-  package: string | null;
-  source: 'builtin' | 'package' | 'discovered';
-  version: string | null;
-  state: string;
-  reason: string | null;
-  required: boolean;
-  provides: string[];
-}
 
 const BADGE: Record<string, string> = { active: 'attached', failed: 'ended', skipped: 'idle', disabled: 'idle' };
 
@@ -37,7 +27,7 @@ export class PluginsPanel implements Panel {
 
   async refresh(): Promise<void> {
     try {
-      const plugins = await this.ctx.api.json<PluginSummary[]>('GET', '/api/plugins');
+      const plugins = await this.ctx.api.json<PluginInfo[]>('GET', '/api/plugins');
       const failed = plugins.filter((p) => p.state === 'failed').length;
       this.note.textContent = `${plugins.filter((p) => p.state === 'active').length} of ${plugins.length} active${failed > 0 ? `, ${failed} failed` : ''}.`;
       this.rows.replaceChildren(...plugins.map((p) =>

@@ -1,19 +1,8 @@
+import type { PowerView } from '@tunnelforge/client';
 import { h } from './dom';
 import { errorText } from './error-text';
 import type { AgentEvent } from './event-feed';
 import type { Panel, PanelContext } from './panel';
-
-/** `GET /api/power` and `power.changed` data. */
-export interface PowerView {
-  state: 'held' | 'released';
-  backend: string;
-  reasons: string[];
-  since: string;
-  policy: 'never' | 'while-sessions' | 'always';
-  manual: boolean;
-  activeSessions: number;
-  error: string | null;
-}
 
 const POLICY_WORDS: Record<PowerView['policy'], string> = {
   never: 'never keep the machine awake',

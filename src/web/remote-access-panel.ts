@@ -1,17 +1,9 @@
+import type { TunnelStatus } from '@tunnelforge/client';
 import { h } from './dom';
 import { errorText } from './error-text';
 import type { AgentEvent } from './event-feed';
 import type { Panel, PanelContext } from './panel';
 import { qrCode } from './qr-code';
-
-/** A tunnel provider's status, as `GET /api/tunnels` and `tunnel.status` events carry it. */
-export interface TunnelStatus {
-  id: string;
-  state: 'starting' | 'up' | 'down' | 'error';
-  publicUrl: string | null;
-  error: string | null;
-  startedAt: string | null;
-}
 
 const STATE_WORDS: Record<TunnelStatus['state'], string> = { starting: 'starting…', up: 'up', down: 'stopped', error: 'failed' };
 const BADGE: Record<TunnelStatus['state'], string> = { starting: 'connecting', up: 'attached', down: 'idle', error: 'ended' };

@@ -1,17 +1,10 @@
+import type { ApiTokenInfo } from '@tunnelforge/client';
 import { copyText } from './copy-text';
 import { h } from './dom';
 import { errorText } from './error-text';
 import { onceAtATime } from './once-at-a-time';
 import type { Panel, PanelContext } from './panel';
 import { newRequestId } from './request-id';
-
-interface TokenInfo {
-  id: string;
-  name: string;
-  role: 'admin' | 'writer' | 'viewer';
-  createdAt: string;
-  expiresAt: string | null;
-}
 
 /** What `POST /api/tokens` accepts as `expiresIn`: a number and m, h, d or w. */
 const DURATION = /^\d{1,6}[mhdw]$/;
@@ -60,7 +53,7 @@ export class TokensPanel implements Panel {
         body.expiresIn = expiry;
       }
       try {
-        const token = await ctx.api.json<TokenInfo & { token: string }>('POST', '/api/tokens', body);
+        const token = await ctx.api.json<ApiTokenInfo & { token: string }>('POST', '/api/tokens', body);
         this.showCreated(token);
         form.reset();
         this.requestId = newRequestId();
@@ -78,7 +71,7 @@ export class TokensPanel implements Panel {
 
   async refresh(): Promise<void> {
     try {
-      const { tokens } = await this.ctx.api.json<{ tokens: TokenInfo[] }>('GET', '/api/tokens');
+      const { tokens } = await this.ctx.api.json<{ tokens: ApiTokenInfo[] }>('GET', '/api/tokens');
       this.note.textContent = tokens.length === 0 ? 'No API tokens.' : '';
       this.list.replaceChildren(...tokens.map((token) => this.row(token)));
     } catch (error) {
@@ -86,7 +79,7 @@ export class TokensPanel implements Panel {
     }
   }
 
-  private showCreated(token: TokenInfo & { token: string }): void {
+  private showCreated(token: ApiTokenInfo & { token: string }): void {
     const copied = h('span', { class: 'hint' });
     const copy = h('button', { type: 'button', class: 'copy-token' }, 'Copy');
     copy.addEventListener('click', () => void copyText(token.token).then((ok) => { copied.textContent = ok ? 'Copied.' : 'Copy failed: select the token and copy it.'; }));
@@ -104,7 +97,7 @@ export class TokensPanel implements Panel {
     copy.focus();
   }
 
-  private row(token: TokenInfo): HTMLElement {
+  private row(token: ApiTokenInfo): HTMLElement {
     const revoke = h('button', { type: 'button', class: 'danger' }, 'Revoke');
     const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
     const element = h('li', { class: 'card', 'data-token-id': token.id },

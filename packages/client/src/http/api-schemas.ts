@@ -38,3 +38,11 @@ export type PathCompletion = JsonResponse<'/api/files/complete', 'get'>['complet
 export type SessionUpload = JsonResponse<'/api/sessions/{id}/upload', 'post', 201>;
 /** An active share link as `GET /api/shares` lists it (never its token). */
 export type ShareInfo = JsonResponse<'/api/shares', 'get'>['shares'][number];
+/** The power hold as `GET /api/power` and `power.changed` events carry it. */
+export type PowerView = JsonResponse<'/api/power', 'get'>;
+/** A tunnel provider's status, as `GET /api/tunnels` and `tunnel.status` events carry it. */
+export type TunnelStatus = JsonResponse<'/api/tunnels', 'get'>['tunnels'][number];
+/** One plugin as `GET /api/plugins` lists it (what `tunnelforge plugins ls` prints). */
+export type PluginInfo = JsonResponse<'/api/plugins', 'get'> extends ReadonlyArray<infer Item> ? Item : never;
+/** An API token as `GET /api/tokens` lists it (never the token itself). */
+export type ApiTokenInfo = JsonResponse<'/api/tokens', 'get'>['tokens'][number];
