@@ -3,6 +3,7 @@ import { actorOf, EventsMissed } from '../plugin-api';
 import type {
   AgentEvent, Disposable, EventBus, HttpRoutes, Principal, RouteDefinition, RouteDoc, RouteSchema, SessionInfo, SpecialKey,
 } from '../plugin-api';
+import { mayReceiveEvent } from './event-audience';
 import type { EventHistory } from './event-history';
 import { sessionInfoSchema } from './session-info-schema';
 import type { PtySessionManager } from './pty-session-manager';
@@ -262,10 +263,7 @@ export function registerSessionsRoutes(http: HttpRoutes, manager: PtySessionMana
         if (!wanted(event.type)) return false;
         // A session-bound principal gets that session's events and nothing else.
         if (only !== undefined && (!event.type.startsWith('session.') || (event.data as { id?: unknown } | null)?.id !== only)) return false;
-        // Credential and audit events (`auth.*`, `audit.*`) are for admins only.
-        if (principal?.role !== 'admin' && (event.type.startsWith('auth.') || event.type.startsWith('audit.'))) return false;
-        // Settings (`settings.*`) are for those who may read GET /api/settings: writers and admins.
-        return !(principal?.role === 'viewer' && event.type.startsWith('settings.'));
+        return mayReceiveEvent(principal?.role, event.type);
       };
       // Publishing is synchronous and so is this: nothing is published between the replay and the subscription.
       const lastEventId = request.headers['last-event-id'] ?? query.lastEventId;

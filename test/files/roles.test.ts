@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
 import * as path from 'node:path';
 import { DirectoryCreated, FileDeleted, FileRenamed, FileUploaded } from '../../src/plugin-api';
 import type { TestAgent } from '../../src/testkit';
@@ -66,6 +67,23 @@ async function write(w: World, who: Who, what: string, n: number): Promise<Answe
 }
 const WRITES = ['upload', 'session upload', 'mkdir', 'rename', 'delete'];
 
+/** The event types `GET /api/events` replays to `token` after the agent's first event (read for 500 ms). */
+function replayedTypes(w: World, token: string): Promise<string[]> {
+  const first = w.agent.events[0]?.id ?? '';
+  return new Promise((resolve, reject) => {
+    let body = '';
+    const req = http.get(`${w.agent.url}/api/events?types=files.*,session.created`, { headers: { authorization: `Bearer ${token}`, 'last-event-id': first }, agent: false }, (res) => {
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      setTimeout(() => {
+        req.destroy();
+        resolve([...body.matchAll(/^event: (.+)$/gm)].map((m) => m[1]));
+      }, 500);
+    });
+    req.on('error', (error) => (body === '' ? reject(error) : undefined));
+  });
+}
+
 describe('roles with readOnlyBrowsing off (the default)', () => {
   let w: World;
   beforeAll(async () => {
@@ -108,6 +126,18 @@ describe('roles with readOnlyBrowsing off (the default)', () => {
     }
     const dropped = await w.agent.waitForEvent(FileUploaded, (e) => e.data.sessionId === w.session);
     expect(dropped.data.path).toMatch(/-\d+\.txt$/);
+  });
+
+  test('files.* events (paths, names) reach writers and admins on GET /api/events, not viewers', async () => {
+    await write(w, 'writer', 'mkdir', 100);
+    await w.agent.waitForEvent(DirectoryCreated, (e) => e.data.path.endsWith('dir-writer-100'));
+    const writer = await replayedTypes(w, w.tokens.writer);
+    expect(writer).toContain('session.created');
+    expect(writer).toContain('files.directory-created');
+    const viewer = await replayedTypes(w, w.tokens.viewer);
+    // The viewer's stream works (it gets the session) but carries no file event.
+    expect(viewer).toContain('session.created');
+    expect(viewer.filter((type) => type.startsWith('files.'))).toEqual([]);
   });
 });
 
