@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { startAgentHost } from './agent-host';
 import { ClientProcess } from './client-pool';
 import { round, sleep } from './common';
 import { CpuMeter, LoopDelay } from './probes';
@@ -25,8 +26,21 @@ function writeScreenFile(dir: string): string {
  * opcodes and payloads, PINGs in between, RESIZE to 1000×1000 with a screen full of coloured cells
  * and fresh ATTACHes that need its SNAPSHOT, reconnecting whenever the agent closes it (4400); and
  * every second 100 session creates at once (then their removal). Headline: keystroke p99 and max.
+ * The agent is the shipped configuration, so its per-credential create limit refuses most creates.
  */
-export async function hostileNeighbourScenario(ctx: BenchContext): Promise<Headline> {
+export async function hostileNeighbourScenario(shared: BenchContext): Promise<Headline> {
+  // An agent of its own with the shipped sessions defaults (the create limit included; the shared
+  // one creates without limit for the scale scenarios), in-process like the shared one unless
+  // --sessions-config says otherwise.
+  const own = await startAgentHost({ dataDir: path.join(shared.tmp, 'hostile-data'), logLevel: shared.logLevel, sessions: { mode: 'in-process', ...shared.sessionsConfig } });
+  try {
+    return await abuse({ ...shared, agent: own });
+  } finally {
+    await own.stop();
+  }
+}
+
+async function abuse(ctx: BenchContext): Promise<Headline> {
   const screenFile = writeScreenFile(ctx.tmp);
   const hostileSession = await ctx.agent.createSession(sessionBody(ctx, [ctx.bash, '--norc', '--noprofile'], { PS1: 'hostile$ ' }));
   const hostile = await ClientProcess.start('hostile', ctx.agent.endpoint, 'hostile-process.js');

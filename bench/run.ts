@@ -265,7 +265,9 @@ async function main(): Promise<number> {
       logLevel: options.logLevel,
       // The streaming engine with the PTYs in the agent (comparable across runs); the `host`
       // scenario measures the shipped default, the session host, against it.
-      sessions: { mode: 'in-process', ...options.sessionsConfig, maxSessions: sessionsConfig.maxSessions },
+      // Creates unlimited: the scale scenarios create hundreds of sessions with one credential; the
+      // hostile scenario runs its own agent with the shipped create limit.
+      sessions: { mode: 'in-process', createRateLimit: { creates: 0 }, ...options.sessionsConfig, maxSessions: sessionsConfig.maxSessions },
       disablePlugins: options.disablePlugins,
     });
     const host = agent;
@@ -292,6 +294,8 @@ async function main(): Promise<number> {
       clientBufferCap: sessionsConfig.clientBufferCap,
       maxFrameBytes: sessionsConfig.maxFrameBytes,
       keystrokeResume: options.keystrokeResume,
+      sessionsConfig: options.sessionsConfig,
+      logLevel: options.logLevel,
       log,
       details,
       correctness,

@@ -1,5 +1,5 @@
 import { SessionManager } from '../src/plugin-api';
-import type { AgentHost } from './agent-host';
+import type { AgentHost, AgentHostOptions } from './agent-host';
 import type { ClientProcess } from './client-pool';
 import {
   KiB, MiB, READY_MARKER, mbps, median, percentile, round, sleep, type FloodClientResult,
@@ -35,6 +35,9 @@ export interface BenchContext {
   maxFrameBytes: number;
   /** Investigation: keystroke clients resume at offset 0 instead of a fresh (snapshot) attach. */
   keystrokeResume: boolean;
+  /** `--sessions-config` overrides, for scenarios that start an agent of their own. */
+  sessionsConfig: Record<string, unknown>;
+  logLevel: AgentHostOptions['logLevel'];
   log(message: string): void;
   /** Everything measured beyond the headline keys, per scenario. */
   details: Record<string, unknown>;
@@ -571,7 +574,7 @@ export async function keystrokeRounds(ctx: BenchContext, echoId: string, floors:
   const refKeys = { rtts: [] as number[], timeouts: 0 };
   try {
     await raw?.open();
-    await ctx.a.call('probeOpen', { job, sessionId: echoId, resume: ctx.keystrokeResume }, 20_000);
+    await ctx.a.call('probeOpen', { job, sessionId: echoId, resume: ctx.keystrokeResume, endpoint: ctx.agent.endpoint }, 20_000);
     if (reference) await ctx.a.call('probeOpen', { job: refJob, sessionId: 'reference', endpoint: reference.endpoint, waitForMarker: READY_MARKER }, 20_000);
     const call = (probe: string, kind: 'echo' | 'pong', samples: number, seq: number) =>
       ctx.a.call<{ rtts: number[]; timeouts: number; stray: number }>('probeRound', { job: probe, kind, samples, intervalMs: plan.intervalMs, timeoutMs: 2000, seq }, samples * (plan.intervalMs + 2100) + 10_000);

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   try {
     const flood = makeFloodPayload(tmp, mib * MiB);
     const warmup = makeFloodPayload(tmp, 4 * MiB);
-    const ctx = { quick: true, agent, a, b, bash: '/bin/bash', tmp, flood, warmup, ringBytes: 4 * MiB, clientBufferCap: MiB, maxFrameBytes: 65536, keystrokeResume: false, log: (m: string) => process.stderr.write(m + '\n'), details: {}, correctness: [] } as BenchContext;
+    const ctx = { quick: true, agent, a, b, bash: '/bin/bash', tmp, flood, warmup, ringBytes: 4 * MiB, clientBufferCap: MiB, maxFrameBytes: 65536, keystrokeResume: false, sessionsConfig: {}, logLevel: 'warn', log: (m: string) => process.stderr.write(m + '\n'), details: {}, correctness: [] } as BenchContext;
     await agentFlood(ctx, warmup, 1);
     const mark = () => Number(process.hrtime.bigint() / 1000n);
     // How often is the PTY held back by flow control during the flood? (internal state, investigation only)

@@ -5,6 +5,7 @@ import { PtySessionManager } from './pty-session-manager';
 import { SessionSocketHandler } from './session-socket-handler';
 import { SessionWatchHub } from './session-watch-hub';
 import { SessionsConfig, type SessionsConfigInput } from './sessions-config';
+import { CreateRateLimit } from './create-rate-limit';
 import { registerSessionsRoutes } from './sessions-routes';
 import { warmUpScreenModel } from './warm-up-screen-model';
 
@@ -46,7 +47,7 @@ export function createSessionsCore({ config, events, log, clock = new SystemCloc
       const hub = new SessionWatchHub(manager, events, settings, clock, log);
       const handler = new SessionSocketHandler(manager, log, settings.maxProtocolErrors, undefined, hub);
       const parts = [
-        registerSessionsRoutes(http, manager, events, history),
+        registerSessionsRoutes(http, manager, events, history, new CreateRateLimit(settings.createRateLimit.creates, settings.createRateLimit.windowMs)),
         ws.add({
           path: WS_PATH,
           access: 'viewer',

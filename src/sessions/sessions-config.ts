@@ -74,6 +74,14 @@ export const SessionsConfig = z.strictObject({
   previewIntervalMs: z.number().int().min(100).max(60_000).default(500),
   /** Watched sessions: preview bytes a client may receive per second, over all its sessions. */
   previewBytesPerSecond: z.number().int().min(1024).max(64 * MiB).default(256 * KiB),
+  /**
+   * `POST /api/sessions` per credential: at most `creates` in each window of `windowMs` (429
+   * `TF_ERR_RATE_LIMITED` with Retry-After beyond). Every create forks a process; `creates: 0` turns it off.
+   */
+  createRateLimit: z.strictObject({
+    creates: z.number().int().min(0).max(100_000).default(30),
+    windowMs: z.number().int().min(1000).max(3_600_000).default(10_000),
+  }).prefault({}),
   /** Consecutive protocol errors before a WebSocket is closed with 4400. */
   maxProtocolErrors: z.number().int().min(1).max(10_000).default(50),
 });

@@ -3,6 +3,7 @@ import { actorOf, EventsMissed } from '../plugin-api';
 import type {
   AgentEvent, Disposable, EventBus, HttpRoutes, Principal, RouteDefinition, RouteDoc, RouteSchema, SessionInfo, SpecialKey,
 } from '../plugin-api';
+import { CreateRateLimit } from './create-rate-limit';
 import { mayReceiveEvent } from './event-audience';
 import type { EventHistory } from './event-history';
 import { sessionInfoSchema } from './session-info-schema';
@@ -77,7 +78,7 @@ function visibleSession(manager: PtySessionManager, request: { params: { id: str
  * get bodies already validated by their schemas and throw `HttpError`s; the transport does auth by
  * `access`.
  */
-export function registerSessionsRoutes(http: HttpRoutes, manager: PtySessionManager, events: EventBus, history: EventHistory | null = null): Disposable {
+export function registerSessionsRoutes(http: HttpRoutes, manager: PtySessionManager, events: EventBus, history: EventHistory | null = null, createLimit: CreateRateLimit = new CreateRateLimit(0, 1000)): Disposable {
   const registered: Disposable[] = [];
   const add = <S extends RouteSchema>(route: RouteDefinition<S> & { doc: RouteDoc }): void => {
     registered.push(http.add({ maxBodyBytes: SMALL_BODY_BYTES, ...route, doc: { tags: ['sessions'], ...route.doc } }));
@@ -106,12 +107,14 @@ export function registerSessionsRoutes(http: HttpRoutes, manager: PtySessionMana
         400: 'Size out of range (TF_ERR_BAD_SIZE), cwd missing or not a directory (TF_ERR_BAD_CWD), command not found (TF_ERR_COMMAND_NOT_FOUND), bad environment name (TF_ERR_BAD_REQUEST)',
         403: 'A credential limited to one session cannot create sessions (TF_ERR_FORBIDDEN)',
         409: 'Too many sessions (TF_ERR_SESSION_LIMIT)',
+        429: 'This credential created too many sessions lately (TF_ERR_RATE_LIMITED, Retry-After; config createRateLimit)',
         500: 'The OS refused to start the process (TF_ERR_SPAWN_FAILED)',
         503: 'The agent is stopping (TF_ERR_SHUTTING_DOWN)',
       },
     },
     handler: async (request) => {
       if (request.principal?.sessionId !== undefined) throw SessionErrors.forbidden('this credential is limited to one session');
+      await createLimit.take(request.principal?.id ?? 'anonymous');
       return { status: 201, json: await manager.create(request.body, actorOf(request.principal)) };
     },
   });

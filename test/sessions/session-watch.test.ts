@@ -9,7 +9,7 @@ describe('WATCH: many sessions on one socket (real agent, real shells, @tunnelfo
   const watchers: SessionWatcher[] = [];
   beforeAll(async () => {
     agent = await startTestAgent({
-      config: { plugins: { 'core-sessions': { options: { mode: 'in-process', previewIntervalMs: PREVIEW_INTERVAL_MS, exitedRetentionMs: 0 } } } },
+      config: { plugins: { 'core-sessions': { options: { mode: 'in-process', previewIntervalMs: PREVIEW_INTERVAL_MS, exitedRetentionMs: 0, createRateLimit: { creates: 0 } } } } },
     });
   });
   afterEach(() => {

@@ -5032,6 +5032,20 @@ export interface paths {
                         };
                     };
                 };
+                /** @description This credential created too many sessions lately (TF_ERR_RATE_LIMITED, Retry-After; config createRateLimit) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_RATE_LIMITED";
+                            };
+                        };
+                    };
+                };
                 /** @description The OS refused to start the process (TF_ERR_SPAWN_FAILED); A bug in the agent or a plugin (TF_ERR_INTERNAL) */
                 500: {
                     headers: {
