@@ -7,13 +7,9 @@ import type { Kernel } from '../src/kernel/kernel';
 import { agentApi } from './agent-api';
 import { sleep, withTimeout, type AgentEndpoint } from './common';
 
-/** The real agent, started in this process (createAgent: every built-in plugin, real uWS, real PTYs). */
-export interface AgentHost {
-  kernel: Kernel;
+/** An agent as the bench drives it over its HTTP API, with the local (admin) token. */
+export interface AgentApiClient {
   endpoint: AgentEndpoint;
-  dataDir: string;
-  /** Active plugin ids (recorded with the results: other plugins share the agent's event loop). */
-  plugins: string[];
   /** HTTP API call with the local token. */
   api(method: string, route: string, body?: unknown): Promise<{ status: number; json: any }>;
   /** Create a session (201 expected) and remember it for cleanup. */
@@ -24,6 +20,14 @@ export interface AgentHost {
   waitSession(id: string, predicate: (info: SessionInfoLite) => boolean, timeoutMs: number, what: string): Promise<SessionInfoLite>;
   /** Remove every session this host created that is still there. */
   removeAll(): Promise<void>;
+}
+
+/** The real agent, started in this process (createAgent: every built-in plugin, real uWS, real PTYs). */
+export interface AgentHost extends AgentApiClient {
+  kernel: Kernel;
+  dataDir: string;
+  /** Active plugin ids (recorded with the results: other plugins share the agent's event loop). */
+  plugins: string[];
   stop(): Promise<void>;
 }
 
@@ -76,11 +80,24 @@ export async function startAgentHost(options: AgentHostOptions): Promise<AgentHo
   }
   const httpUrl: string = url;
   const token = (await readFile(path.join(options.dataDir, 'local-token'), 'utf8')).trim();
-  const endpoint: AgentEndpoint = { httpUrl, wsUrl: httpUrl.replace(/^http/, 'ws') + '/ws', token };
+  const client = agentApiClient({ httpUrl, wsUrl: httpUrl.replace(/^http/, 'ws') + '/ws', token });
+  return {
+    ...client,
+    kernel,
+    dataDir: options.dataDir,
+    plugins: kernel.report().filter((p) => p.state === 'active').map((p) => p.id),
+    async stop() {
+      await client.removeAll().catch(() => undefined);
+      await withTimeout(kernel.stop('bench done'), 20_000, 'agent stop');
+    },
+  };
+}
+
+/** The HTTP side of an agent at `endpoint`: sessions it creates are remembered for cleanup. */
+export function agentApiClient(endpoint: AgentEndpoint): AgentApiClient {
   const created = new Set<string>();
 
   const api = (method: string, route: string, body?: unknown) => agentApi(endpoint, method, route, body);
-
   const removeSession = async (id: string): Promise<void> => {
     for (let attempt = 0; attempt < 3; attempt++) {
       const { status } = await api('DELETE', `/api/sessions/${id}`);
@@ -97,10 +114,7 @@ export async function startAgentHost(options: AgentHostOptions): Promise<AgentHo
   };
 
   return {
-    kernel,
     endpoint,
-    dataDir: options.dataDir,
-    plugins: kernel.report().filter((p) => p.state === 'active').map((p) => p.id),
     api,
     async createSession(body) {
       const { status, json } = await api('POST', '/api/sessions', body);
@@ -120,9 +134,5 @@ export async function startAgentHost(options: AgentHostOptions): Promise<AgentHo
       }
     },
     removeAll,
-    async stop() {
-      await removeAll().catch(() => undefined);
-      await withTimeout(kernel.stop('bench done'), 20_000, 'agent stop');
-    },
   };
 }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { constants, monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
@@ -51,23 +51,6 @@ export async function settledMemory(count = 5, pauseMs = 100): Promise<MemorySam
   }
   const pick = (key: keyof MemorySample) => median(samples.map((s) => s[key]));
   return { rss: pick('rss'), heapUsed: pick('heapUsed'), heapTotal: pick('heapTotal'), external: pick('external'), arrayBuffers: pick('arrayBuffers'), gc };
-}
-
-/**
- * settledMemory() once RSS stopped moving: V8 and malloc hand freed pages back over seconds after
- * a scenario tore down hundreds of sessions and sockets, and a baseline taken during that would
- * bill the shrinking to whatever is measured next (negative costs). Samples every second until two
- * in a row differ by less than `toleranceBytes` (or `maxMs` passed).
- */
-export async function stableMemory(toleranceBytes = 256 * 1024, maxMs = 15_000): Promise<MemorySample & { gc: boolean; waitedMs: number }> {
-  const t0 = Date.now();
-  let last = await settledMemory(3);
-  for (;;) {
-    await sleep(1000);
-    const next = await settledMemory(3);
-    if (Math.abs(next.rss - last.rss) < toleranceBytes || Date.now() - t0 > maxMs) return { ...next, waitedMs: Date.now() - t0 };
-    last = next;
-  }
 }
 
 /** Peak memory while something runs (sampled every `intervalMs` on the agent's own loop). */
@@ -128,14 +111,6 @@ export class CpuMeter {
   /** Kernel (system) part of it. */
   sysMs(): number {
     return process.cpuUsage(this.base).system / 1000;
-  }
-}
-
-export function openFds(): number {
-  try {
-    return readdirSync('/proc/self/fd').length;
-  } catch {
-    return NaN;
   }
 }
 

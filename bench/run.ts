@@ -25,6 +25,7 @@ import { detectionScenario, watchScenario, type StateHeadline } from './state-sc
 import { hostileNeighbourScenario } from './hostile-neighbour-scenario';
 import { makeFloodPayload } from './payloads';
 import { SCALE_CLIENTS, SCALE_SESSIONS, scaleRun, type ScaleResult } from './scale-run';
+import { withMemoryAgent } from './memory-agent';
 import { manySessionsScenario, watchedSessionsScenario } from './session-scale';
 import {
   fanoutScenario, floodScenario, idleSessionsScenario, keystrokeScenario, keystrokeUnderFloodScenario, lateJoinScenario,
@@ -310,8 +311,9 @@ async function main(): Promise<number> {
       // next, before the floods: an "idle" agent is not one still tearing down a 50-client fan-out.
       // Watched sessions first of all: their baseline is the freshly started agent (after a scenario
       // that tore down hundreds of sessions, RSS keeps shrinking for a while and skews a delta).
-      ['watched', () => watchedSessionsScenario(ctx, sessionsConfig.screenIdleMs)],
-      ['idle', () => idleSessionsScenario(ctx)],
+      // Memory: each in an agent process of its own (bench/memory-agent.ts), RSS read from /proc.
+      ['watched', () => withMemoryAgent(ctx, 'watched', (m) => watchedSessionsScenario(m, sessionsConfig.screenIdleMs))],
+      ['idle', () => withMemoryAgent(ctx, 'idle', (m) => idleSessionsScenario(m))],
       ['keystroke', () => keystrokeScenario(ctx)],
       ['flood', () => floodScenario(ctx)],
       ['fanout', async () => {

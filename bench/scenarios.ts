@@ -1,11 +1,13 @@
 import { SessionManager } from '../src/plugin-api';
-import type { AgentHost, AgentHostOptions } from './agent-host';
+import type { AgentApiClient, AgentHost, AgentHostOptions } from './agent-host';
+import { settledRss, stableRss } from './agent-process';
+import type { MemoryBench } from './memory-agent';
 import type { ClientProcess } from './client-pool';
 import {
   KiB, MiB, READY_MARKER, mbps, median, percentile, round, sleep, type FloodClientResult,
 } from './common';
 import { echoCommand, endlessFloodCommand, floodCommand, makeLateJoinText, type FloodPayload } from './payloads';
-import { CpuMeter, GcProbe, LoopDelay, MachineCpu, MemoryPeak, openFds, settledMemory, stableMemory } from './probes';
+import { CpuMeter, GcProbe, LoopDelay, MachineCpu, MemoryPeak } from './probes';
 import { RawEcho } from './raw-echo';
 import { rawPtyRun } from './raw-pty';
 import { ReferenceServer } from './reference-server';
@@ -21,7 +23,8 @@ export const ROWS = 40;
 
 export interface BenchContext {
   quick: boolean;
-  agent: AgentHost;
+  /** The agent the scenario drives: the bench's own (in this process), or one started elsewhere. */
+  agent: AgentHost | AgentApiClient;
   /** Two client processes (separate Node processes, separate event loops). */
   a: ClientProcess;
   b: ClientProcess;
@@ -485,6 +488,7 @@ export async function fanoutScenario(ctx: BenchContext, payload: FloodPayload, c
 /** Diagnostic peek at a session's stream clients (agent internals, read in process; null if they moved). */
 function streamInternals(ctx: BenchContext, sessionId: string): Record<string, unknown> | null {
   try {
+    if (!('kernel' in ctx.agent)) return null;
     const manager = ctx.agent.kernel.service(SessionManager) as unknown as {
       session(id: string): { ring: { start: number; end: number }; stream: { holdingPty: boolean; clients: Set<{ cursor: number; blocked: boolean; live: boolean; paused: boolean; connection: { bufferedAmount: number; closed: boolean } }> } } | undefined;
     };
@@ -519,6 +523,7 @@ function streamInternals(ctx: BenchContext, sessionId: string): Record<string, u
  */
 function screenInternals(ctx: BenchContext, sessionId: string): Record<string, unknown> | null {
   try {
+    if (!('kernel' in ctx.agent)) return null;
     const manager = ctx.agent.kernel.service(SessionManager) as unknown as { session(id: string): { screen: { live: boolean; resets: number; parsedOffset: number }; ring: { end: number; start: number } } | undefined };
     const session = manager.session(sessionId);
     if (!session) return null;
@@ -815,8 +820,12 @@ export async function slowClientScenario(ctx: BenchContext, payload: FloodPayloa
   return { slowClientFastRatio: round(ratio, 3), bytesVerified: verified };
 }
 
-/** S3: 200 idle `bash --norc --noprofile` sessions through the API (≤ 20 at once); agent memory per session. */
-export async function idleSessionsScenario(ctx: BenchContext): Promise<Headline> {
+/**
+ * S3: 200 idle `bash --norc --noprofile` sessions through the API (≤ 20 at once), in an agent
+ * process of its own: agent RSS per session (from /proc), then what one viewer each adds.
+ */
+export async function idleSessionsScenario(m: MemoryBench): Promise<Headline> {
+  const { ctx, agent } = m;
   const count = 200;
   const concurrency = 20;
   const body = sessionBody(ctx, [ctx.bash, '--norc', '--noprofile'], { PS1: 'idle$ ' });
@@ -825,11 +834,9 @@ export async function idleSessionsScenario(ctx: BenchContext): Promise<Headline>
   await sleep(500);
   await ctx.agent.api('GET', '/api/sessions');
   await ctx.a.call('deleteSessions', { ids: warm.ids, concurrency: 10 }, 60_000);
-  const before = await stableMemory();
-  const fdsBefore = openFds();
-  const loop = new LoopDelay().start();
+  const before = await stableRss(agent);
+  const fdsBefore = agent.fds();
   const burst = await ctx.a.call('createBurst', { count, concurrency, body }, 180_000);
-  const loopStats = loop.stop();
   const ids: string[] = burst.ids;
   try {
     if (ids.length !== count) throw new Error(`created ${ids.length} of ${count} sessions: ${burst.failures.join('; ')}`);
@@ -843,9 +850,9 @@ export async function idleSessionsScenario(ctx: BenchContext): Promise<Headline>
       await sleep(100);
     }
     await sleep(ctx.quick ? 1000 : 4000);
-    const after = await settledMemory();
-    const fdsAfter = openFds();
-    const perSession = (key: 'rss' | 'heapUsed' | 'external' | 'arrayBuffers') => round((after[key] - before[key]) / count / KiB, 1);
+    const after = await settledRss(agent);
+    const fdsAfter = agent.fds();
+    const perSession = round((after - before.rss) / count / KiB, 1);
     // Then one idle viewer per session (in client process B): what an attached session costs on top
     // (the server-side screen model, created on the first attach, and the socket).
     const job = `viewers-${++jobSeq}`;
@@ -853,30 +860,25 @@ export async function idleSessionsScenario(ctx: BenchContext): Promise<Headline>
     try {
       const viewers = await ctx.b.call<{ attached: number }>('attachMany', { job, ids, concurrency }, 120_000);
       await sleep(1000);
-      const withViewers = await settledMemory();
-      const extra = (key: 'rss' | 'heapUsed' | 'external') => round((withViewers[key] - after[key]) / viewers.attached / KiB, 1);
-      attached = { viewers: viewers.attached, rssKiBPerViewer: extra('rss'), heapUsedKiBPerViewer: extra('heapUsed'), externalKiBPerViewer: extra('external') };
+      const withViewers = await settledRss(agent);
+      attached = { viewers: viewers.attached, rssKiBPerViewer: round((withViewers - after) / viewers.attached / KiB, 1) };
     } finally {
       await ctx.b.call('closeJob', { job }, 60_000).catch(() => undefined);
     }
     ctx.details.idleSessions = {
       count,
       concurrency,
-      gcForced: after.gc,
-      rssKiBPerSession: perSession('rss'),
-      heapUsedKiBPerSession: perSession('heapUsed'),
-      externalKiBPerSession: perSession('external'),
-      arrayBuffersKiBPerSession: perSession('arrayBuffers'),
+      agent: 'a process of its own (RSS and fds from /proc)',
+      rssKiBPerSession: perSession,
       fdsPerSession: round((fdsAfter - fdsBefore) / count, 2),
       rssBeforeMiB: round(before.rss / MiB, 1),
-      rssAfterMiB: round(after.rss / MiB, 1),
+      rssAfterMiB: round(after / MiB, 1),
+      baselineWaitedMs: before.waitedMs,
       createLatencyMs: { p50: round(burst.p50, 1), p99: round(burst.p99, 1), max: round(burst.max, 1), totalMs: round(burst.totalMs, 0) },
-      creationLoopDelay: loopStats,
       withOneViewerEach: attached,
     };
-    ctx.log(`idle sessions: RSS +${perSession('rss')} KiB/session, heap +${perSession('heapUsed')} KiB/session; loop max ${loopStats.maxMs} ms during the burst`);
-    // RSS is the headline (it includes native and Buffer memory); heap alone would understate it.
-    return { idleSessionKiB: perSession('rss') };
+    ctx.log(`idle sessions: RSS +${perSession} KiB/session`);
+    return { idleSessionKiB: perSession };
   } finally {
     // Removal is not measured: more at once (each interactive bash needs the SIGHUP 200 ms after SIGTERM).
     await ctx.a.call('deleteSessions', { ids, concurrency: 50 }, 120_000).catch((error: unknown) => ctx.log(`idle cleanup: ${String(error)}`));

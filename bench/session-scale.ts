@@ -5,7 +5,9 @@
 import { performance } from 'node:perf_hooks';
 import { KiB, MiB, round, sleep } from './common';
 import { printerCommand } from './payloads';
-import { CpuMeter, LoopDelay, MachineCpu, settledMemory, stableMemory } from './probes';
+import { settledRss, stableRss } from './agent-process';
+import type { MemoryBench } from './memory-agent';
+import { CpuMeter, LoopDelay, MachineCpu, settledMemory } from './probes';
 import { echoSession, keystrokeRounds, sessionBody, type BenchContext } from './scenarios';
 
 let jobSeq = 0;
@@ -37,11 +39,13 @@ const idleShell = (ctx: BenchContext): string[] => [ctx.bash, '--norc', '--nopro
 
 /**
  * 50 idle shells, one viewer each (client process B, fresh ATTACH with a SNAPSHOT): agent RSS per
- * session, the session and its client together. Measured right after the attaches (every session
- * then has a screen model, made for the viewer's snapshot) and once the screen models' idle time
- * (`screenIdleMs`) has passed: the steady state of a watched session, the headline.
+ * session, the session and its client together, in an agent process of its own (RSS from /proc).
+ * Measured right after the attaches (every session then has a screen model, made for the viewer's
+ * snapshot) and once the screen models' idle time (`screenIdleMs`) has passed: the steady state of
+ * a watched session, the headline.
  */
-export async function watchedSessionsScenario(ctx: BenchContext, screenIdleMs: number): Promise<{ watchedSessionKiB: number }> {
+export async function watchedSessionsScenario(m: MemoryBench, screenIdleMs: number): Promise<{ watchedSessionKiB: number }> {
+  const { ctx, agent } = m;
   const count = 50;
   // Warm-up: the same path once (first-use allocations are not billed to sessions).
   const warm = await createSessions(ctx, 5, idleShell(ctx), { PS1: 'watched$ ' });
@@ -52,28 +56,30 @@ export async function watchedSessionsScenario(ctx: BenchContext, screenIdleMs: n
   // back some seconds after a burst (the agent's start-up, the warm-up), which would otherwise be
   // billed as negative cost to the sessions measured next.
   await sleep(screenIdleMs + 1000);
-  const before = await stableMemory();
+  const before = await stableRss(agent);
+  const fdsBefore = agent.fds();
   let ids: string[] = [];
   const job = `watched-${++jobSeq}`;
   try {
     ids = await createSessions(ctx, count, idleShell(ctx), { PS1: 'watched$ ' });
     await ctx.b.call('attachMany', { job, ids, concurrency: 10 }, 120_000);
     await sleep(1000);
-    const attached = await settledMemory();
+    const attached = await settledRss(agent);
     await sleep(screenIdleMs + 1000);
-    const steady = await settledMemory();
-    const per = (m: { rss: number; heapUsed: number; external: number }, key: 'rss' | 'heapUsed' | 'external') => round((m[key] - before[key]) / count / KiB, 1);
+    const steady = await settledRss(agent);
+    const per = (rss: number) => round((rss - before.rss) / count / KiB, 1);
     ctx.details.watchedSessions = {
       count,
       screenIdleMs,
-      steady: { rssKiB: per(steady, 'rss'), heapUsedKiB: per(steady, 'heapUsed'), externalKiB: per(steady, 'external') },
-      justAttached: { rssKiB: per(attached, 'rss'), heapUsedKiB: per(attached, 'heapUsed'), externalKiB: per(attached, 'external') },
+      steadyRssKiB: per(steady),
+      justAttachedRssKiB: per(attached),
+      fdsPerSession: round((agent.fds() - fdsBefore) / count, 2),
       rssBeforeMiB: round(before.rss / MiB, 1),
       baselineWaitedMs: before.waitedMs,
-      note: 'per session, the session and its one viewer together; steady = after screenIdleMs (the screen models made for the viewers\' snapshots are dropped then); justAttached = 1 s after the attaches',
+      note: 'agent process of its own (RSS from /proc); per session, the session and its one viewer together; steady = after screenIdleMs (the screen models made for the viewers\' snapshots are dropped then); justAttached = 1 s after the attaches',
     };
-    ctx.log(`watched sessions: RSS +${per(steady, 'rss')} KiB/session steady, +${per(attached, 'rss')} KiB right after attaching`);
-    return { watchedSessionKiB: per(steady, 'rss') };
+    ctx.log(`watched sessions: RSS +${per(steady)} KiB/session steady, +${per(attached)} KiB right after attaching`);
+    return { watchedSessionKiB: per(steady) };
   } finally {
     await ctx.b.call('closeJob', { job }, 60_000).catch(() => undefined);
     await removeSessions(ctx, ids);

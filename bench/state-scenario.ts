@@ -84,7 +84,7 @@ export async function detectionScenario(ctx: BenchContext): Promise<StateHeadlin
   const details: Record<string, unknown> = {};
   ctx.details.detection = details;
   try {
-    const withAgent = (agent: AgentHost): BenchContext => ({ ...ctx, agent });
+    const withAgent = (agent: BenchContext['agent']): BenchContext => ({ ...ctx, agent });
     const ansi = makeAnsiFloodPayload(ctx.tmp, ctx.flood.bytes);
     const result: StateHeadline = {};
     for (const [name, payload] of [['plain', ctx.flood], ['ansi', ansi]] as const) {

@@ -9,7 +9,8 @@ const SHELL = ['bash', '--norc', '--noprofile'];
 describe('streaming over the real uWebSockets.js server', () => {
   let agent: AgentUnderTest;
   beforeAll(async () => {
-    agent = await startAgent();
+    // 100 sessions at once below: no per-credential create limit.
+    agent = await startAgent({ plugins: { 'core-sessions': { options: { createRateLimit: { creates: 0 } } } } });
   });
   afterAll(async () => {
     await agent.stop();
