@@ -835,6 +835,7 @@ export async function idleSessionsScenario(m: MemoryBench): Promise<Headline> {
   await ctx.agent.api('GET', '/api/sessions');
   await ctx.a.call('deleteSessions', { ids: warm.ids, concurrency: 10 }, 60_000);
   const before = await stableRss(agent);
+  const heapBefore = await agent.memoryUsage();
   const fdsBefore = agent.fds();
   const burst = await ctx.a.call('createBurst', { count, concurrency, body }, 180_000);
   const ids: string[] = burst.ids;
@@ -851,6 +852,7 @@ export async function idleSessionsScenario(m: MemoryBench): Promise<Headline> {
     }
     await sleep(ctx.quick ? 1000 : 4000);
     const after = await settledRss(agent);
+    const heapAfter = await agent.memoryUsage();
     const fdsAfter = agent.fds();
     const perSession = round((after - before.rss) / count / KiB, 1);
     // Then one idle viewer per session (in client process B): what an attached session costs on top
@@ -870,6 +872,8 @@ export async function idleSessionsScenario(m: MemoryBench): Promise<Headline> {
       concurrency,
       agent: 'a process of its own (RSS and fds from /proc)',
       rssKiBPerSession: perSession,
+      heapUsedKiBPerSession: round((heapAfter.heapUsed - heapBefore.heapUsed) / count / KiB, 1),
+      externalKiBPerSession: round((heapAfter.external - heapBefore.external) / count / KiB, 1),
       fdsPerSession: round((fdsAfter - fdsBefore) / count, 2),
       rssBeforeMiB: round(before.rss / MiB, 1),
       rssAfterMiB: round(after / MiB, 1),

@@ -57,6 +57,7 @@ export async function watchedSessionsScenario(m: MemoryBench, screenIdleMs: numb
   // billed as negative cost to the sessions measured next.
   await sleep(screenIdleMs + 1000);
   const before = await stableRss(agent);
+  const heapBefore = await agent.memoryUsage();
   const fdsBefore = agent.fds();
   let ids: string[] = [];
   const job = `watched-${++jobSeq}`;
@@ -67,12 +68,16 @@ export async function watchedSessionsScenario(m: MemoryBench, screenIdleMs: numb
     const attached = await settledRss(agent);
     await sleep(screenIdleMs + 1000);
     const steady = await settledRss(agent);
+    const heap = await agent.memoryUsage();
     const per = (rss: number) => round((rss - before.rss) / count / KiB, 1);
     ctx.details.watchedSessions = {
       count,
       screenIdleMs,
       steadyRssKiB: per(steady),
       justAttachedRssKiB: per(attached),
+      steadyHeapUsedKiB: round((heap.heapUsed - heapBefore.heapUsed) / count / KiB, 1),
+      steadyHeapTotalKiB: round((heap.heapTotal - heapBefore.heapTotal) / count / KiB, 1),
+      steadyExternalKiB: round((heap.external - heapBefore.external) / count / KiB, 1),
       fdsPerSession: round((agent.fds() - fdsBefore) / count, 2),
       rssBeforeMiB: round(before.rss / MiB, 1),
       baselineWaitedMs: before.waitedMs,

@@ -1,8 +1,8 @@
-import { open, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { formatPrettyLine } from '../kernel/logger/format-pretty-line';
 import { agentLogFiles, auditLogFile, logsDir } from '../plugins/shared/log-files';
-import { readLastLines } from '../plugins/shared/read-last-lines';
+import { readLastLines, readLastLinesWithEnd } from '../plugins/shared/read-last-lines';
 import type { CliContext } from './cli-context';
 import { configOption } from './cli-options';
 import { resolveCliDataDir } from './resolve-cli-data-dir';
@@ -58,8 +58,11 @@ async function logs(flags: LogsFlags, { io }: CliContext): Promise<number> {
   };
 
   const existing = await files();
-  let lines: string[] = [];
-  for (let i = existing.length - 1; i >= 0 && lines.length < flags.lines; i--) lines = [...(await readLastLines(existing[i], flags.lines - lines.length)), ...lines];
+  // The newest file's lines and where they end come from one read: following continues exactly
+  // there (a stat after printing would skip what was appended in between).
+  const newest = existing.length === 0 ? null : await readLastLinesWithEnd(existing[existing.length - 1], flags.lines);
+  let lines: string[] = newest?.lines ?? [];
+  for (let i = existing.length - 2; i >= 0 && lines.length < flags.lines; i--) lines = [...(await readLastLines(existing[i], flags.lines - lines.length)), ...lines];
   if (lines.length === 0 && !flags.follow) {
     io.stderr.write(`no ${flags.audit ? 'audit entries' : 'log lines'} in ${dir} yet (the agent writes them while it runs: tunnelforge start)\n`);
     return 0;
@@ -69,7 +72,7 @@ async function logs(flags: LogsFlags, { io }: CliContext): Promise<number> {
 
   // Follow: from the end of the newest file; a newer file (rotation) is read from its start.
   let current = existing[existing.length - 1] ?? null;
-  let offset = current === null ? 0 : await stat(current).then((s) => s.size, () => 0);
+  let offset = newest?.end ?? 0;
   let partial = '';
   const signals = io.signals ?? process;
   let stop!: () => void;

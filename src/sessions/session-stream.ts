@@ -3,7 +3,7 @@ import type { Clock, Disposable, Logger, SessionInfo } from '../plugin-api';
 import type { OutputRing } from './output-ring';
 import type { PtyExit } from './pty-session';
 import type { ResizeLog } from './resize-log';
-import type { ScreenModel } from './screen-model';
+import type { ScreenModel, ScreenSnapshot } from './screen-model';
 import type { StreamClient } from './stream-client';
 import { FrameArena } from './frame-arena';
 
@@ -12,6 +12,11 @@ export interface SessionStreamOptions {
   clientBufferCap: number;
   coalesceMs: number;
   maxFrameBytes: number;
+  /**
+   * A SNAPSHOT for a session whose whole output is in the ring, at most this long and written at
+   * the current size is that output itself, not the screen model's (0: always the model). Default 0.
+   */
+  freshReplayBytes?: number;
 }
 
 /** How the stream holds the producer back. */
@@ -247,12 +252,27 @@ export class SessionStream {
     return frame;
   }
 
+  /**
+   * The whole output as a snapshot, when it is all in the ring, small, and was all written at the
+   * current size: written to a reset terminal of that size it gives exactly the screen (and
+   * scrollback, and modes) of a client that watched from the start, with no emulator run here.
+   */
+  private historySnapshot(): ScreenSnapshot | null {
+    const size = this.resizes.latest;
+    if (this.ring.start !== 0 || this.ring.end > (this.options.freshReplayBytes ?? 0) || size.offset !== 0) return null;
+    const data = Buffer.allocUnsafe(this.ring.end);
+    this.ring.copyTo(0, this.ring.end, data, 0);
+    return { offset: this.ring.end, cols: size.cols, rows: size.rows, data, resizeSeq: size.seq };
+  }
+
   /** Bring a client to the current screen with a SNAPSHOT (first attach, or after it fell behind). */
   private resync(client: StreamClient, attaching: boolean): void {
     client.live = false;
-    this.screen.prepare().then(() => {
+    const history = this.historySnapshot();
+    (history === null ? this.screen.prepare() : Promise.resolve()).then(() => {
       if (!this.clients.has(client) || client.connection.closed) return;
-      const snapshot = this.screen.snapshot();
+      // Output that came in since follows the snapshot's offset as OUTPUT, as always.
+      const snapshot = history ?? this.screen.snapshot();
       const connection = client.connection;
       connection.cork(() => {
         if (attaching) connection.send(ProtocolCodec.attached(this.describe(), connection.principal.role, snapshot.offset), true);

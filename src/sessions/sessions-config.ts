@@ -21,6 +21,12 @@ export const SessionsConfig = z.strictObject({
    * 15 KiB on the wire as fragments, see MAX_WIRE_FRAME_BYTES in src/transport).
    */
   maxFrameBytes: z.number().int().min(1 * KiB).max(1 * MiB).default(64 * KiB),
+  /**
+   * A SNAPSHOT of a session whose whole output is in the ring, at most this long and written at
+   * the current size is that output itself: exact, and no server-side screen model (~200 KiB) is
+   * built for a shell that printed a prompt. 0: always the screen model.
+   */
+  freshReplayBytes: z.number().int().min(0).max(1 * MiB).default(16 * KiB),
   /** SIGTERM/SIGHUP → SIGKILL grace period. */
   killGraceMs: z.number().int().min(0).max(600_000).default(3000),
   /** Exited sessions are removed after this long; 0 keeps them until removed explicitly. */

@@ -125,7 +125,7 @@ export class TerminalSession {
       this.screen,
       { pause: () => this.pty.pause(), resume: () => this.pty.resume() },
       () => this.info(),
-      { clientBufferCap: config.clientBufferCap, coalesceMs: config.coalesceMs, maxFrameBytes: config.maxFrameBytes },
+      { clientBufferCap: config.clientBufferCap, coalesceMs: config.coalesceMs, maxFrameBytes: config.maxFrameBytes, freshReplayBytes: config.freshReplayBytes },
       clock,
       init.log,
     );

@@ -75,7 +75,8 @@ describe('streaming over the real uWebSockets.js server', () => {
     const watcherSocket = await agent.connect();
     const watcher = new TerminalClient(watcherSocket, 100, 30);
     await watcherSocket.attach(id, 0);
-    watcherSocket.input(`for i in $(seq 1 400); do printf '\\e[3%dmline %d \\e[1mbold\\e[0m\\n' $((i % 8)) $i; done; echo MARK-$((40+2))\r`);
+    // ~30 KB: more than freshReplayBytes (16 KiB), so the joiner gets a SNAPSHOT.
+    watcherSocket.input(`for i in $(seq 1 1000); do printf '\\e[3%dmline %d \\e[1mbold\\e[0m\\n' $((i % 8)) $i; done; echo MARK-$((40+2))\r`);
     await watcherSocket.waitForText('MARK-42');
     const joinerSocket = await agent.connect();
     const joiner = new TerminalClient(joinerSocket, 100, 30);
@@ -89,7 +90,7 @@ describe('streaming over the real uWebSockets.js server', () => {
     await caughtUp(id, [watcher, joiner]);
     const [a, b] = [await watcher.screen(), await joiner.screen()];
     expect(b).toEqual(a);
-    expect(a.join('\n')).toContain('line 400 bold');
+    expect(a.join('\n')).toContain('line 1000 bold');
     expect(joiner.problems).toEqual([]);
     expect(watcher.problems).toEqual([]);
     // The joiner got a bounded snapshot, not the history.

@@ -61,14 +61,40 @@ describe('the rotating log file, tunnelforge logs and GET /api/logs', () => {
     writeFileSync(path.join(logs, 'agent.1.log'), line('first'));
     const cli = captureIo(dir);
     const run = runCli(['logs', '--data-dir', dir, '-f'], cli.io);
-    await waitFor(() => cli.stdout().includes('first'));
-    writeFileSync(path.join(logs, 'agent.1.log'), line('first') + line('second'));
-    await waitFor(() => cli.stdout().includes('second'), 3000);
-    writeFileSync(path.join(logs, 'agent.2.log'), line('after rotation'));
-    await waitFor(() => cli.stdout().includes('after rotation'), 3000);
-    cli.signal('SIGINT');
+    try {
+      await waitFor(() => cli.stdout().includes('first'));
+      // Appended right after the first lines were shown: followed from where they ended.
+      writeFileSync(path.join(logs, 'agent.1.log'), line('first') + line('second'));
+      await waitFor(() => cli.stdout().includes('second'), 3000);
+      writeFileSync(path.join(logs, 'agent.2.log'), line('after rotation'));
+      await waitFor(() => cli.stdout().includes('after rotation'), 3000);
+    } finally {
+      cli.signal('SIGINT'); // a failed wait must not leave the follower running (jest would not exit)
+    }
     expect(await run).toBe(0);
     expect(cli.stdout().indexOf('first')).toBeLessThan(cli.stdout().indexOf('second'));
+  });
+
+  test('logs -f continues after the last complete line: a line half written when it started is shown whole', async () => {
+    const data = path.join(dir, 'partial');
+    const logs = path.join(data, 'logs');
+    mkdirSync(logs, { recursive: true });
+    const line = (msg: string) => JSON.stringify({ level: 'info', time: new Date().toISOString(), msg }) + '\n';
+    const half = line('a line written in two parts');
+    writeFileSync(path.join(logs, 'agent.1.log'), line('complete') + half.slice(0, 20));
+    const cli = captureIo(dir);
+    const run = runCli(['logs', '--data-dir', data, '-f', '--json'], cli.io);
+    try {
+      await waitFor(() => cli.stdout().includes('complete'));
+      writeFileSync(path.join(logs, 'agent.1.log'), line('complete') + half);
+      await waitFor(() => cli.stdout().includes('a line written in two parts'), 3000);
+    } finally {
+      cli.signal('SIGINT');
+    }
+    expect(await run).toBe(0);
+    // Whole lines, each once: not the half line's tail on its own.
+    const shown = cli.stdout().trim().split('\n').map((text) => (JSON.parse(text) as { msg: string }).msg);
+    expect(shown).toEqual(['complete', 'a line written in two parts']);
   });
 
   test('rotation by size keeps `keep` old files and never blocks; a full disk is reported once and never throws', async () => {

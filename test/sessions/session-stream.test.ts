@@ -82,6 +82,8 @@ describe('SessionStream (real PTYs, in-memory sockets)', () => {
 
     const late = client(attach(h, info.id));
     await waitFor(() => late.snapshots === 1 && late.nextOffset === session.ring.end, 'late joiner snapshot');
+    // Resized after output: the snapshot comes from the screen model, not the raw history.
+    expect(session.screen.live).toBe(true);
     h.manager.write(info.id, '\r');
     await waitFor(() => text(late).includes('phase-3') && watcher.nextOffset === late.nextOffset, 'phase 3 on both');
 
@@ -92,6 +94,45 @@ describe('SessionStream (real PTYs, in-memory sockets)', () => {
     expect(joined).toEqual(watched);
     expect(joined.join('\n')).toContain('overwrite');
     expect(late.terminal.cols).toBe(60);
+  });
+
+  it('a small history written at one size is the snapshot itself: same screen, no screen model; after a resize the model takes over', async () => {
+    const h = harness({ freshReplayBytes: 16 * 1024 });
+    const script = [
+      'stty -echo',
+      'printf "\\033]0;a title\\007"',
+      'for i in $(seq 1 30); do printf "\\033[3%dmrow %02d\\033[0m\\r\\n" $((i % 8)) $i; done',
+      'printf "\\033[5;10H\\033[1;44m boxed \\033[0m\\033[20;1H"; echo phase-1',
+      'read -r _',
+      'echo phase-2',
+      'read -r _',
+    ].join('\n');
+    const info = await h.manager.create({ command: [...BASH, '-c', script], cwd: '/', cols: 70, rows: 20 });
+    const session = h.manager.session(info.id)!;
+    const watcher = client(attach(h, info.id, 0));
+    await waitFor(() => text(watcher).includes('phase-1'), 'phase 1');
+
+    const late = client(attach(h, info.id));
+    await waitFor(() => late.snapshots === 1 && late.nextOffset === session.ring.end, 'late joiner snapshot');
+    const [snapshot] = late.connection.ofType('snapshot');
+    expect(snapshot).toMatchObject({ cols: 70, rows: 20, offset: session.ring.end });
+    // Exactly the bytes the watcher received, and no emulator was started for it.
+    expect(Buffer.from(snapshot.data).equals(watcher.received)).toBe(true);
+    expect(session.screen.live).toBe(false);
+    expect(await late.screen()).toEqual(await watcher.screen());
+
+    h.manager.resize(info.id, 60, 15);
+    h.manager.write(info.id, '\r');
+    await waitFor(() => text(watcher).includes('phase-2'), 'phase 2');
+    const after = client(attach(h, info.id));
+    await waitFor(() => after.snapshots === 1 && after.nextOffset === session.ring.end, 'snapshot after the resize');
+    expect(session.screen.live).toBe(true);
+    await waitFor(() => late.nextOffset === session.ring.end && watcher.nextOffset === session.ring.end, 'all caught up');
+    const screens = [await watcher.screen(), await late.screen(), await after.screen()];
+    expect(screens[1]).toEqual(screens[0]);
+    expect(screens[2]).toEqual(screens[0]);
+    expect(late.problems).toEqual([]);
+    expect(after.problems).toEqual([]);
   });
 
   it('a reconnect naming its last offset resumes with no gap and no duplicate', async () => {

@@ -9,11 +9,20 @@ const CHUNK = 64 * 1024;
  */
 export async function readLastLines(file: string, count: number, maxBytes = 8 * 1024 * 1024): Promise<string[]> {
   if (count <= 0) return [];
+  return (await readLastLinesWithEnd(file, count, maxBytes)).lines;
+}
+
+/**
+ * readLastLines(), and `end`: the offset just after the last complete line, where a reader that
+ * follows the file continues (so it neither skips what was appended meanwhile nor repeats a line;
+ * a partial last line is read there once it is complete). A missing file: no lines, end 0.
+ */
+export async function readLastLinesWithEnd(file: string, count: number, maxBytes = 8 * 1024 * 1024): Promise<{ lines: string[]; end: number }> {
   let handle;
   try {
     handle = await open(file, 'r');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { lines: [], end: 0 };
     throw error;
   }
   try {
@@ -21,7 +30,8 @@ export async function readLastLines(file: string, count: number, maxBytes = 8 * 
     let position = size;
     let tail = Buffer.alloc(0);
     let newlines = 0;
-    while (position > 0 && newlines <= count && size - position < maxBytes) {
+    // At least up to one newline (the end of the last complete line), then up to `count` of them.
+    while (position > 0 && (newlines <= count || newlines === 0) && size - position < maxBytes) {
       const length = Math.min(CHUNK, position);
       position -= length;
       const chunk = Buffer.alloc(length);
@@ -29,11 +39,14 @@ export async function readLastLines(file: string, count: number, maxBytes = 8 * 
       for (const byte of chunk) if (byte === 0x0a) newlines++;
       tail = Buffer.concat([chunk, tail]);
     }
+    const lastNewline = tail.lastIndexOf(0x0a);
+    const end = lastNewline === -1 ? position : position + lastNewline + 1;
+    if (count <= 0) return { lines: [], end };
     const text = tail.toString('utf8');
     const lines = text.split('\n');
     lines.pop(); // after the last newline: empty, or a line still being written
     if (position > 0) lines.shift(); // cut off at the start of the window
-    return lines.filter((line) => line !== '').slice(-count);
+    return { lines: lines.filter((line) => line !== '').slice(-count), end };
   } finally {
     await handle.close();
   }
