@@ -53,7 +53,7 @@ async function idleSessions(ctx: BenchContext, count: number): Promise<string[]>
  */
 export async function sessionHostScenario(inProcess: BenchContext): Promise<HostHeadline> {
   const dataDir = path.join(inProcess.tmp, 'data-hosted');
-  let hosted: AgentHost | null = await startAgentHost({ dataDir, logLevel: 'warn', sessions: { mode: 'host', maxSessions: 256 } });
+  let hosted: AgentHost | null = await startAgentHost({ dataDir, logLevel: 'warn', sessions: { mode: 'host', maxSessions: 256, createRateLimit: { creates: 0 } } });
   let clients = await Promise.all([ClientProcess.start('host-A', hosted.endpoint), ClientProcess.start('host-B', hosted.endpoint)]);
   const hostedDetails: Record<string, unknown> = {};
   const ctx = (agent: AgentHost): BenchContext => ({ ...inProcess, agent, a: clients[0], b: clients[1], details: hostedDetails });
@@ -99,7 +99,7 @@ export async function sessionHostScenario(inProcess: BenchContext): Promise<Host
     await Promise.all(clients.map((client) => client.stop()));
     await hosted.kernel.stop('bench: restart for adoption');
     const t0 = performance.now();
-    hosted = await startAgentHost({ dataDir, logLevel: 'warn', sessions: { mode: 'host', maxSessions: 256 } });
+    hosted = await startAgentHost({ dataDir, logLevel: 'warn', sessions: { mode: 'host', maxSessions: 256, createRateLimit: { creates: 0 } } });
     const startedMs = performance.now() - t0;
     clients = await Promise.all([ClientProcess.start('host-A2', hosted.endpoint), ClientProcess.start('host-B2', hosted.endpoint)]);
     const t1 = performance.now();

@@ -50,7 +50,7 @@ function diff(before: Map<string, number>, after: Map<string, number>, per: numb
 async function main(): Promise<void> {
   const count = Number(process.argv[2] ?? 100);
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'tf-heap-'));
-  const agent = await startAgentHost({ dataDir: path.join(tmp, 'data'), logLevel: 'error', sessions: { mode: 'in-process', maxSessions: count + 10 } });
+  const agent = await startAgentHost({ dataDir: path.join(tmp, 'data'), logLevel: 'error', sessions: { mode: 'in-process', maxSessions: count + 10, createRateLimit: { creates: 0 } } });
   const client = await ClientProcess.start('viewers', agent.endpoint);
   try {
     const body = { command: ['/bin/bash', '--norc', '--noprofile'], cwd: tmp, cols: 120, rows: 40, env: { PS1: 'idle$ ', HISTFILE: '' } };

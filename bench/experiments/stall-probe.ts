@@ -43,7 +43,7 @@ const spawn = nodePty.spawn;
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tf-stall-'));
-  const host = await startAgentHost({ dataDir: path.join(dir, 'data'), logLevel: 'warn', sessions: { maxSessions: 256 } });
+  const host = await startAgentHost({ dataDir: path.join(dir, 'data'), logLevel: 'warn', sessions: { maxSessions: 256, createRateLimit: { creates: 0 } } });
   try {
     await sleep(500); // the screen-model warm-up runs once after start
     // 1100 lines of 990 coloured cells: more than a 1000-row screen, every cell styled.
