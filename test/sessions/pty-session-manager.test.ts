@@ -189,7 +189,9 @@ describe('PtySessionManager limits and lifetimes', () => {
 
 describe('SpawnQueue', () => {
   it('runs at most one task per event-loop turn', async () => {
-    const queue = new SpawnQueue();
+    // A clock that never moves: the tasks take no time, so no pacing delay (a loaded machine could
+    // make a push() take over half a millisecond, and the next turn would be a timer's).
+    const queue = new SpawnQueue(() => 0);
     const ran: number[] = [];
     const all = Promise.all([1, 2, 3].map((n) => queue.run(() => ran.push(n))));
     expect(ran).toEqual([]);
