@@ -81,7 +81,7 @@ export const SessionsConfig = z.strictObject({
   /** Watched sessions: preview bytes a client may receive per second, over all its sessions. */
   previewBytesPerSecond: z.number().int().min(1024).max(64 * MiB).default(256 * KiB),
   /**
-   * `POST /api/sessions` per credential: at most `creates` in each window of `windowMs` (429
+   * `POST /api/sessions` per principal (a user, an API token): at most `creates` in each window of `windowMs` (429
    * `TF_ERR_RATE_LIMITED` with Retry-After beyond). Every create forks a process; `creates: 0` turns it off.
    */
   createRateLimit: z.strictObject({

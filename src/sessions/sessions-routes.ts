@@ -107,7 +107,7 @@ export function registerSessionsRoutes(http: HttpRoutes, manager: PtySessionMana
         400: 'Size out of range (TF_ERR_BAD_SIZE), cwd missing or not a directory (TF_ERR_BAD_CWD), command not found (TF_ERR_COMMAND_NOT_FOUND), bad environment name (TF_ERR_BAD_REQUEST)',
         403: 'A credential limited to one session cannot create sessions (TF_ERR_FORBIDDEN)',
         409: 'Too many sessions (TF_ERR_SESSION_LIMIT)',
-        429: 'This credential created too many sessions lately (TF_ERR_RATE_LIMITED, Retry-After; config createRateLimit)',
+        429: 'This user or API token created too many sessions lately (TF_ERR_RATE_LIMITED, Retry-After; config createRateLimit)',
         500: 'The OS refused to start the process (TF_ERR_SPAWN_FAILED)',
         503: 'The agent is stopping (TF_ERR_SHUTTING_DOWN)',
       },

@@ -1,6 +1,6 @@
 import { startTestAgent, type TestAgent } from '../../src/testkit';
 
-// POST /api/sessions is limited per credential (createRateLimit): on the real agent over HTTP, the
+// POST /api/sessions is limited per principal (a user, an API token) (createRateLimit): on the real agent over HTTP, the
 // creates past the limit are refused with 429 and Retry-After and spawn nothing; another
 // credential is not affected; `creates: 0` turns the limit off.
 
@@ -32,7 +32,7 @@ describe('the per-credential session create limit (real agent, real HTTP)', () =
     expect((await writer.post('/api/sessions', body)).status).toBe(429);
   });
 
-  test('another credential has its own allowance', async () => {
+  test('another principal (the admin token) has its own allowance', async () => {
     const admin = agent.as('admin');
     const created = await admin.post('/api/sessions', body);
     expect(created.status).toBe(201);

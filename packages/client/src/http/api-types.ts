@@ -5032,7 +5032,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description This credential created too many sessions lately (TF_ERR_RATE_LIMITED, Retry-After; config createRateLimit) */
+                /** @description This user or API token created too many sessions lately (TF_ERR_RATE_LIMITED, Retry-After; config createRateLimit) */
                 429: {
                     headers: {
                         [name: string]: unknown;
