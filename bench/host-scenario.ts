@@ -34,7 +34,10 @@ function hostPid(dataDir: string): number {
 async function idleSessions(ctx: BenchContext, count: number): Promise<string[]> {
   const body = { command: [ctx.bash, '--norc', '--noprofile'], cwd: ctx.tmp, cols: COLS, rows: ROWS, env: { PS1: 'idle$ ', HISTFILE: '' } };
   const burst = await ctx.a.call<{ ids: string[]; failures: string[] }>('createBurst', { count, concurrency: 10, body }, 120_000);
-  if (burst.ids.length !== count) throw new Error(`created ${burst.ids.length} of ${count} idle sessions: ${burst.failures.join('; ')}`);
+  if (burst.ids.length !== count) {
+    await ctx.a.call('deleteSessions', { ids: burst.ids, concurrency: 10 }, 120_000).catch(() => undefined);
+    throw new Error(`created ${burst.ids.length} of ${count} idle sessions: ${burst.failures.join('; ')}`);
+  }
   const deadline = Date.now() + 30_000;
   for (;;) {
     const { json } = await ctx.agent.api('GET', '/api/sessions');
@@ -154,7 +157,9 @@ export async function sessionHostScenario(inProcess: BenchContext): Promise<Host
     return result;
   } finally {
     await Promise.all(clients.map((client) => client.stop().catch(() => undefined)));
-    // Removes what is left, then stops: with nothing running, the host ends too.
+    // Ends the host and whatever still runs in it (a scenario that failed half-way leaves sessions
+    // the agent did not create through `createSession`), then stops the agent.
+    await hosted?.api('POST', '/api/session-host/stop').catch(() => undefined);
     await hosted?.stop().catch(() => undefined);
   }
 }
