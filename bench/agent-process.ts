@@ -7,9 +7,10 @@ import { median, sleep } from './common';
 
 /**
  * The agent as a process of its own (`tunnelforge start`, every built-in plugin), for memory
- * figures: the bench's own agent shares its process with the bench (payload files, results,
- * clients' bookkeeping), whose heap growing and shrinking by megabytes would be billed to the
- * sessions measured. Here RSS and open files are read from /proc for the agent alone.
+ * figures (the memory scenarios, bench:files): the bench's own agent shares its process with the
+ * bench (payload files, results, clients' bookkeeping), whose heap growing and shrinking by
+ * megabytes would be billed to what is measured. Here RSS and open files are read from /proc for
+ * the agent alone.
  */
 export interface AgentProcess extends AgentApiClient {
   pid: number;
@@ -24,11 +25,12 @@ export interface AgentProcess extends AgentApiClient {
   stop(): Promise<void>;
 }
 
-export async function startAgentProcess(work: string, sessions: Record<string, unknown>): Promise<AgentProcess> {
+/** Start `tunnelforge start` in `work` with `plugins` as its config's `plugins` section; resolves once it is ready. */
+export async function startAgentProcess(work: string, plugins: Record<string, unknown>): Promise<AgentProcess> {
   const dataDir = path.join(work, 'data');
   const config = path.join(work, 'tunnelforge.config.json');
   const ready = path.join(work, 'ready.json');
-  writeFileSync(config, JSON.stringify({ plugins: { 'core-sessions': { options: sessions } } }));
+  writeFileSync(config, JSON.stringify({ plugins }));
   const cli = path.join(__dirname, '..', '..', 'bin', 'tunnelforge.js'); // dist/bench → the package's bin
   // The inspector (loopback, port chosen by the OS) is how the bench collects the agent's garbage
   // before reading its memory, as settledMemory() does in process: V8 otherwise shrinks its heap
@@ -47,7 +49,7 @@ export async function startAgentProcess(work: string, sessions: Record<string, u
       if (match) inspectorUrl = match[1];
     }
     // The agent's own warnings still reach the bench's log; the inspector's banner does not.
-    const rest = chunk.split('\n').filter((line) => line !== '' && !/Debugger listening|For help, see/.test(line));
+    const rest = chunk.split('\n').filter((line) => line !== '' && !/Debugger (listening|ending|attached)|For help, see|Waiting for the debugger/.test(line));
     if (rest.length > 0) process.stderr.write(rest.join('\n') + '\n');
   });
   const deadline = Date.now() + 30_000;

@@ -9,16 +9,9 @@
  */
 import { fork } from 'node:child_process';
 import * as nodePty from 'node-pty';
-import { DONE_MARKER, mbps, wallMs, withTimeout } from './common';
+import { DONE_MARKER, mbps, wallMs, withTimeout, type PtyProgramOptions } from './common';
 
-export interface BareReaderOptions {
-  argv: string[];
-  cols: number;
-  rows: number;
-  cwd: string;
-  env: Record<string, string>;
-  timeoutMs: number;
-}
+export type BareReaderOptions = PtyProgramOptions;
 
 export interface BareReaderResult {
   /** Bytes read from the PTY between the "go" and the DONE marker (prelude and marker included). */

@@ -79,6 +79,16 @@ export interface RpcResponse {
 }
 
 /** Where and how client processes reach the agent. */
+/** A program the bench runs in a PTY of its own (the baselines beside the agent). */
+export interface PtyProgramOptions {
+  argv: string[];
+  cols: number;
+  rows: number;
+  cwd: string;
+  env: Record<string, string>;
+  timeoutMs: number;
+}
+
 export interface AgentEndpoint {
   httpUrl: string;
   wsUrl: string;

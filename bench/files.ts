@@ -19,15 +19,16 @@
  * stdout: the table, or with `--json` one JSON object; progress on stderr. Exit code 1 when a
  * transfer is wrong (bytes differ, an error answer), 0 otherwise (missed bars are measurements).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes, randomFillSync } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { median, MiB, round, sleep, withTimeout } from './common';
+import { startAgentProcess, type AgentProcess } from './agent-process';
+import { median, MiB, round, withTimeout } from './common';
 
 interface Options {
   sizeMiB: number;
@@ -85,34 +86,11 @@ async function sha256(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** The agent as a child process: `tunnelforge start` with a config of our own, ready when its ready file appears. */
-async function startAgent(work: string, root: string, maxUploadBytes: number): Promise<{ child: ChildProcess; url: string; token: string }> {
-  const dataDir = path.join(work, 'data');
-  const config = path.join(work, 'tunnelforge.config.json');
-  const ready = path.join(work, 'ready.json');
-  writeFileSync(config, JSON.stringify({ plugins: { files: { options: { roots: [root], maxUploadBytes } } } }));
-  const cli = path.join(__dirname, '..', '..', 'bin', 'tunnelforge.js'); // dist/bench → the package's bin
-  const child = spawn(process.execPath, [cli, 'start', '--config', config, '--data-dir', dataDir, '--port', '0', '--log-level', 'warn', '--ready-file', ready], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const deadline = Date.now() + 30_000;
-  while (!existsSync(ready)) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the agent did not become ready (exit ${child.exitCode})`);
-    await sleep(50);
-  }
-  const { url } = JSON.parse(readFileSync(ready, 'utf8')) as { url: string };
-  return { child, url, token: readFileSync(path.join(dataDir, 'local-token'), 'utf8').trim() };
-}
-
-/** RSS of `pid` in bytes, from /proc (Linux). */
-function rssOf(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
-  return Number(/(\d+)/.exec(line ?? '')?.[1] ?? NaN) * 1024;
-}
-
 /** Runs `transfer` while sampling the agent's RSS; returns its time and the RSS growth over the start. */
-async function measured(pid: number, transfer: () => Promise<void>): Promise<{ ms: number; rssGrowthMiB: number; rssBeforeMiB: number }> {
-  const before = rssOf(pid);
+async function measured(agent: AgentProcess, transfer: () => Promise<void>): Promise<{ ms: number; rssGrowthMiB: number; rssBeforeMiB: number }> {
+  const before = agent.rss();
   let peak = before;
-  const sampler = setInterval(() => (peak = Math.max(peak, rssOf(pid))), 20);
+  const sampler = setInterval(() => (peak = Math.max(peak, agent.rss())), 20);
   const started = performance.now();
   try {
     await transfer();
@@ -120,7 +98,7 @@ async function measured(pid: number, transfer: () => Promise<void>): Promise<{ m
     clearInterval(sampler);
   }
   const ms = performance.now() - started;
-  peak = Math.max(peak, rssOf(pid));
+  peak = Math.max(peak, agent.rss());
   return { ms, rssGrowthMiB: round((peak - before) / MiB, 1), rssBeforeMiB: round(before / MiB, 1) };
 }
 
@@ -227,16 +205,16 @@ async function main(): Promise<number> {
   }
   const free = statfsSync(work).bavail * statfsSync(work).bsize;
   if (free < size * 3.2) throw new Error(`${work} has ${round(free / MiB, 0)} MiB free; the bench needs 3× the file (${options.sizeMiB} MiB) plus room`);
-  let agent: { child: ChildProcess; url: string; token: string } | null = null;
+  let agent: AgentProcess | null = null;
   let failed = false;
   try {
     const source = path.join(root, 'source.bin');
     log(`writing a ${options.sizeMiB} MiB random file in ${work}`);
     const sourceHash = await makeSource(source, size);
-    agent = await startAgent(work, root, size + MiB);
-    const pid = agent.child.pid!;
-    const client = await makeClient(agent, work);
-    log(`agent pid ${pid} at ${agent.url}; client ${client.name}; warming up`);
+    const running = await startAgentProcess(work, { files: { options: { roots: [root], maxUploadBytes: size + MiB } } });
+    agent = running;
+    const client = await makeClient({ url: running.endpoint.httpUrl, token: running.endpoint.token }, work);
+    log(`agent pid ${running.pid} at ${running.endpoint.httpUrl}; client ${client.name}; warming up`);
     // A small transfer each way first: lazy start-up work is not counted as growth.
     writeFileSync(path.join(work, 'warm.bin'), randomBytes(4 * MiB));
     await client.upload(root, path.join(work, 'warm.bin'), 4 * MiB, 'warm.bin');
@@ -246,7 +224,7 @@ async function main(): Promise<number> {
     const timed = async (written: string, step: () => Promise<void>): Promise<Step & { rss: Awaited<ReturnType<typeof measured>> }> => {
       await run('sync', []); // start clean: no dirty pages of the previous step
       if (options.cold) writeFileSync(DROP_CACHES, '3'); // and, cold, nothing of the source in memory
-      const rss = await measured(pid, step);
+      const rss = await measured(running, step);
       const started = performance.now();
       await syncFile(written);
       return { ms: rss.ms, durableMs: rss.ms + (performance.now() - started), rss };
@@ -332,12 +310,7 @@ async function main(): Promise<number> {
     }
     return failed ? 1 : 0;
   } finally {
-    if (agent !== null) {
-      const child = agent.child;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await withTimeout(exited, 15_000, 'agent exit').catch(() => child.kill('SIGKILL'));
-    }
+    await agent?.stop();
     rmSync(work, { recursive: true, force: true });
   }
 }

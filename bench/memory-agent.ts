@@ -17,7 +17,7 @@ export interface MemoryBench {
 export async function withMemoryAgent<T>(shared: BenchContext, name: string, scenario: (m: MemoryBench) => Promise<T>): Promise<T> {
   const work = path.join(shared.tmp, `agent-${name}`);
   mkdirSync(work, { recursive: true });
-  const agent = await startAgentProcess(work, { mode: 'in-process', createRateLimit: { creates: 0 }, maxSessions: 600, ...shared.sessionsConfig });
+  const agent = await startAgentProcess(work, { 'core-sessions': { options: { mode: 'in-process', createRateLimit: { creates: 0 }, maxSessions: 600, ...shared.sessionsConfig } } });
   const clients: ClientProcess[] = [];
   try {
     clients.push(await ClientProcess.start(`${name}-A`, agent.endpoint), await ClientProcess.start(`${name}-B`, agent.endpoint));

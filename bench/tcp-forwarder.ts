@@ -10,18 +10,11 @@ import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as nodePty from 'node-pty';
-import { mbps, wallMs, withTimeout } from './common';
+import { mbps, wallMs, withTimeout, type PtyProgramOptions } from './common';
 import { PayloadTracker } from './payload-tracker';
 import type { FloodPayload } from './payloads';
 
-export interface ForwarderOptions {
-  argv: string[];
-  cols: number;
-  rows: number;
-  cwd: string;
-  env: Record<string, string>;
-  timeoutMs: number;
-}
+export type ForwarderOptions = PtyProgramOptions;
 
 export interface ForwarderResult {
   MBps: number;

@@ -28,35 +28,33 @@ async function buildWeb(options = {}) {
   await rm(outDir, { recursive: true, force: true });
   await mkdir(assetsDir, { recursive: true });
   const started = Date.now();
-  const result = await esbuild.build({
+  // What the page and the service worker are built with alike.
+  const browser = {
     absWorkingDir: ROOT,
-    entryPoints: ['src/web/app.ts', 'src/web/app.css'],
-    outdir: assetsDir,
-    entryNames: '[name]-[hash]',
-    assetNames: '[name]-[hash]',
     bundle: true,
     format: 'iife',
     platform: 'browser',
     target: ['chrome100', 'firefox100', 'safari15.4'],
     minify: options.minify ?? true,
+    logLevel: 'warning',
+  };
+  const result = await esbuild.build({
+    ...browser,
+    entryPoints: ['src/web/app.ts', 'src/web/app.css'],
+    outdir: assetsDir,
+    entryNames: '[name]-[hash]',
+    assetNames: '[name]-[hash]',
     sourcemap: 'linked',
     legalComments: 'linked',
     metafile: true,
-    logLevel: 'warning',
     tsconfig: 'src/web/tsconfig.json',
   });
   // The service worker keeps one URL (/sw.js, not content-hashed: the browser checks it for updates
   // itself) at the root, so its scope covers the whole page.
   await esbuild.build({
-    absWorkingDir: ROOT,
+    ...browser,
     entryPoints: ['src/web/sw/service-worker.ts'],
     outfile: path.join(outDir, 'sw.js'),
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: ['chrome100', 'firefox100', 'safari15.4'],
-    minify: options.minify ?? true,
-    logLevel: 'warning',
     tsconfig: 'src/web/sw/tsconfig.json',
   });
   const outputs = Object.keys(result.metafile.outputs).map((file) => path.basename(file));

@@ -1,12 +1,11 @@
 import type { SessionInfo } from '../http/api-schemas';
 import { TunnelForgeError } from '../http/tunnelforge-error';
 import { ProtocolCodec } from '../protocol/protocol-codec';
-import { SUBPROTOCOL } from '../protocol/protocol-version';
 import type { PreviewFrame, SessionEventFrame, WatchingFrame } from '../protocol/server-frame';
 import { Emitter } from '../util/emitter';
 import { Backoff } from './backoff';
 import type { ReconnectOptions, WebSocketAuth } from './terminal-connection';
-import { globalWebSocket, WEB_SOCKET_OPEN, type WebSocketFactory, type WebSocketLike } from './web-socket-like';
+import { openAgentSocket, WEB_SOCKET_OPEN, type WebSocketFactory, type WebSocketLike } from './web-socket-like';
 
 const TOO_MANY_ERRORS = 4400;
 
@@ -87,7 +86,7 @@ export class SessionWatcher extends Emitter<SessionWatcherEvents> {
     if (this.closed) return;
     let socket: WebSocketLike;
     try {
-      socket = (this.options.webSocket ?? globalWebSocket).open(this.options.url, [SUBPROTOCOL, ...(auth.protocols ?? []).filter((p) => p !== SUBPROTOCOL)], auth.headers ?? {});
+      socket = openAgentSocket(this.options.webSocket, this.options.url, auth);
     } catch (error) {
       // A bad URL or no WebSocket at all: retrying will not help.
       this.emit('error', new TunnelForgeError('TF_ERR_CLIENT', `cannot open the WebSocket: ${(error as Error).message}`));

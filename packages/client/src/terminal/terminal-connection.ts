@@ -2,12 +2,12 @@ import { TunnelForgeError, ProtocolVersionError } from '../http/tunnelforge-erro
 import { chunkUtf8 } from '../protocol/chunk-utf8';
 import { Opcode } from '../protocol/opcode';
 import { ProtocolCodec } from '../protocol/protocol-codec';
-import { PROTOCOL_VERSION, SUBPROTOCOL } from '../protocol/protocol-version';
+import { PROTOCOL_VERSION } from '../protocol/protocol-version';
 import type { AttachedFrame, ExitFrame, ServerFrame, SnapshotFrame } from '../protocol/server-frame';
 import { Emitter } from '../util/emitter';
 import { Backoff } from './backoff';
 import type { ConnectionState, EndReason } from './connection-state';
-import { globalWebSocket, WEB_SOCKET_OPEN, type WebSocketFactory, type WebSocketLike } from './web-socket-like';
+import { openAgentSocket, WEB_SOCKET_OPEN, type WebSocketFactory, type WebSocketLike } from './web-socket-like';
 
 /** Largest INPUT payload sent in one frame (the agent accepts frames up to 1 MiB). */
 export const MAX_INPUT_FRAME_BYTES = 64 * 1024;
@@ -202,7 +202,7 @@ export class TerminalConnection extends Emitter<TerminalConnectionEvents> {
     if (this.currentState === 'ended') return;
     let socket: WebSocketLike;
     try {
-      socket = (this.options.webSocket ?? globalWebSocket).open(this.options.url, [SUBPROTOCOL, ...(auth.protocols ?? []).filter((p) => p !== SUBPROTOCOL)], auth.headers ?? {});
+      socket = openAgentSocket(this.options.webSocket, this.options.url, auth);
     } catch (error) {
       return this.end('closed', asError(error));
     }

@@ -1,3 +1,4 @@
+import { SUBPROTOCOL } from '../protocol/protocol-version';
 import type { TunnelForgeError } from '../http/tunnelforge-error';
 
 /**
@@ -42,3 +43,11 @@ export const globalWebSocket: WebSocketFactory = {
     return new WebSocketClass(url, protocols);
   },
 };
+
+/**
+ * Open a protocol-v1 socket to `url` with `factory` (default: the global WebSocket): the
+ * `tunnelforge.v1` subprotocol first, then the credential's own subprotocols (a ticket) and headers.
+ */
+export function openAgentSocket(factory: WebSocketFactory | undefined, url: string, auth: { protocols?: string[]; headers?: Record<string, string> }): WebSocketLike {
+  return (factory ?? globalWebSocket).open(url, [SUBPROTOCOL, ...(auth.protocols ?? []).filter((p) => p !== SUBPROTOCOL)], auth.headers ?? {});
+}
