@@ -3,8 +3,12 @@ import { create as contentDisposition } from 'content-disposition';
 import { parseByteRange, type HttpResponse } from '../../plugin-api';
 import type { Jail } from './jail';
 
-/** Read-ahead of a download: large enough for disk and loopback throughput, small enough to stay bounded. */
-const READ_CHUNK = 1024 * 1024;
+/**
+ * Read size of a download: at most two chunks per download are in memory (one read, one waiting
+ * for the socket). 2 MiB measured 0.51–0.53× of a cold `cp` for 1 GiB against 0.46–0.48× at 1 MiB
+ * (fewer reads, sends and wakeups); 4 MiB was no better and held twice the memory.
+ */
+const READ_CHUNK = 2 * 1024 * 1024;
 
 /**
  * A download of the real file `real` with the headers that keep a browser from ever rendering it:
