@@ -300,10 +300,21 @@ export class ScreenModel {
     return Math.min(this.options.scrollback, Math.floor(MAX_SCROLLBACK_CELLS / this.size.cols));
   }
 
-  /** Whether a snapshot of this screen is serialized in slices (see SLICED_SNAPSHOT_CELLS). */
+  /**
+   * Whether a snapshot of this screen is serialized in slices (see SLICED_SNAPSHOT_CELLS): at the
+   * size applied so far, or at the size of the last resize in the ring. A resize to 1000×1000 not
+   * parsed yet counted as small, so prepare() left it to snapshot(), which grew, parsed and
+   * serialized the huge screen in one go (~120 ms of blocked event loop, seen in the hostile bench).
+   */
   private huge(): boolean {
-    const { cols, rows } = this.size;
-    return this.term !== null && cols * (rows + this.snapshotLines()) > SLICED_SNAPSHOT_CELLS && SlicedScreenSerializer.supported(this.serializer!);
+    if (this.term === null || !SlicedScreenSerializer.supported(this.serializer!)) return false;
+    const pending = this.resizes.at(this.ring.end);
+    return this.snapshotCells(this.size.cols, this.size.rows) > SLICED_SNAPSHOT_CELLS || this.snapshotCells(pending.cols, pending.rows) > SLICED_SNAPSHOT_CELLS;
+  }
+
+  /** Cells a snapshot of a `cols`×`rows` screen serializes, with its scrollback. */
+  private snapshotCells(cols: number, rows: number): number {
+    return cols * (rows + Math.min(this.options.scrollback, Math.floor(MAX_SCROLLBACK_CELLS / cols)));
   }
 
   /**

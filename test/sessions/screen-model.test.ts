@@ -256,6 +256,32 @@ describe('ScreenModel', () => {
     model.dispose();
   });
 
+  it('prepares in slices a screen that a resize not parsed yet makes huge (snapshot() then has nothing left to do)', async () => {
+    const { ring, resizes, model } = setup({ cols: 40, rows: 10, scrollback: 0 });
+    ring.append(Buffer.from(colorful(20)));
+    await model.prepare();
+    model.snapshot(); // a small emulator, parsed to the end
+    resizes.record(ring.end, 1000, 300);
+    ring.append(Buffer.from('\x1b[1mafter the resize\x1b[0m\r\n')); // far less than a slice
+    let turns = 0;
+    let done = false;
+    const preparing = model.prepare().then(() => (done = true));
+    while (!done) {
+      await turn();
+      turns++;
+    }
+    await preparing;
+    expect(turns).toBeGreaterThan(3); // grown and serialized over several turns, not left to snapshot()
+    expect(model.parsedOffset).toBe(ring.end);
+    const snapshot = model.snapshot();
+    expect(model.snapshot()).toBe(snapshot);
+    expect([snapshot.cols, snapshot.rows]).toEqual([1000, 300]);
+    const view = await clientView(snapshot, ring, resizes);
+    expect(lines(view).map((line) => line.replace(/ +$/, ''))).toEqual(model.text().split('\n'));
+    view.dispose();
+    model.dispose();
+  });
+
   it('a width change of a huge screen starts the emulator afresh at the resize instead of reflowing every line', async () => {
     const { clock, ring, resizes, model } = setup({ cols: 400, rows: 300, scrollback: 0 });
     ring.append(Buffer.from(colorful(400)));

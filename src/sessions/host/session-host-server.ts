@@ -234,7 +234,11 @@ export class SessionHostServer {
       // follows in the same turn is batched into one frame per session.
       link.flushScheduled = true;
       setImmediate(() => this.flush(link));
-      if (!this.sendOutput(link, session, session.ring.end - chunk.length, [chunk], chunk.length)) this.congest(link);
+      // Corked: header and data leave in one writev (uncorked, two writes the agent may read apart).
+      link.socket.cork();
+      const ok = this.sendOutput(link, session, session.ring.end - chunk.length, [chunk], chunk.length);
+      link.socket.uncork();
+      if (!ok) this.congest(link);
       return;
     }
     let batch = link.pending.get(session);
