@@ -4,6 +4,7 @@ import { hostPaths } from '../src/sessions/host/host-paths';
 import { startAgentHost, type AgentHost } from './agent-host';
 import { ClientProcess } from './client-pool';
 import { KiB, median, round, sleep } from './common';
+import { processRoundTrip } from './process-round-trip';
 import { settledMemory } from './probes';
 import { agentFlood, checkFlood, COLS, keystrokeScenario, lateJoinScenario, ROWS, type BenchContext, type Headline } from './scenarios';
 
@@ -12,6 +13,10 @@ export type HostHeadline = Partial<{
   hostFloodRatio: number;
   hostKeystrokeP50Ratio: number;
   hostKeystrokeP99Ratio: number;
+  /** Hosted keystroke p50 minus in-process p50 (ms): what the host adds, to set beside processRoundTripP50Ms. */
+  hostKeystrokeP50ExtraMs: number;
+  /** One byte to another Node process over a Unix socket and back, p50 (ms): the floor under any hop. */
+  processRoundTripP50Ms: number;
   hostLateJoinBytesRatio: number;
   hostLateJoinMsRatio: number;
   hostIdleSessionKiB: number;
@@ -143,8 +148,12 @@ export async function sessionHostScenario(inProcess: BenchContext): Promise<Host
     const mean = (list: Headline[], key: 'keystrokeP50Ms' | 'keystrokeP99Ms') => list.reduce((sum, h) => sum + Number(h[key]), 0) / list.length;
     result.hostKeystrokeP50Ratio = round(mean(keys.hosted, 'keystrokeP50Ms') / mean(keys.inProcess, 'keystrokeP50Ms'), 3);
     result.hostKeystrokeP99Ratio = round(mean(keys.hosted, 'keystrokeP99Ms') / mean(keys.inProcess, 'keystrokeP99Ms'), 3);
-    details.keystroke = { hosted: keys.hosted, inProcess: keys.inProcess };
-    inProcess.log(`session host keystroke: p50 ratio ${result.hostKeystrokeP50Ratio}, p99 ratio ${result.hostKeystrokeP99Ratio}`);
+    result.hostKeystrokeP50ExtraMs = round(mean(keys.hosted, 'keystrokeP50Ms') - mean(keys.inProcess, 'keystrokeP50Ms'), 3);
+    // The host puts one process round trip into each echo (INPUT over, OUTPUT back): its floor here.
+    const roundTrip = await processRoundTrip(inProcess.tmp, 200, inProcess.quick ? 10 : 15);
+    result.processRoundTripP50Ms = roundTrip.p50;
+    details.keystroke = { hosted: keys.hosted, inProcess: keys.inProcess, processRoundTrip: roundTrip };
+    inProcess.log(`session host keystroke: p50 ratio ${result.hostKeystrokeP50Ratio}, p99 ratio ${result.hostKeystrokeP99Ratio}; p50 +${result.hostKeystrokeP50ExtraMs} ms hosted, a process round trip alone p50 ${roundTrip.p50} ms`);
 
     // Late join after 10 MiB: bytes and time to a usable screen.
     const joinIn = await lateJoinScenario({ ...inProcess, details: {} });

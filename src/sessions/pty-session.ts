@@ -30,10 +30,12 @@ export interface PtySessionOptions {
   maxDrainMs?: number;
 }
 
-/** What node-pty's UnixTerminal keeps privately and the tail-drain fix needs. */
+/** What node-pty's UnixTerminal keeps privately and the tail-drain fix and direct writes need. */
 interface UnixTerminalInternals {
   _socket?: { destroy(...args: unknown[]): unknown; read(): unknown; destroyed?: boolean };
   _fd?: number;
+  /** node-pty 1.1.0's write queue: writes go through `fs.write` (libuv's thread pool) in order. */
+  _writeStream?: { _writeQueue?: unknown[] };
 }
 
 const SIGNAL_NAMES: Record<number, string> = Object.fromEntries(
@@ -113,10 +115,29 @@ export class PtySession {
   write(data: string | Uint8Array): boolean {
     if (this.processGone) return false;
     try {
-      this.pty.write(typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+      const rest = this.writeNow(typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+      if (rest.length > 0) this.pty.write(rest);
       return true;
     } catch {
       return false;
+    }
+  }
+
+  /**
+   * Writes what the PTY takes right now, in this turn, and returns the rest for node-pty's queue.
+   * node-pty writes through `fs.write`, a hop to libuv's thread pool and back for every keystroke:
+   * two more thread wake-ups in the echo's path, each costing tens to hundreds of µs on a VM. The
+   * master fd is non-blocking, so a direct write never blocks: it takes what fits (a keystroke, the
+   * start of a paste) or fails with EAGAIN. Only when nothing is queued ahead, so order is kept.
+   */
+  private writeNow(buffer: Buffer): Buffer {
+    const internals = this.pty as unknown as UnixTerminalInternals;
+    const queue = internals._writeStream?._writeQueue;
+    if (typeof internals._fd !== 'number' || !Array.isArray(queue) || queue.length > 0) return buffer;
+    try {
+      return buffer.subarray(fs.writeSync(internals._fd, buffer));
+    } catch {
+      return buffer; // EAGAIN (the PTY's input is full): the queue retries; other errors: node-pty reports them
     }
   }
 

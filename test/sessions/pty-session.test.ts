@@ -55,6 +55,35 @@ describe('PtySession', () => {
     }
   });
 
+  it('writes a keystroke to the PTY in the same turn (node-pty would queue it for its thread pool)', async () => {
+    const r = run('stty raw -echo; printf R; exec cat');
+    try {
+      await waitFor(() => r.output().toString() === 'R', 'raw mode');
+      const queue = (r.pty as unknown as { pty: { _writeStream: { _writeQueue: unknown[] } } }).pty._writeStream._writeQueue;
+      expect(r.pty.write('k')).toBe(true);
+      expect(queue).toHaveLength(0); // written, not waiting for fs.write's callback
+      await waitFor(() => r.output().toString() === 'Rk', 'echo');
+    } finally {
+      r.pty.kill('SIGKILL');
+      await r.exited;
+    }
+  });
+
+  it('a paste larger than the PTY takes at once arrives whole and in order (the rest waits in the queue)', async () => {
+    // cat starts reading only after 300 ms: the PTY's input buffer fills and the direct write stops at EAGAIN.
+    const r = run('stty raw -echo; sleep 0.3; printf R; exec cat');
+    try {
+      const pieces = Array.from({ length: 16 }, (_, i) => payload(16 * 1024, i));
+      for (const piece of pieces) expect(r.pty.write(piece)).toBe(true);
+      const expected = 'R' + pieces.join('');
+      await waitFor(() => r.output().length >= expected.length, 'the whole paste echoed', 20_000);
+      expect(r.output().toString()).toBe(expected);
+    } finally {
+      r.pty.kill('SIGKILL');
+      await r.exited;
+    }
+  });
+
   it('guards every call after exit: resize, write, pause, kill return false and never throw', async () => {
     const r = run('exit 0');
     await r.exited;
