@@ -70,9 +70,11 @@ describe('PtySession', () => {
   });
 
   it('a paste larger than the PTY takes at once arrives whole and in order (the rest waits in the queue)', async () => {
-    // cat starts reading only after 300 ms: the PTY's input buffer fills and the direct write stops at EAGAIN.
-    const r = run('stty raw -echo; sleep 0.3; printf R; exec cat');
+    // Written once the PTY is raw (R), while cat has not started reading (300 ms): the PTY's input
+    // buffer fills and the direct write stops at EAGAIN; the rest must follow in order.
+    const r = run('stty raw -echo; printf R; sleep 0.3; exec cat');
     try {
+      await waitFor(() => r.output().toString() === 'R', 'raw mode');
       const pieces = Array.from({ length: 16 }, (_, i) => payload(16 * 1024, i));
       for (const piece of pieces) expect(r.pty.write(piece)).toBe(true);
       const expected = 'R' + pieces.join('');
