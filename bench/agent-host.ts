@@ -5,7 +5,7 @@ import { agentConfigSchema, type AgentConfigInput } from '../src/kernel/config/a
 import { createLogger } from '../src/kernel/logger/create-logger';
 import type { Kernel } from '../src/kernel/kernel';
 import { agentApi } from './agent-api';
-import { sleep, withTimeout, type AgentEndpoint } from './common';
+import { agentEndpoint, sleep, withTimeout, type AgentEndpoint } from './common';
 
 /** An agent as the bench drives it over its HTTP API, with the local (admin) token. */
 export interface AgentApiClient {
@@ -80,7 +80,7 @@ export async function startAgentHost(options: AgentHostOptions): Promise<AgentHo
   }
   const httpUrl: string = url;
   const token = (await readFile(path.join(options.dataDir, 'local-token'), 'utf8')).trim();
-  const client = agentApiClient({ httpUrl, wsUrl: httpUrl.replace(/^http/, 'ws') + '/ws', token });
+  const client = agentApiClient(agentEndpoint(httpUrl, token));
   return {
     ...client,
     kernel,

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import WebSocket from 'ws';
 import { agentApiClient, type AgentApiClient } from './agent-host';
-import { median, sleep } from './common';
+import { agentEndpoint, median, sleep } from './common';
 
 /**
  * The agent as a process of its own (`tunnelforge start`, every built-in plugin), for memory
@@ -62,7 +62,7 @@ export async function startAgentProcess(work: string, plugins: Record<string, un
   }
   const { url } = JSON.parse(readFileSync(ready, 'utf8')) as { url: string };
   const token = readFileSync(path.join(dataDir, 'local-token'), 'utf8').trim();
-  const client = agentApiClient({ httpUrl: url, wsUrl: url.replace(/^http/, 'ws') + '/ws', token });
+  const client = agentApiClient(agentEndpoint(url, token));
   const pid = child.pid!;
   const inspector = await InspectorClient.connect(inspectorUrl!);
   return {
@@ -90,7 +90,8 @@ export async function startAgentProcess(work: string, plugins: Record<string, un
   };
 }
 
-function rssOf(pid: number): number {
+/** Resident set size of process `pid` (bytes), from /proc. */
+export function rssOf(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
   if (line === undefined) throw new Error(`no VmRSS for ${pid}`);
   return Number(line.replace(/\D+/g, '')) * 1024;

@@ -78,7 +78,6 @@ export interface RpcResponse {
   error?: string;
 }
 
-/** Where and how client processes reach the agent. */
 /** A program the bench runs in a PTY of its own (the baselines beside the agent). */
 export interface PtyProgramOptions {
   argv: string[];
@@ -89,10 +88,16 @@ export interface PtyProgramOptions {
   timeoutMs: number;
 }
 
+/** Where and how client processes reach the agent. */
 export interface AgentEndpoint {
   httpUrl: string;
   wsUrl: string;
   token: string;
+}
+
+/** The endpoint of an agent serving at `httpUrl` (its WebSocket is `/ws` there), with `token`. */
+export function agentEndpoint(httpUrl: string, token: string): AgentEndpoint {
+  return { httpUrl, wsUrl: httpUrl.replace(/^http/, 'ws') + '/ws', token };
 }
 
 /** Result of one flood client (payload region hashed and compared by offset). */

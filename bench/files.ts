@@ -19,7 +19,8 @@
  * the files root and cap), so its RSS is its own: sampled from /proc every 20 ms during each
  * transfer; the growth over its RSS just before is reported (streaming keeps it flat). The client
  * is curl (C, streams from and to disk; the Node client below when curl is missing or with
- * `--client=node`), run as a separate process. Every transfer is checked: sha256 of what landed against the source.
+ * `--client=node`), run as a separate process. Every transfer is checked: sha256 of what landed
+ * against the source.
  *
  * stdout: the table, or with `--json` one JSON object; progress on stderr. Exit code 1 when a
  * transfer is wrong (bytes differ, an error answer), 0 otherwise (missed bars are measurements).

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { hostPaths } from '../src/sessions/host/host-paths';
 import { startAgentHost, type AgentHost } from './agent-host';
+import { rssOf } from './agent-process';
 import { ClientProcess } from './client-pool';
 import { KiB, median, round, sleep } from './common';
 import { processRoundTrip } from './process-round-trip';
@@ -25,12 +26,6 @@ export type HostHeadline = Partial<{
 }>;
 
 const ADOPT_SESSIONS = 50;
-
-/** RSS of another process (the session host), from /proc. */
-function rssOf(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
-  return Number(line?.split(/\s+/)[1] ?? NaN) * KiB;
-}
 
 function hostPid(dataDir: string): number {
   return (JSON.parse(readFileSync(hostPaths(dataDir).info, 'utf8')) as { pid: number }).pid;

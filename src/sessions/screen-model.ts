@@ -296,8 +296,8 @@ export class ScreenModel {
   }
 
   /** Scrollback lines a snapshot carries: the configured ones, within MAX_SCROLLBACK_CELLS. */
-  private snapshotLines(): number {
-    return Math.min(this.options.scrollback, Math.floor(MAX_SCROLLBACK_CELLS / this.size.cols));
+  private snapshotLines(cols = this.size.cols): number {
+    return Math.min(this.options.scrollback, Math.floor(MAX_SCROLLBACK_CELLS / cols));
   }
 
   /**
@@ -314,7 +314,7 @@ export class ScreenModel {
 
   /** Cells a snapshot of a `cols`×`rows` screen serializes, with its scrollback. */
   private snapshotCells(cols: number, rows: number): number {
-    return cols * (rows + Math.min(this.options.scrollback, Math.floor(MAX_SCROLLBACK_CELLS / cols)));
+    return cols * (rows + this.snapshotLines(cols));
   }
 
   /**

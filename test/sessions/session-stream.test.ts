@@ -33,6 +33,22 @@ describe('SessionStream (real PTYs, in-memory sockets)', () => {
     return c;
   }
 
+  /** `script` in a bash session of `size`, a client watching it from offset 0, once the script printed phase-1. */
+  async function watchedFromStart(h: SessionsHarness, script: string, size: { cols: number; rows: number }) {
+    const info = await h.manager.create({ command: [...BASH, '-c', script], cwd: '/', ...size });
+    const session = h.manager.session(info.id)!;
+    const watcher = client(attach(h, info.id, 0));
+    await waitFor(() => text(watcher).includes('phase-1'), 'phase 1');
+    return { info, session, watcher };
+  }
+
+  /** A client that attaches now (no offset: a SNAPSHOT), once it has its snapshot and the output since. */
+  async function lateJoiner(h: SessionsHarness, session: { id: string; ring: { end: number } }, what: string): Promise<TerminalClient> {
+    const late = client(attach(h, session.id));
+    await waitFor(() => late.snapshots === 1 && late.nextOffset === session.ring.end, what);
+    return late;
+  }
+
   it('sends on the leading edge: an echo leaves at once, output during the window waits for the tick', async () => {
     const clock = new FakeClock(); // timers fire only when the test advances it
     const h = harness({ coalesceMs: 3 }, clock);
@@ -71,17 +87,13 @@ describe('SessionStream (real PTYs, in-memory sockets)', () => {
       'printf "\\033[3;3Hoverwrite\\033[K\\033[12;1H"; echo phase-3',
       'read -r _',
     ].join('\n');
-    const info = await h.manager.create({ command: [...BASH, '-c', script], cwd: '/', cols: 80, rows: 24 });
-    const session = h.manager.session(info.id)!;
-    const watcher = client(attach(h, info.id, 0));
-    await waitFor(() => text(watcher).includes('phase-1'), 'phase 1');
+    const { info, session, watcher } = await watchedFromStart(h, script, { cols: 80, rows: 24 });
 
     h.manager.resize(info.id, 60, 15);
     h.manager.write(info.id, '\r');
     await waitFor(() => text(watcher).includes('phase-2'), 'phase 2');
 
-    const late = client(attach(h, info.id));
-    await waitFor(() => late.snapshots === 1 && late.nextOffset === session.ring.end, 'late joiner snapshot');
+    const late = await lateJoiner(h, session, 'late joiner snapshot');
     // Resized after output: the snapshot comes from the screen model, not the raw history.
     expect(session.screen.live).toBe(true);
     h.manager.write(info.id, '\r');
@@ -107,13 +119,9 @@ describe('SessionStream (real PTYs, in-memory sockets)', () => {
       'echo phase-2',
       'read -r _',
     ].join('\n');
-    const info = await h.manager.create({ command: [...BASH, '-c', script], cwd: '/', cols: 70, rows: 20 });
-    const session = h.manager.session(info.id)!;
-    const watcher = client(attach(h, info.id, 0));
-    await waitFor(() => text(watcher).includes('phase-1'), 'phase 1');
+    const { info, session, watcher } = await watchedFromStart(h, script, { cols: 70, rows: 20 });
 
-    const late = client(attach(h, info.id));
-    await waitFor(() => late.snapshots === 1 && late.nextOffset === session.ring.end, 'late joiner snapshot');
+    const late = await lateJoiner(h, session, 'late joiner snapshot');
     const [snapshot] = late.connection.ofType('snapshot');
     expect(snapshot).toMatchObject({ cols: 70, rows: 20, offset: session.ring.end });
     // Exactly the bytes the watcher received, and no emulator was started for it.
@@ -124,8 +132,7 @@ describe('SessionStream (real PTYs, in-memory sockets)', () => {
     h.manager.resize(info.id, 60, 15);
     h.manager.write(info.id, '\r');
     await waitFor(() => text(watcher).includes('phase-2'), 'phase 2');
-    const after = client(attach(h, info.id));
-    await waitFor(() => after.snapshots === 1 && after.nextOffset === session.ring.end, 'snapshot after the resize');
+    const after = await lateJoiner(h, session, 'snapshot after the resize');
     expect(session.screen.live).toBe(true);
     await waitFor(() => late.nextOffset === session.ring.end && watcher.nextOffset === session.ring.end, 'all caught up');
     const screens = [await watcher.screen(), await late.screen(), await after.screen()];

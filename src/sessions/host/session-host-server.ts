@@ -234,11 +234,7 @@ export class SessionHostServer {
       // follows in the same turn is batched into one frame per session.
       link.flushScheduled = true;
       setImmediate(() => this.flush(link));
-      // Corked: header and data leave in one writev (uncorked, two writes the agent may read apart).
-      link.socket.cork();
-      const ok = this.sendOutput(link, session, session.ring.end - chunk.length, [chunk], chunk.length);
-      link.socket.uncork();
-      if (!ok) this.congest(link);
+      if (!this.sendOutput(link, session, session.ring.end - chunk.length, [chunk], chunk.length)) this.congest(link);
       return;
     }
     let batch = link.pending.get(session);
@@ -265,10 +261,16 @@ export class SessionHostServer {
     if (!ok) this.congest(link);
   }
 
-  /** One OUTPUT frame written as its header and the PTY's own chunks (node-pty hands over fresh Buffers). */
+  /**
+   * One OUTPUT frame written as its header and the PTY's own chunks (node-pty hands over fresh
+   * Buffers), corked so they leave in one writev: uncorked, the header went alone and the agent
+   * could wake for 17 bytes before the echo. (Inside flush's cork, this one only nests.)
+   */
   private sendOutput(link: AgentLink, session: HostSession, offset: number, chunks: readonly Buffer[], total: number): boolean {
+    link.socket.cork();
     let ok = link.socket.write(outputHeader(session.handle, offset, total));
     for (const chunk of chunks) ok = link.socket.write(chunk) && ok;
+    link.socket.uncork();
     return ok;
   }
 
