@@ -1,6 +1,7 @@
 // The response side: handler results and errors to wire form, with the standard security headers.
 import type { Logger } from '../plugin-api/core-services';
-import type { HttpResponse, ResponseStream } from '../plugin-api/http-routes';
+import type { HttpResponse, ResponseFile, ResponseStream } from '../plugin-api/http-routes';
+import { fileResponse } from './file-response';
 import type { HttpExchange } from './http-exchange';
 import { streamResponse } from './stream-response';
 
@@ -33,14 +34,12 @@ export function toErrorResponse(error: unknown, log: Logger, context: Record<str
  * win. A malformed handler result becomes a 500. Does nothing when the exchange is no longer open.
  */
 export function sendResponse(exchange: HttpExchange, response: HttpResponse, options: { extraHeaders?: Record<string, string>; close?: boolean; log: Logger; path: string }): void {
-  // A stream nobody will read still holds a file handle: release it whatever happens below.
-  const unsent = (response as { stream?: Partial<ResponseStream> } | null)?.stream?.readable;
-  if (!exchange.open) return void unsent?.destroy?.();
+  if (!exchange.open) return releaseBody(response);
   let wire: SerializedResponse;
   try {
     wire = serializeResponse(response);
   } catch (error) {
-    unsent?.destroy?.();
+    releaseBody(response);
     options.log.error('invalid handler response', { path: options.path, error: (error as Error).message });
     wire = serializeResponse(errorResponse(500, 'TF_ERR_INTERNAL', 'Internal server error'));
   }
@@ -49,8 +48,20 @@ export function sendResponse(exchange: HttpExchange, response: HttpResponse, opt
   if (wire.contentType !== null) headers['content-type'] = wire.contentType;
   Object.assign(headers, wire.headers);
   if (wire.stream !== undefined) return streamResponse(exchange, wire.status, headers, wire.stream, { log: options.log, path: options.path });
-  unsent?.destroy?.();
+  if (wire.file !== undefined) return fileResponse(exchange, wire.status, headers, wire.file, { log: options.log, path: options.path });
+  releaseBody(response); // a 204/304 carries no body: its stream or file is not read
   exchange.respond(wire.status, headers, wire.body, options.close);
+}
+
+/** A stream or file nobody will read still holds a file handle: release it (tolerates malformed values). */
+function releaseBody(response: HttpResponse | null): void {
+  const body = response as { stream?: Partial<ResponseStream>; file?: Partial<ResponseFile> } | null;
+  try {
+    body?.stream?.readable?.destroy?.();
+    body?.file?.handle?.close?.().catch(() => undefined);
+  } catch {
+    // Not a stream or not a file handle after all: nothing to release (the 500 says the rest).
+  }
 }
 
 /** A handler's answer in wire form. */
@@ -63,6 +74,8 @@ interface SerializedResponse {
   body: string | Uint8Array;
   /** A streamed body (then `body` is empty). */
   stream?: ResponseStream;
+  /** A body read from a file (then `body` is empty). */
+  file?: ResponseFile;
 }
 
 /**
@@ -74,8 +87,8 @@ function serializeResponse(result: HttpResponse): SerializedResponse {
   if (typeof result !== 'object' || result === null) throw new TypeError('handler returned no response object');
   const status = result.status ?? 200;
   if (!Number.isInteger(status) || status < 200 || status > 599) throw new TypeError(`handler returned invalid status ${String(status)}`);
-  const kinds = [result.json !== undefined, result.text !== undefined, result.body !== undefined, result.stream !== undefined].filter(Boolean).length;
-  if (kinds > 1) throw new TypeError('handler response may set only one of json, text, body and stream');
+  const kinds = [result.json, result.text, result.body, result.stream, result.file].filter((kind) => kind !== undefined).length;
+  if (kinds > 1) throw new TypeError('handler response may set only one of json, text, body, stream and file');
   const { headers, dropped } = sanitizeHeaders(result.headers);
   const noBody = status === 204 || status === 304;
   if (result.json !== undefined) {
@@ -96,6 +109,13 @@ function serializeResponse(result: HttpResponse): SerializedResponse {
     if (typeof readable?.on !== 'function' || typeof readable.destroy !== 'function') throw new TypeError('handler stream.readable must be a Readable');
     if (!Number.isSafeInteger(length) || length < 0) throw new TypeError('handler stream.length must be a non-negative integer');
     return { status, contentType: headers['content-type'] ?? 'application/octet-stream', headers, droppedHeaders: dropped, body: '', ...(noBody ? {} : { stream: result.stream }) };
+  }
+  if (result.file !== undefined) {
+    const { handle, start = 0, length } = result.file;
+    if (typeof handle?.read !== 'function' || typeof handle.close !== 'function') throw new TypeError('handler file.handle must be an open FileHandle');
+    if (!Number.isSafeInteger(start) || start < 0) throw new TypeError('handler file.start must be a non-negative integer');
+    if (!Number.isSafeInteger(length) || length < 0) throw new TypeError('handler file.length must be a non-negative integer');
+    return { status, contentType: headers['content-type'] ?? 'application/octet-stream', headers, droppedHeaders: dropped, body: '', ...(noBody ? {} : { file: result.file }) };
   }
   return { status, contentType: null, headers, droppedHeaders: dropped, body: '' };
 }
