@@ -18,24 +18,26 @@
  * The agent runs as its own process (`tunnelforge start`, every built-in plugin, default config but
  * the files root and cap), so its RSS is its own: sampled from /proc every 20 ms during each
  * transfer; the growth over its RSS just before is reported (streaming keeps it flat). The client
- * is curl (C, streams from and to disk; the Node client below when curl is missing or with
- * `--client=node`), run as a separate process. Every transfer is checked: sha256 of what landed
- * against the source.
+ * is the Node client below by default: an upload sent from two reused buffers (`upload-from-file.ts`), a download written
+ * to disk as the socket delivers it (`download-to-file.ts`). `--client=curl` measures with curl
+ * instead (run as a separate process), whose 8 KiB writes cap a download on this VM below what the
+ * agent sends. Every transfer is checked: sha256 of what landed against the source.
  *
  * stdout: the table, or with `--json` one JSON object; progress on stderr. Exit code 1 when a
  * transfer is wrong (bytes differ, an error answer), 0 otherwise (missed bars are measurements).
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes, randomFillSync } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { startAgentProcess, type AgentProcess } from './agent-process';
 import { median, MiB, round, withTimeout } from './common';
+import { downloadToFile } from './download-to-file';
 import { holdMemoryHot, type HotMemory } from './hot-memory';
+import { uploadFromFile } from './upload-from-file';
 
 interface Options {
   sizeMiB: number;
@@ -44,12 +46,12 @@ interface Options {
   dir: string;
   /** Drop the page cache before each step (root only): every step reads its source from the disk. */
   cold: boolean;
-  /** The HTTP client: curl (the default when installed) or the Node client below. */
-  client: 'auto' | 'curl' | 'node';
+  /** The HTTP client: the Node client below (default) or curl. */
+  client: 'curl' | 'node';
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { sizeMiB: 1024, reps: 3, json: false, dir: os.tmpdir(), cold: false, client: 'auto' };
+  const options: Options = { sizeMiB: 1024, reps: 3, json: false, dir: os.tmpdir(), cold: false, client: 'node' };
   for (const arg of argv) {
     if (arg === '--quick') Object.assign(options, { sizeMiB: 128, reps: 1 });
     else if (arg === '--json') options.json = true;
@@ -59,7 +61,7 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--client=curl' || arg === '--client=node') options.client = arg.slice('--client='.length) as Options['client'];
     else if (arg.startsWith('--dir=')) options.dir = path.resolve(arg.slice('--dir='.length));
     else if (arg === '--help' || arg === '-h') {
-      process.stderr.write('usage: node dist/bench/files.js [--size=MiB (1024)] [--reps=N (3)] [--quick (128 MiB, 1 rep)] [--dir=PATH (temp dir)] [--cold (drop the page cache before each step; root)] [--client=curl|node] [--json]\n');
+      process.stderr.write('usage: node dist/bench/files.js [--size=MiB (1024)] [--reps=N (3)] [--quick (128 MiB, 1 rep)] [--dir=PATH (temp dir)] [--cold (drop the page cache before each step; root)] [--client=node (default)|curl] [--json]\n');
       process.exit(0);
     } else throw new Error(`unknown argument ${arg}`);
   }
@@ -128,7 +130,7 @@ const cp = (from: string, to: string) => run('cp', [from, to]).then(() => undefi
 /** fsync of one file (coreutils `sync FILE`), for the durable timings. */
 const syncFile = (file: string) => run('sync', [file]).then(() => undefined);
 
-/** The HTTP client: curl when installed, else the Node client above. Headers come from a 0600 file, never argv. */
+/** The HTTP client: the Node client, or curl (headers from a 0600 file, never argv). */
 interface Client {
   name: string;
   upload(dir: string, file: string, size: number, name: string): Promise<{ status: number; body: string }>;
@@ -136,11 +138,15 @@ interface Client {
 }
 
 async function makeClient(agent: { url: string; token: string }, work: string, choice: Options['client']): Promise<Client> {
-  const curl = choice === 'node' ? null : await run('curl', ['--version']).then((out) => out.split('\n')[0].split(' ').slice(0, 2).join(' '), () => null);
-  if (curl === null) {
-    if (choice === 'curl') throw new Error('--client=curl: curl is not installed');
-    return { name: `node ${process.version} http`, upload: (dir, file, size, name) => upload(agent, dir, file, size, name), download: (file, to) => download(agent, file, to).then(() => undefined) };
+  if (choice === 'node') {
+    return {
+      name: `node ${process.version}`,
+      upload: (dir, file, _size, name) => upload(agent, dir, file, name),
+      download: (file, to) => downloadToFile(`${agent.url}/api/files/download?path=${encodeURIComponent(file)}`, { authorization: `Bearer ${agent.token}` }, to).then(() => undefined),
+    };
   }
+  const curl = await run('curl', ['--version']).then((out) => out.split('\n')[0].split(' ').slice(0, 2).join(' '), () => null);
+  if (curl === null) throw new Error('--client=curl: curl is not installed');
   const headers = path.join(work, 'curl-headers');
   writeFileSync(headers, `Authorization: Bearer ${agent.token}\n`, { mode: 0o600 });
   return {
@@ -161,44 +167,13 @@ async function makeClient(agent: { url: string; token: string }, work: string, c
 /** uWebSockets.js 20.30 parses at most 9 digits of Content-Length (it drops larger requests unanswered). */
 const UWS_MAX_CONTENT_LENGTH = 1e9;
 
-/** Streams `file` to the agent as one multipart part (Content-Length known unless too large for uWS: chunked then), nothing buffered. */
-function upload(agent: { url: string; token: string }, dir: string, file: string, size: number, name: string): Promise<{ status: number; body: string }> {
+/** Sends `file` to the agent as one multipart part, chunked, nothing buffered (`upload-from-file.ts`). */
+function upload(agent: { url: string; token: string }, dir: string, file: string, name: string): Promise<{ status: number; body: string }> {
   const boundary = `----tfbench${randomBytes(8).toString('hex')}`;
   const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`);
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  return new Promise((resolve, reject) => {
-    const req = http.request(`${agent.url}/api/files/upload?dir=${encodeURIComponent(dir)}&overwrite=true`, {
-      method: 'POST',
-      agent: false,
-      headers: {
-        authorization: `Bearer ${agent.token}`,
-        'content-type': `multipart/form-data; boundary=${boundary}`,
-        ...(head.length + size + tail.length < UWS_MAX_CONTENT_LENGTH ? { 'content-length': String(head.length + size + tail.length) } : {}),
-      },
-    }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.write(head);
-    const source = createReadStream(file, { highWaterMark: MiB });
-    source.on('error', reject);
-    source.pipe(req, { end: false });
-    source.on('end', () => req.end(tail));
-  });
-}
-
-/** Downloads `file` from the agent straight to `to`. */
-function download(agent: { url: string; token: string }, file: string, to: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(`${agent.url}/api/files/download?path=${encodeURIComponent(file)}`, { agent: false, headers: { authorization: `Bearer ${agent.token}` } }, (res) => {
-      if (res.statusCode !== 200) return reject(new Error(`download answered ${res.statusCode}`));
-      pipeline(res, createWriteStream(to, { highWaterMark: MiB })).then(() => resolve(res.statusCode ?? 0), reject);
-    });
-    req.on('error', reject);
-  });
+  const url = `${agent.url}/api/files/upload?dir=${encodeURIComponent(dir)}&overwrite=true`;
+  return uploadFromFile(url, { authorization: `Bearer ${agent.token}`, 'content-type': `multipart/form-data; boundary=${boundary}` }, head, file, tail);
 }
 
 async function main(): Promise<number> {
