@@ -18,6 +18,11 @@ export class ApiClient {
     return this.store.get();
   }
 
+  /** The URL of an agent path (the agent may be at another base than the page). */
+  urlOf(path: string): string {
+    return this.base + path;
+  }
+
   /** JSON request; resolves with the parsed body (undefined for 204). */
   async json<T>(method: string, path: string, body?: unknown, options: { auth?: boolean } = {}): Promise<T> {
     const response = await this.fetch(path, {

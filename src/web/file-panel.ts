@@ -80,10 +80,10 @@ export class FilePanel {
   }
 
   private async download(entry: FileEntry): Promise<void> {
-    this.status.textContent = `Downloading ${entry.name}…`;
+    this.status.textContent = `Preparing the download of ${entry.name}…`;
     try {
       await this.files.download(this.sessionId, entry.path, entry.name);
-      this.status.textContent = '';
+      this.status.textContent = `${entry.name}: downloading (see the browser's downloads)`;
     } catch (error) {
       this.status.textContent = `Download of ${entry.name} failed: ${(error as Error).message}`;
     }

@@ -1,4 +1,4 @@
-import { TunnelForgeError, type DirectoryPage, type PathCompletion, type SessionUpload } from '@tunnelforge/client';
+import { TunnelForgeError, type DirectoryPage, type DownloadLink, type PathCompletion, type SessionUpload } from '@tunnelforge/client';
 import type { ApiClient } from './api-client';
 import { uploadFiles, type UploadProgress } from './upload-files';
 
@@ -23,20 +23,19 @@ export class FilesApi {
   }
 
   /**
-   * Downloads a file through `fetch` (the credential is a header, never in a URL) and hands it to
-   * the browser as a download under its name.
+   * Starts a browser download of a file. The page asks for a single-use link (its credential stays
+   * a header, never in a URL) and points a download anchor at it: the browser streams the file to
+   * disk with its own progress, where `fetch` would have held the whole file in the page first.
    */
   async download(sessionId: string, path: string, name: string): Promise<void> {
-    const response = await this.api.fetch(`/api/sessions/${encodeURIComponent(sessionId)}/files/download?${query({ path })}`, { method: 'GET' });
-    const url = URL.createObjectURL(await response.blob());
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = name;
-    link.rel = 'noopener';
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    const link = await this.api.json<DownloadLink>('POST', `/api/sessions/${encodeURIComponent(sessionId)}/files/download-link`, { path });
+    const anchor = document.createElement('a');
+    anchor.href = this.api.urlOf(link.url);
+    anchor.download = name;
+    anchor.rel = 'noopener';
+    document.body.append(anchor);
+    anchor.click();
+    anchor.remove();
   }
 
   /** Uploads into the session (its quoted paths are typed into it by the agent), with progress. */

@@ -139,7 +139,7 @@ function pushSubscription(endpoint: string) {
   return { endpoint, expirationTime: null, keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url') } };
 }
 
-function cases(fixtures: { session: string; exited: string; recorded: string; share: string; token: string; refresh: string; login: string; pairing: string; files: string; pushKept: string; pushDeleted: string }): Record<string, Call[]> {
+function cases(fixtures: { session: string; exited: string; recorded: string; share: string; token: string; refresh: string; login: string; pairing: string; files: string; link: string; pushKept: string; pushDeleted: string }): Record<string, Call[]> {
   const s = fixtures.session;
   const f = (name: string) => encodeURIComponent(name === '' ? fixtures.files : `${fixtures.files}/${name}`);
   return {
@@ -286,6 +286,15 @@ function cases(fixtures: { session: string; exited: string; recorded: string; sh
       { who: 'writer', path: `/api/files/download?path=${f('a.txt')}`, status: 200 },
       { who: 'writer', path: `/api/files/download?path=${f('missing')}`, status: 404 },
     ],
+    'POST /api/files/download-link': [
+      { who: 'writer', path: '/api/files/download-link', body: { path: `${fixtures.files}/a.txt` }, status: 200 },
+      { who: 'writer', path: '/api/files/download-link', body: { path: `${fixtures.files}/missing` }, status: 404 },
+    ],
+    'GET /api/files/fetch': [
+      { who: 'anonymous', path: fixtures.link, status: 200 },
+      { who: 'anonymous', path: fixtures.link, status: 404 }, // single use
+      { who: 'anonymous', path: '/api/files/fetch', status: 400 },
+    ],
     'POST /api/files/upload': [
       { who: 'writer', path: `/api/files/upload?dir=${f('')}`, body: new Form([{ name: 'up.txt', data: 'uploaded' }]), status: 201 },
       { who: 'writer', path: `/api/files/upload?dir=${f('')}`, body: new Form([{ name: 'up.txt', data: 'again' }]), status: 409 },
@@ -313,6 +322,10 @@ function cases(fixtures: { session: string; exited: string; recorded: string; sh
     'GET /api/sessions/{id}/files/download': [
       { who: 'writer', path: `/api/sessions/${s}/files/download?path=${f('a.txt')}`, status: 200 },
       { who: 'writer', path: `/api/sessions/${s}/files/download?path=${f('dir')}`, status: 400 },
+    ],
+    'POST /api/sessions/{id}/files/download-link': [
+      { who: 'writer', path: `/api/sessions/${s}/files/download-link`, body: { path: `${fixtures.files}/a.txt` }, status: 200 },
+      { who: 'writer', path: '/api/sessions/unknown/files/download-link', body: { path: 'a.txt' }, status: 404 },
     ],
     'POST /api/sessions/{id}/upload': [
       { who: 'writer', path: `/api/sessions/${s}/upload`, body: new Form([{ name: 'dropped.txt', data: 'dropped' }]), status: 201 },
@@ -430,7 +443,8 @@ describe('the OpenAPI document is the contract', () => {
     const pairing = await admin.post('/api/pairing', {});
     const pushKept = await writer.post('/api/notifications/subscriptions', { subscription: pushSubscription('https://push.example.invalid/kept') });
     const pushDeleted = await writer.post('/api/notifications/subscriptions', { subscription: pushSubscription('https://push.example.invalid/deleted') });
-    const table = cases({ pushKept: pushKept.json.id, pushDeleted: pushDeleted.json.id,  session: created.json.id, exited: done.json.id, recorded: recorded.json.id, share: share.json.id, token: token.json.id, refresh: loginA.json.refreshToken, login: loginB.json.token, pairing: pairing.json.code, files: realpathSync(path.join(tmp, 'files')) });
+    const link = await writer.post('/api/files/download-link', { path: path.join(realpathSync(path.join(tmp, 'files')), 'a.txt') });
+    const table = cases({ link: link.json.url, pushKept: pushKept.json.id, pushDeleted: pushDeleted.json.id,  session: created.json.id, exited: done.json.id, recorded: recorded.json.id, share: share.json.id, token: token.json.id, refresh: loginA.json.refreshToken, login: loginB.json.token, pairing: pairing.json.code, files: realpathSync(path.join(tmp, 'files')) });
 
     expect(operations().map((op) => op.key).filter((key) => !(key in table))).toEqual([]);
     expect(Object.keys(table).filter((key) => !operations().some((op) => op.key === key))).toEqual([]);

@@ -161,7 +161,10 @@ describe('web client files (Chromium, real agent)', () => {
     expect(names).toEqual(['src/', 'report.txt']);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('.file-row:has-text("report.txt") .file-download')]);
     expect(download.suggestedFilename()).toBe('report.txt');
+    // A browser download of a single-use link (streamed to disk), not a blob the page held.
+    expect(download.url()).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api\/files\/fetch\?ticket=[\w-]{43}$/);
     expect(readFileSync((await download.path())!, 'utf8')).toBe('REPORT-CONTENT-42');
+    await page.waitForFunction(() => (globalThis as any).document.querySelector('.file-status').textContent.startsWith('report.txt: downloading'));
     // Into a subdirectory and back up.
     await page.click('.file-row button:has-text("src/")');
     await page.waitForFunction(() => (globalThis as any).document.querySelector('.file-path').textContent.endsWith('/src'));

@@ -11,7 +11,7 @@ export type { AttachRequest, ClientFrame, WatchRequest } from './protocol/client
 export type { AttachedFrame, ErrorFrame, ExitFrame, OutputFrame, PongFrame, PreviewFrame, ResizedFrame, ServerFrame, SessionEventFrame, SnapshotFrame, WatchingFrame } from './protocol/server-frame';
 
 export type { paths as ApiPaths } from './http/api-types';
-export type { ApiTokenInfo, AuthConfig, CreateSessionRequest, DirectoryPage, FileEntry, IssuedSession, PathCompletion, PluginInfo, PowerView, Principal, Role, SessionInfo, SessionInputRequest, SessionUpload, ShareInfo, ShareLink, TunnelStatus, WebSocketTicket } from './http/api-schemas';
+export type { ApiTokenInfo, AuthConfig, CreateSessionRequest, DirectoryPage, DownloadLink, FileEntry, IssuedSession, PathCompletion, PluginInfo, PowerView, Principal, Role, SessionInfo, SessionInputRequest, SessionUpload, ShareInfo, ShareLink, TunnelStatus, WebSocketTicket } from './http/api-schemas';
 export { createApiClient, type ApiClient, type ApiClientOptions } from './http/create-api-client';
 export { authenticatedFetch, type FetchFunction } from './http/authenticated-fetch';
 export { TunnelForgeError, ProtocolVersionError } from './http/tunnelforge-error';

@@ -1,4 +1,5 @@
 import { actorOf, FileUploaded, HttpError, z, type Disposable, type HttpRoutes, type Principal, type SessionInfo, type SessionManager } from '../../plugin-api';
+import { downloadLinkSchema, issueDownloadLink } from './add-link-routes';
 import { downloadFile } from './download-file';
 import { assertMayRead, type FilesContext } from './files-context';
 import { directoryPageSchema, pageFields, uploadedSchema, uploadFormSchema } from './files-schemas';
@@ -62,6 +63,20 @@ export function addSessionFileRoutes(http: HttpRoutes, files: FilesContext, sess
         const confined = await jailFor(principal, session);
         const real = await confined.resolve(query.path, session.cwd);
         return downloadFile(confined, real, headers, quote(query.path));
+      },
+    }),
+    http.add({
+      method: 'POST',
+      path: '/api/sessions/:id/files/download-link',
+      access: 'viewer',
+      schema: { params: idParams, body: z.strictObject({ path: z.string().describe("Absolute, ~/…, or relative to the session's working directory") }), response: downloadLinkSchema },
+      doc: { summary: "A single-use link to download a file relative to the session's working directory, without credentials (GET /api/files/fetch); it dies with the session", tags, errors: { ...RouteErrors.file, ...sessionErrors } },
+      async handler({ params, body, principal }) {
+        assertMayRead(principal, config);
+        const session = sessionFor(sessions, params.id, principal);
+        const confined = await jailFor(principal, session);
+        const real = await confined.resolve(body.path, session.cwd);
+        return { json: await issueDownloadLink(files.links, { jail: confined, real, what: quote(body.path), principal: principal!, sessionId: session.id }) };
       },
     }),
     http.add({

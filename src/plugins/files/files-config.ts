@@ -43,6 +43,12 @@ export const filesConfigSchema = z.strictObject({
    * session's working directory (which must be inside a root).
    */
   sessionUploads: z.enum(['private', 'cwd']).default('private'),
+  /**
+   * Lifetime of a single-use download link (`POST /api/files/download-link`), in seconds: long
+   * enough for a browser to start the download right after asking, short enough that a copied
+   * link is useless.
+   */
+  downloadLinkTtlSeconds: z.number().int().min(1).max(3600).default(60),
 });
 
 /** Validated config of `files`. */

@@ -1,4 +1,5 @@
 import type { EventBus, Logger, Principal, SessionManager } from '../../plugin-api';
+import type { DownloadLinks } from './download-links';
 import type { FilesConfig } from './files-config';
 import { FilesErrors } from './files-errors';
 import type { Jail } from './jail';
@@ -11,6 +12,8 @@ export interface FilesContext {
   events: EventBus;
   log: Logger;
   sessions: SessionManager | undefined;
+  /** Single-use download links (`…/download-link`, `GET /api/files/fetch`). */
+  links: DownloadLinks;
   /** Per-session private upload directories, and the jail that confines writes to them (made on first use). */
   sessionDirs(): Promise<{ dirs: SessionUploadDirs; jail: Jail }>;
 }

@@ -24,6 +24,7 @@ export const FilesErrors = {
   noSpace: () => new HttpError(507, 'TF_ERR_INSUFFICIENT_STORAGE', 'The disk is full (or the quota is used up); nothing was kept'),
   permission: (what: string) => new HttpError(403, 'TF_ERR_FS_PERMISSION', `The operating system refused access to ${what}`),
   deleteDisabled: () => new HttpError(403, 'TF_ERR_DELETE_DISABLED', 'Deleting files is turned off (plugins.files.options.allowDelete)'),
+  linkNotFound: () => new HttpError(404, 'TF_ERR_LINK_NOT_FOUND', 'This download link is unknown, already used or expired; ask for a new one'),
   readOff: () => new HttpError(403, 'TF_ERR_FORBIDDEN', 'Viewers and share links may not read files on this agent (plugins.files.options.readOnlyBrowsing is off)'),
   rootProtected: () => new HttpError(403, 'TF_ERR_PATH_DENIED', 'A configured root cannot be renamed or deleted'),
 } as const;

@@ -1,14 +1,19 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { AuditLog, definePlugin, HttpRoutes, SessionManager, SessionRemoved } from '../../plugin-api';
+import { AuditLog, CredentialRevoked, definePlugin, HttpRoutes, SessionManager, SessionRemoved } from '../../plugin-api';
+import { addLinkRoutes } from './add-link-routes';
 import { addReadRoutes } from './add-read-routes';
 import { addSessionFileRoutes } from './add-session-file-routes';
 import { addWriteRoutes } from './add-write-routes';
 import { auditFileChanges } from './audit-file-changes';
+import { DownloadLinks } from './download-links';
 import { filesConfigSchema } from './files-config';
 import type { FilesContext } from './files-context';
 import { Jail } from './jail';
 import { SessionUploadDirs } from './session-upload-dirs';
+
+/** Outstanding download links at most (memory bound); beyond, the oldest is dropped. */
+const MAX_DOWNLOAD_LINKS = 1000;
 
 /**
  * Files: browse, preview, download (with Range), upload (streamed, all or nothing), mkdir, rename,
@@ -42,12 +47,15 @@ export default definePlugin({
       if (uploads !== null) await (await uploads).dirs.dispose();
     });
     const sessions = ctx.tryGet(SessionManager);
-    const files: FilesContext = { jail, config: ctx.config, events: ctx.events, log: ctx.log, sessions, sessionDirs };
+    const links = new DownloadLinks(ctx.config.downloadLinkTtlSeconds * 1000, MAX_DOWNLOAD_LINKS, () => ctx.clock.now());
+    // A link asked for with a credential that has since been revoked (logout, a revoked token) is dead.
+    ctx.onDispose(ctx.events.subscribe(CredentialRevoked, (event) => links.forget(event.data.credential)));
+    const files: FilesContext = { jail, config: ctx.config, events: ctx.events, log: ctx.log, sessions, sessionDirs, links };
 
     const audit = ctx.tryGet(AuditLog);
     if (audit !== undefined) ctx.onDispose(auditFileChanges(ctx.events, audit));
     const http = ctx.get(HttpRoutes);
-    for (const route of [...addReadRoutes(http, files), ...addWriteRoutes(http, files)]) ctx.onDispose(route);
+    for (const route of [...addReadRoutes(http, files), ...addLinkRoutes(http, files), ...addWriteRoutes(http, files)]) ctx.onDispose(route);
     if (sessions !== undefined) {
       for (const route of addSessionFileRoutes(http, files, sessions)) ctx.onDispose(route);
       // What was dropped into a session goes with it.

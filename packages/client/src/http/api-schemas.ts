@@ -36,6 +36,8 @@ export type FileEntry = DirectoryPage['entries'][number];
 export type PathCompletion = JsonResponse<'/api/files/complete', 'get'>['completions'][number];
 /** What an upload into a session answers (`POST /api/sessions/{id}/upload`): the stored files and what was typed. */
 export type SessionUpload = JsonResponse<'/api/sessions/{id}/upload', 'post', 201>;
+/** A single-use download link (`POST /api/files/download-link`, `POST /api/sessions/{id}/files/download-link`): GET its `url` once, without credentials. */
+export type DownloadLink = JsonResponse<'/api/files/download-link', 'post'>;
 /** An active share link as `GET /api/shares` lists it (never its token). */
 export type ShareInfo = JsonResponse<'/api/shares', 'get'>['shares'][number];
 /** The power hold as `GET /api/power` and `power.changed` events carry it. */

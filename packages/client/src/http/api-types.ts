@@ -1274,6 +1274,300 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/files/download-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A single-use link to download a file without credentials (for a browser download) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Absolute path, or ~/… (the agent user's home) */
+                        path: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description ISO time after which the link is refused */
+                            expiresAt: string;
+                            /** @description Path of the link on this agent (/api/files/fetch?ticket=…): GET it once, without credentials, before expiresAt */
+                            url: string;
+                        };
+                    };
+                };
+                /** @description Malformed path: "..", NUL, backslash, control or look-alike characters, encoded dots, too long, relative (TF_ERR_BAD_PATH); not a regular file (TF_ERR_NOT_A_FILE); Invalid body (TF_ERR_BAD_REQUEST, details name the fields); malformed JSON (TF_ERR_BAD_JSON) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_BAD_REQUEST" | "TF_ERR_BAD_JSON" | "TF_ERR_BAD_PATH" | "TF_ERR_NOT_A_FILE";
+                            };
+                        };
+                    };
+                };
+                /** @description No or bad credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAUTHENTICATED" | "TF_ERR_BAD_TOKEN" | "TF_ERR_TOKEN_EXPIRED" | "TF_ERR_TOKEN_REVOKED";
+                            };
+                        };
+                    };
+                };
+                /** @description Outside the roots (TF_ERR_OUTSIDE_ROOTS), out through a symbolic link (TF_ERR_SYMLINK_ESCAPE), the agent data dir (TF_ERR_PATH_DENIED), refused by the OS (TF_ERR_FS_PERMISSION), or a viewer without readOnlyBrowsing (TF_ERR_FORBIDDEN); a file with other hard links (TF_ERR_HARDLINK_REFUSED); Role below viewer, or a credential limited to another session (TF_ERR_FORBIDDEN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FORBIDDEN" | "TF_ERR_BAD_ORIGIN" | "TF_ERR_OUTSIDE_ROOTS" | "TF_ERR_SYMLINK_ESCAPE" | "TF_ERR_PATH_DENIED" | "TF_ERR_FS_PERMISSION" | "TF_ERR_HARDLINK_REFUSED";
+                            };
+                        };
+                    };
+                };
+                /** @description No such file or directory (TF_ERR_FILE_NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FILE_NOT_FOUND";
+                            };
+                        };
+                    };
+                };
+                /** @description Body too large (TF_ERR_PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_PAYLOAD_TOO_LARGE";
+                            };
+                        };
+                    };
+                };
+                /** @description Body is not application/json (TF_ERR_UNSUPPORTED_MEDIA_TYPE) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNSUPPORTED_MEDIA_TYPE";
+                            };
+                        };
+                    };
+                };
+                /** @description A bug in the agent or a plugin (TF_ERR_INTERNAL) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_INTERNAL";
+                            };
+                        };
+                    };
+                };
+                /** @description The agent is starting or stopping, or a service the route needs is not running (TF_ERR_UNAVAILABLE, Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAVAILABLE";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/files/fetch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download through a single-use link (the ticket is the credential) */
+        get: {
+            parameters: {
+                query: {
+                    ticket: string;
+                };
+                header?: {
+                    /** @description One byte range (RFC 9110): answered 206 with that range; several ranges or another unit get the whole body (200) */
+                    Range?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": string;
+                    };
+                };
+                /** @description Partial content: the one byte range asked for in Range (Content-Range says which) */
+                206: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": string;
+                    };
+                };
+                /** @description Malformed path: "..", NUL, backslash, control or look-alike characters, encoded dots, too long, relative (TF_ERR_BAD_PATH); not a regular file (TF_ERR_NOT_A_FILE); Invalid query (TF_ERR_BAD_REQUEST, details name the fields) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_BAD_REQUEST" | "TF_ERR_BAD_PATH" | "TF_ERR_NOT_A_FILE";
+                            };
+                        };
+                    };
+                };
+                /** @description Outside the roots (TF_ERR_OUTSIDE_ROOTS), out through a symbolic link (TF_ERR_SYMLINK_ESCAPE), the agent data dir (TF_ERR_PATH_DENIED), refused by the OS (TF_ERR_FS_PERMISSION), or a viewer without readOnlyBrowsing (TF_ERR_FORBIDDEN); a file with other hard links (TF_ERR_HARDLINK_REFUSED); Foreign Origin (TF_ERR_BAD_ORIGIN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_BAD_ORIGIN" | "TF_ERR_OUTSIDE_ROOTS" | "TF_ERR_SYMLINK_ESCAPE" | "TF_ERR_PATH_DENIED" | "TF_ERR_FS_PERMISSION" | "TF_ERR_FORBIDDEN" | "TF_ERR_HARDLINK_REFUSED";
+                            };
+                        };
+                    };
+                };
+                /** @description The link is unknown, used, expired or its session ended (TF_ERR_LINK_NOT_FOUND); No such file or directory (TF_ERR_FILE_NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_LINK_NOT_FOUND" | "TF_ERR_FILE_NOT_FOUND";
+                            };
+                        };
+                    };
+                };
+                /** @description The range starts past the end of the body (TF_ERR_RANGE_NOT_SATISFIABLE; Content-Range: bytes *\/size) */
+                416: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_RANGE_NOT_SATISFIABLE";
+                            };
+                        };
+                    };
+                };
+                /** @description A bug in the agent or a plugin (TF_ERR_INTERNAL) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_INTERNAL";
+                            };
+                        };
+                    };
+                };
+                /** @description The agent is starting or stopping, or a service the route needs is not running (TF_ERR_UNAVAILABLE, Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAVAILABLE";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/files/list": {
         parameters: {
             query?: never;
@@ -5880,6 +6174,168 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/{id}/files/download-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A single-use link to download a file relative to the session's working directory, without credentials (GET /api/files/fetch); it dies with the session */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Absolute, ~/…, or relative to the session's working directory */
+                        path: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Success */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description ISO time after which the link is refused */
+                            expiresAt: string;
+                            /** @description Path of the link on this agent (/api/files/fetch?ticket=…): GET it once, without credentials, before expiresAt */
+                            url: string;
+                        };
+                    };
+                };
+                /** @description Malformed path: "..", NUL, backslash, control or look-alike characters, encoded dots, too long, relative (TF_ERR_BAD_PATH); not a regular file (TF_ERR_NOT_A_FILE); Invalid params, body (TF_ERR_BAD_REQUEST, details name the fields); malformed JSON (TF_ERR_BAD_JSON) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_BAD_REQUEST" | "TF_ERR_BAD_JSON" | "TF_ERR_BAD_PATH" | "TF_ERR_NOT_A_FILE";
+                            };
+                        };
+                    };
+                };
+                /** @description No or bad credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAUTHENTICATED" | "TF_ERR_BAD_TOKEN" | "TF_ERR_TOKEN_EXPIRED" | "TF_ERR_TOKEN_REVOKED";
+                            };
+                        };
+                    };
+                };
+                /** @description Outside the roots (TF_ERR_OUTSIDE_ROOTS), out through a symbolic link (TF_ERR_SYMLINK_ESCAPE), the agent data dir (TF_ERR_PATH_DENIED), refused by the OS (TF_ERR_FS_PERMISSION), or a viewer without readOnlyBrowsing (TF_ERR_FORBIDDEN); a file with other hard links (TF_ERR_HARDLINK_REFUSED); Role below viewer, or a credential limited to another session (TF_ERR_FORBIDDEN) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_FORBIDDEN" | "TF_ERR_BAD_ORIGIN" | "TF_ERR_OUTSIDE_ROOTS" | "TF_ERR_SYMLINK_ESCAPE" | "TF_ERR_PATH_DENIED" | "TF_ERR_FS_PERMISSION" | "TF_ERR_HARDLINK_REFUSED";
+                            };
+                        };
+                    };
+                };
+                /** @description No such session (TF_ERR_SESSION_NOT_FOUND), or no such file (TF_ERR_FILE_NOT_FOUND) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_SESSION_NOT_FOUND" | "TF_ERR_FILE_NOT_FOUND";
+                            };
+                        };
+                    };
+                };
+                /** @description Body too large (TF_ERR_PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_PAYLOAD_TOO_LARGE";
+                            };
+                        };
+                    };
+                };
+                /** @description Body is not application/json (TF_ERR_UNSUPPORTED_MEDIA_TYPE) */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNSUPPORTED_MEDIA_TYPE";
+                            };
+                        };
+                    };
+                };
+                /** @description A bug in the agent or a plugin (TF_ERR_INTERNAL) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_INTERNAL";
+                            };
+                        };
+                    };
+                };
+                /** @description The agent is starting or stopping, or a service the route needs is not running (TF_ERR_UNAVAILABLE, Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_UNAVAILABLE";
+                            };
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
