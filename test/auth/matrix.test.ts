@@ -8,7 +8,8 @@ import { sessionScopeAllows } from '../../src/plugins/shared/session-scope-allow
 import { Frames, mintJwt, startAuthAgent, upgrade, type AuthAgent, type Reply } from './auth-harness';
 
 /** The only routes anyone may call without credentials (besides the web page's static files). */
-const PUBLIC = new Set(['GET /api/health', 'GET /api/openapi.json', 'GET /api/auth/config', 'POST /api/auth/login', 'POST /api/auth/refresh', 'POST /api/pairing/claim']);
+// GET /api/files/fetch: its single-use ticket is the credential (test/files/download-links.test.ts).
+const PUBLIC = new Set(['GET /api/health', 'GET /api/openapi.json', 'GET /api/auth/config', 'POST /api/auth/login', 'POST /api/auth/refresh', 'POST /api/pairing/claim', 'GET /api/files/fetch']);
 const RANK = { viewer: 1, writer: 2, admin: 3 } as const;
 
 interface Credentials {
