@@ -4,7 +4,8 @@ import type { RouteInfo } from '../../src/plugin-api';
 import { startAuthAgent, type AuthAgent } from './auth-harness';
 
 /** The only routes that may be public (the web page's static files aside). */
-const PUBLIC = ['GET /api/health', 'GET /api/openapi.json', 'GET /api/auth/config', 'POST /api/auth/login', 'POST /api/auth/refresh', 'POST /api/pairing/claim'];
+// GET /api/files/fetch: its single-use ticket is the credential (test/files/download-links.test.ts).
+const PUBLIC = ['GET /api/health', 'GET /api/openapi.json', 'GET /api/auth/config', 'POST /api/auth/login', 'POST /api/auth/refresh', 'POST /api/pairing/claim', 'GET /api/files/fetch'];
 
 interface Row {
   key: string;
@@ -43,7 +44,7 @@ describe('every route has an explicit access level, and docs/security.md lists t
     for (const route of routes) expect(['public', 'viewer', 'writer', 'admin']).toContain(route.access);
   });
 
-  test('only the login routes, health and the web page are public', () => {
+  test('only the login routes, health, download links and the web page are public', () => {
     const publicRoutes = agent.routes().filter((r) => r.access === 'public').map((r) => `${r.method} ${r.path}`);
     const unexpected = publicRoutes.filter((key) => !PUBLIC.includes(key) && !/^GET (\/|\/sw\.js|\/assets\/[^/]+)$/.test(key));
     expect(unexpected).toEqual([]);
