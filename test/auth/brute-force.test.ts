@@ -51,6 +51,14 @@ describe('login brute force from one address', () => {
   }, 30_000);
 
   test('the locked-out address stays locked (exponential back-off) while others are unaffected', async () => {
+    // The flood's last lockout may have run out while a loaded machine finished the first test. A
+    // wrong attempt first: refused (still locked), or failed, which locks the address anew for longer.
+    let probe = await agent.login('wrong', 'admin', '127.0.0.2');
+    if (probe.status === 429 && Number(probe.headers['retry-after']) <= 1) {
+      await new Promise((resolve) => setTimeout(resolve, 1100)); // about to run out: let it, and fail again
+      probe = await agent.login('wrong', 'admin', '127.0.0.2');
+    }
+    expect([401, 429]).toContain(probe.status);
     const again = await agent.login(agent.adminPassword!, 'admin', '127.0.0.2');
     expect(again.status).toBe(429); // even the right password waits out the lockout
     expect(Number(again.headers['retry-after'])).toBeGreaterThanOrEqual(1);

@@ -71,7 +71,6 @@ describe('web client: Web Push service worker', () => {
         });
       });
       await cdp.send('ServiceWorker.enable');
-      await cdp.send('ServiceWorker.deliverPushMessage', { origin: agent.url, registrationId: await registrationId, data: JSON.stringify(payload) });
 
       const shown = async () =>
         page.evaluate(async () => {
@@ -80,9 +79,14 @@ describe('web client: Web Push service worker', () => {
           return list.map((n: any) => ({ title: n.title, body: n.body, tag: n.tag, data: n.data })) as Shown[];
         });
       let notifications: Shown[] = [];
-      for (let i = 0; i < 100 && notifications.length === 0; i++) {
-        notifications = await shown();
-        if (notifications.length === 0) await page.waitForTimeout(50);
+      // CDP stands in for the push service; on a loaded machine one simulated delivery was seen to
+      // show nothing (once in a fresh-clone run), so it is delivered again, as a push service retries.
+      for (let delivery = 0; delivery < 3 && notifications.length === 0; delivery++) {
+        await cdp.send('ServiceWorker.deliverPushMessage', { origin: agent.url, registrationId: await registrationId, data: JSON.stringify(payload) });
+        for (let i = 0; i < 60 && notifications.length === 0; i++) {
+          notifications = await shown();
+          if (notifications.length === 0) await page.waitForTimeout(50);
+        }
       }
       expect(notifications).toEqual([{ title: 'Bell in nightly build', body: 'The session wants your attention', tag: `${session.id}:bell`, data: expect.objectContaining({ url: `${agent.url}/#/session/${session.id}` }) }]);
 
