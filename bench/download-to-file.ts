@@ -1,5 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { connect } from 'node:net';
+import { parseResponseHead, requestHead } from './raw-http';
 
 /** The socket reads into this one buffer: each read takes whatever the kernel holds, up to 4 MiB. */
 const READ_BUFFER = 4 * 1024 * 1024;
@@ -37,17 +38,15 @@ export function downloadToFile(url: string, headers: Record<string, string>, to:
     /** The body bytes in `chunk` after the head, once the head is whole; throws on an answer this client does not take. */
     const afterHead = (chunk: Buffer): Buffer | null => {
       head = Buffer.concat([head!, chunk]);
-      const end = head.indexOf('\r\n\r\n');
-      if (end < 0) {
+      const parsed = parseResponseHead(head);
+      if (parsed === null) {
         if (head.length > MAX_HEAD) throw new Error('response head too large');
         return null;
       }
-      const lines = head.subarray(0, end).toString('latin1').split('\r\n');
-      if (!/^HTTP\/1\.1 200 /.test(lines[0])) throw new Error(`download answered ${lines[0]}`);
-      const declared = lines.find((line) => /^content-length:/i.test(line));
-      if (declared === undefined) throw new Error('download answer has no Content-Length');
-      length = Number(declared.slice(declared.indexOf(':') + 1).trim());
-      const body = head.subarray(end + 4);
+      if (parsed.status !== 200) throw new Error(`download answered ${parsed.statusLine}`);
+      if (parsed.contentLength === null) throw new Error('download answer has no Content-Length');
+      length = parsed.contentLength;
+      const body = head.subarray(parsed.bodyStart);
       head = null;
       return body;
     };
@@ -72,10 +71,7 @@ export function downloadToFile(url: string, headers: Record<string, string>, to:
         },
       },
     });
-    socket.on('connect', () => {
-      const lines = [`GET ${target.pathname}${target.search} HTTP/1.1`, `Host: ${target.host}`, 'Connection: close', ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)];
-      socket.write(`${lines.join('\r\n')}\r\n\r\n`);
-    });
+    socket.on('connect', () => socket.write(requestHead('GET', target, { Connection: 'close', ...headers })));
     socket.on('error', (error) => settle(error));
     socket.on('close', () => settle(received === length ? null : new Error(`the connection closed after ${received} of ${length} bytes`)));
   });

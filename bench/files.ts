@@ -34,7 +34,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { startAgentProcess, type AgentProcess } from './agent-process';
-import { median, MiB, round, withTimeout } from './common';
+import { median, MiB, round, withTimeout, type AgentEndpoint } from './common';
 import { downloadToFile } from './download-to-file';
 import { holdMemoryHot, type HotMemory } from './hot-memory';
 import { uploadFromFile } from './upload-from-file';
@@ -137,12 +137,16 @@ interface Client {
   download(file: string, to: string): Promise<void>;
 }
 
-async function makeClient(agent: { url: string; token: string }, work: string, choice: Options['client']): Promise<Client> {
+/** The routes the bench measures: an upload into `dir` (replacing), a download of `file`. */
+const uploadUrl = (agent: AgentEndpoint, dir: string) => `${agent.httpUrl}/api/files/upload?dir=${encodeURIComponent(dir)}&overwrite=true`;
+const downloadUrl = (agent: AgentEndpoint, file: string) => `${agent.httpUrl}/api/files/download?path=${encodeURIComponent(file)}`;
+
+async function makeClient(agent: AgentEndpoint, work: string, choice: Options['client']): Promise<Client> {
   if (choice === 'node') {
     return {
       name: `node ${process.version}`,
       upload: (dir, file, _size, name) => upload(agent, dir, file, name),
-      download: (file, to) => downloadToFile(`${agent.url}/api/files/download?path=${encodeURIComponent(file)}`, { authorization: `Bearer ${agent.token}` }, to).then(() => undefined),
+      download: (file, to) => downloadToFile(downloadUrl(agent, file), { authorization: `Bearer ${agent.token}` }, to).then(() => undefined),
     };
   }
   const curl = await run('curl', ['--version']).then((out) => out.split('\n')[0].split(' ').slice(0, 2).join(' '), () => null);
@@ -154,11 +158,11 @@ async function makeClient(agent: { url: string; token: string }, work: string, c
     async upload(dir, file, size, name) {
       // uWS 20.30 refuses a Content-Length of 10^9 bytes or more: larger bodies go chunked.
       const chunked = size + 1024 >= UWS_MAX_CONTENT_LENGTH ? ['-H', 'Transfer-Encoding: chunked'] : [];
-      const out = await run('curl', ['-sS', '-o', path.join(work, 'upload-answer.json'), '-w', '%{http_code}', '-H', `@${headers}`, ...chunked, '-F', `file=@${file};filename=${name}`, `${agent.url}/api/files/upload?dir=${encodeURIComponent(dir)}&overwrite=true`]);
+      const out = await run('curl', ['-sS', '-o', path.join(work, 'upload-answer.json'), '-w', '%{http_code}', '-H', `@${headers}`, ...chunked, '-F', `file=@${file};filename=${name}`, uploadUrl(agent, dir)]);
       return { status: Number(out), body: readFileSync(path.join(work, 'upload-answer.json'), 'utf8') };
     },
     async download(file, to) {
-      const out = await run('curl', ['-sS', '-o', to, '-w', '%{http_code}', '-H', `@${headers}`, `${agent.url}/api/files/download?path=${encodeURIComponent(file)}`]);
+      const out = await run('curl', ['-sS', '-o', to, '-w', '%{http_code}', '-H', `@${headers}`, downloadUrl(agent, file)]);
       if (out !== '200') throw new Error(`download answered ${out}`);
     },
   };
@@ -168,12 +172,11 @@ async function makeClient(agent: { url: string; token: string }, work: string, c
 const UWS_MAX_CONTENT_LENGTH = 1e9;
 
 /** Sends `file` to the agent as one multipart part, chunked, nothing buffered (`upload-from-file.ts`). */
-function upload(agent: { url: string; token: string }, dir: string, file: string, name: string): Promise<{ status: number; body: string }> {
+function upload(agent: AgentEndpoint, dir: string, file: string, name: string): Promise<{ status: number; body: string }> {
   const boundary = `----tfbench${randomBytes(8).toString('hex')}`;
   const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`);
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  const url = `${agent.url}/api/files/upload?dir=${encodeURIComponent(dir)}&overwrite=true`;
-  return uploadFromFile(url, { authorization: `Bearer ${agent.token}`, 'content-type': `multipart/form-data; boundary=${boundary}` }, head, file, tail);
+  return uploadFromFile(uploadUrl(agent, dir), { authorization: `Bearer ${agent.token}`, 'content-type': `multipart/form-data; boundary=${boundary}` }, head, file, tail);
 }
 
 async function main(): Promise<number> {
@@ -204,7 +207,7 @@ async function main(): Promise<number> {
     if (hot.state === 'not root') log('WARNING: this VM reports free pages to its host and the bench cannot pause that (not root): a step that draws reported pages is taxed ~10× at random');
     const running = await startAgentProcess(work, { files: { options: { roots: [root], maxUploadBytes: size + MiB } } });
     agent = running;
-    const client = await makeClient({ url: running.endpoint.httpUrl, token: running.endpoint.token }, work, options.client);
+    const client = await makeClient(running.endpoint, work, options.client);
     log(`agent pid ${running.pid} at ${running.endpoint.httpUrl}; client ${client.name}; warming up`);
     // A small transfer each way first: lazy start-up work is not counted as growth.
     writeFileSync(path.join(work, 'warm.bin'), randomBytes(4 * MiB));

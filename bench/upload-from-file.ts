@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { parseResponseHead, requestHead } from './raw-http';
 
 /** The file is read into two buffers of this size, in turns. */
 const READ_BUFFER = 4 * 1024 * 1024;
@@ -37,13 +38,9 @@ export function uploadFromFile(url: string, headers: Record<string, string>, pre
     // The answer may come early (413, 401): it is taken whenever it is whole.
     socket.on('data', (chunk: Buffer) => {
       answer = Buffer.concat([answer, chunk]);
-      const end = answer.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      const lines = answer.subarray(0, end).toString('latin1').split('\r\n');
-      const declared = lines.find((line) => /^content-length:/i.test(line));
-      const length = declared === undefined ? 0 : Number(declared.slice(declared.indexOf(':') + 1).trim());
-      if (answer.length - end - 4 < length) return;
-      settle(null, { status: Number(lines[0].split(' ')[1]), body: answer.subarray(end + 4, end + 4 + length).toString() });
+      const head = parseResponseHead(answer);
+      if (head === null || answer.length - head.bodyStart < (head.contentLength ?? 0)) return;
+      settle(null, { status: head.status, body: answer.subarray(head.bodyStart, head.bodyStart + (head.contentLength ?? 0)).toString() });
     });
     /** Writes one chunk of the chunked body; resolves once the socket has taken it (its buffer may be reused). */
     const writeChunk = (data: Uint8Array): Promise<void> =>
@@ -55,8 +52,7 @@ export function uploadFromFile(url: string, headers: Record<string, string>, pre
         socket.uncork();
       });
     const send = async (): Promise<void> => {
-      const lines = [`POST ${target.pathname}${target.search} HTTP/1.1`, `Host: ${target.host}`, 'Transfer-Encoding: chunked', ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`)];
-      socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+      socket.write(requestHead('POST', target, { 'Transfer-Encoding': 'chunked', ...headers }));
       await writeChunk(prefix);
       const buffers = [Buffer.allocUnsafe(READ_BUFFER), Buffer.allocUnsafe(READ_BUFFER)];
       const inFlight: Array<Promise<void>> = [Promise.resolve(), Promise.resolve()];

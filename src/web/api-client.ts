@@ -41,7 +41,7 @@ export class ApiClient {
   /** A request with the bearer header; throws TunnelForgeError unless the answer is 2xx. */
   async fetch(path: string, init: RequestInit, options: { auth?: boolean; signal?: AbortSignal } = {}): Promise<Response> {
     const auth = options.auth ?? true;
-    const request = new Request(this.base + path, { ...init, signal: options.signal, cache: 'no-store', credentials: 'omit' });
+    const request = new Request(this.urlOf(path), { ...init, signal: options.signal, cache: 'no-store', credentials: 'omit' });
     try {
       return await authenticatedFetch(auth ? this.credentials() : null)(request);
     } catch (error) {

@@ -1,17 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { HttpError, type Principal } from '../../plugin-api';
-import { sha256Hex } from '../shared/sha256-hex';
+import { SingleUseTickets } from '../shared/single-use-tickets';
 import type { WsTickets } from '../shared/ws-tickets';
 
 /**
- * Outstanding WebSocket tickets, in memory only (they live seconds; a restart simply voids them).
- * Keyed by the ticket's SHA-256, so a lookup's timing says nothing about the tickets themselves.
- * Redeeming removes the ticket whatever its state: a ticket works once at most.
+ * Outstanding WebSocket tickets ({@link SingleUseTickets} of principals), available between
+ * `open` (the plugin's activation, with its clock) and `close`: made when the capability is
+ * provided, before the plugin has a clock.
  */
 export class TicketStore implements WsTickets {
-  private readonly tickets = new Map<string, { principal: Principal; expiresAt: number }>();
-  private now: () => number = () => Date.now();
-  private active = false;
+  private tickets: SingleUseTickets<{ principal: Principal }> | null = null;
 
   constructor(
     private readonly ttlMs: number,
@@ -19,46 +16,32 @@ export class TicketStore implements WsTickets {
   ) {}
 
   open(now: () => number): void {
-    this.now = now;
-    this.active = true;
+    this.tickets = new SingleUseTickets(this.ttlMs, this.maxOutstanding, now, 'WebSocket tickets');
   }
 
   close(): void {
-    this.active = false;
-    this.tickets.clear();
+    this.tickets?.clear();
+    this.tickets = null;
   }
 
   issue(principal: Principal): { ticket: string; expiresAt: string } {
-    if (!this.active) throw new HttpError(503, 'TF_ERR_UNAVAILABLE', 'WebSocket tickets are not available');
-    const now = this.now();
-    if (this.tickets.size >= this.maxOutstanding) this.sweep(now);
-    if (this.tickets.size >= this.maxOutstanding) throw new HttpError(429, 'TF_ERR_RATE_LIMITED', 'Too many unused WebSocket tickets; use or let some expire first');
-    const ticket = randomBytes(32).toString('base64url');
-    const expiresAt = now + this.ttlMs;
-    this.tickets.set(sha256Hex(ticket), { principal, expiresAt });
+    if (this.tickets === null) throw new HttpError(503, 'TF_ERR_UNAVAILABLE', 'WebSocket tickets are not available');
+    const { ticket, expiresAt } = this.tickets.issue({ principal });
     return { ticket, expiresAt: new Date(expiresAt).toISOString() };
   }
 
   /** The principal of a valid ticket, used up by this call; `null` for unknown, used or expired tickets. */
   redeem(ticket: string): Principal | null {
-    if (!this.active) return null;
-    const key = sha256Hex(ticket);
-    const entry = this.tickets.get(key);
-    this.tickets.delete(key);
-    return entry !== undefined && entry.expiresAt > this.now() ? entry.principal : null;
+    return this.tickets?.redeem(ticket)?.principal ?? null;
   }
 
   /** Drop the unused tickets issued to principals admitted by `credential` (it was revoked). */
   forget(credential: string): void {
-    for (const [key, entry] of this.tickets) if (entry.principal.credential === credential) this.tickets.delete(key);
+    this.tickets?.forget(credential);
   }
 
   /** Tickets not yet used or swept (for tests). */
   get size(): number {
-    return this.tickets.size;
-  }
-
-  private sweep(now: number): void {
-    for (const [key, entry] of this.tickets) if (entry.expiresAt <= now) this.tickets.delete(key);
+    return this.tickets?.size ?? 0;
   }
 }

@@ -1,13 +1,13 @@
 import { z, type Disposable, type HttpRoutes } from '../../plugin-api';
 import { downloadFile } from './download-file';
-import type { DownloadGrant, DownloadLinks } from './download-links';
-import { assertMayRead, type FilesContext } from './files-context';
+import type { SingleUseTickets } from '../shared/single-use-tickets';
+import { assertMayRead, type DownloadGrant, type FilesContext } from './files-context';
 import { FilesErrors } from './files-errors';
 import { pathField } from './files-schemas';
 import { RouteErrors } from './route-errors';
+import { quotePath } from './quote-path';
 
 const tags = ['files'];
-const quote = (text: string) => JSON.stringify(text.slice(0, 200));
 
 /** The answer of a `…/download-link` route. */
 export const downloadLinkSchema = z.object({
@@ -19,10 +19,10 @@ export const downloadLinkSchema = z.object({
  * A single-use link for `grant`, after the same checks a download makes (jail, regular file, hard
  * links), so what would fail fails now, in words, and not in the browser's download list.
  */
-export async function issueDownloadLink(links: DownloadLinks, grant: DownloadGrant): Promise<z.output<typeof downloadLinkSchema>> {
+export async function issueDownloadLink(links: SingleUseTickets<DownloadGrant>, grant: DownloadGrant): Promise<z.output<typeof downloadLinkSchema>> {
   const { handle } = await grant.jail.openFile(grant.real, grant.what);
   await handle.close();
-  const { ticket, expiresAt } = links.create(grant);
+  const { ticket, expiresAt } = links.issue(grant);
   return { url: `/api/files/fetch?ticket=${ticket}`, expiresAt: new Date(expiresAt).toISOString() };
 }
 
@@ -41,11 +41,11 @@ export function addLinkRoutes(http: HttpRoutes, files: FilesContext): Disposable
       path: '/api/files/download-link',
       access: 'viewer',
       schema: { body: z.strictObject({ path: pathField }), response: downloadLinkSchema },
-      doc: { summary: 'A single-use link to download a file without credentials (for a browser download)', tags, errors: RouteErrors.file },
+      doc: { summary: 'A single-use link to download a file without credentials (for a browser download)', tags, errors: RouteErrors.link },
       async handler({ body, principal }) {
         assertMayRead(principal, config);
         const real = await jail.resolve(body.path);
-        return { json: await issueDownloadLink(links, { jail, real, what: quote(body.path), principal: principal! }) };
+        return { json: await issueDownloadLink(links, { jail, real, what: quotePath(body.path), principal: principal! }) };
       },
     }),
     http.add({
@@ -61,7 +61,7 @@ export function addLinkRoutes(http: HttpRoutes, files: FilesContext): Disposable
         errors: { ...RouteErrors.file, 404: `The link is unknown, used, expired or its session ended (TF_ERR_LINK_NOT_FOUND); ${RouteErrors.file[404]}` },
       },
       async handler({ query, headers }) {
-        const grant = links.take(query.ticket);
+        const grant = links.redeem(query.ticket);
         if (grant === null) throw FilesErrors.linkNotFound();
         // Rights as they are now: readOnlyBrowsing may have been turned off, the session may be gone.
         assertMayRead(grant.principal, config);

@@ -9,9 +9,9 @@ import { directoryPageSchema, pageFields, pathField } from './files-schemas';
 import { listDirectory } from './list-directory';
 import { previewFile, previewSchema } from './preview-file';
 import { RouteErrors } from './route-errors';
+import { quotePath } from './quote-path';
 
 const tags = ['files'];
-const quote = (text: string) => JSON.stringify(text.slice(0, 200));
 
 /**
  * The reading routes under `/api/files` (access `viewer`, but viewers need `readOnlyBrowsing`):
@@ -29,7 +29,7 @@ export function addReadRoutes(http: HttpRoutes, files: FilesContext): Disposable
       async handler({ query, principal }) {
         assertMayRead(principal, config);
         const real = await jail.resolve(query.path);
-        return { json: await listDirectory(jail, real, query.offset, query.limit, quote(query.path)) };
+        return { json: await listDirectory(jail, real, query.offset, query.limit, quotePath(query.path)) };
       },
     }),
     http.add({
@@ -42,7 +42,7 @@ export function addReadRoutes(http: HttpRoutes, files: FilesContext): Disposable
         assertMayRead(principal, config);
         const entry = await jail.resolveEntry(query.path);
         await lstat(entry.path).catch((error: unknown) => {
-          throw fsError(error, quote(query.path));
+          throw fsError(error, quotePath(query.path));
         });
         return { json: await describeEntry(entry.parent, entry.name, entry.path, jail) };
       },
@@ -74,7 +74,7 @@ export function addReadRoutes(http: HttpRoutes, files: FilesContext): Disposable
       async handler({ query, principal }) {
         assertMayRead(principal, config);
         const real = await jail.resolve(query.path);
-        return { json: await previewFile(jail, real, config.previewMaxBytes, quote(query.path)) };
+        return { json: await previewFile(jail, real, config.previewMaxBytes, quotePath(query.path)) };
       },
     }),
     http.add({
@@ -86,7 +86,7 @@ export function addReadRoutes(http: HttpRoutes, files: FilesContext): Disposable
       async handler({ query, principal, headers }) {
         assertMayRead(principal, config);
         const real = await jail.resolve(query.path);
-        return downloadFile(jail, real, headers, quote(query.path));
+        return downloadFile(jail, real, headers, quotePath(query.path));
       },
     }),
   ];

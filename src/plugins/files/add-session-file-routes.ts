@@ -8,9 +8,9 @@ import { listDirectory } from './list-directory';
 import { RouteErrors } from './route-errors';
 import { shellQuote } from './shell-quote';
 import { uploadInto } from './upload-into';
+import { quotePath } from './quote-path';
 
 const tags = ['files'];
-const quote = (text: string) => JSON.stringify(text.slice(0, 200));
 const idParams = z.object({ id: z.string().describe('Session id') });
 const relativePath = z.string().optional().describe("Absolute, ~/…, or relative to the session's working directory (default: that directory)");
 const sessionErrors = { 404: 'No such session (TF_ERR_SESSION_NOT_FOUND), or no such file (TF_ERR_FILE_NOT_FOUND)' };
@@ -48,7 +48,7 @@ export function addSessionFileRoutes(http: HttpRoutes, files: FilesContext, sess
         const session = sessionFor(sessions, params.id, principal);
         const confined = await jailFor(principal, session);
         const real = await confined.resolve(query.path ?? '.', session.cwd);
-        return { json: await listDirectory(confined, real, query.offset, query.limit, quote(query.path ?? session.cwd)) };
+        return { json: await listDirectory(confined, real, query.offset, query.limit, quotePath(query.path ?? session.cwd)) };
       },
     }),
     http.add({
@@ -62,7 +62,7 @@ export function addSessionFileRoutes(http: HttpRoutes, files: FilesContext, sess
         const session = sessionFor(sessions, params.id, principal);
         const confined = await jailFor(principal, session);
         const real = await confined.resolve(query.path, session.cwd);
-        return downloadFile(confined, real, headers, quote(query.path));
+        return downloadFile(confined, real, headers, quotePath(query.path));
       },
     }),
     http.add({
@@ -70,13 +70,13 @@ export function addSessionFileRoutes(http: HttpRoutes, files: FilesContext, sess
       path: '/api/sessions/:id/files/download-link',
       access: 'viewer',
       schema: { params: idParams, body: z.strictObject({ path: z.string().describe("Absolute, ~/…, or relative to the session's working directory") }), response: downloadLinkSchema },
-      doc: { summary: "A single-use link to download a file relative to the session's working directory, without credentials (GET /api/files/fetch); it dies with the session", tags, errors: { ...RouteErrors.file, ...sessionErrors } },
+      doc: { summary: "A single-use link to download a file relative to the session's working directory, without credentials (GET /api/files/fetch); it dies with the session", tags, errors: { ...RouteErrors.link, ...sessionErrors } },
       async handler({ params, body, principal }) {
         assertMayRead(principal, config);
         const session = sessionFor(sessions, params.id, principal);
         const confined = await jailFor(principal, session);
         const real = await confined.resolve(body.path, session.cwd);
-        return { json: await issueDownloadLink(files.links, { jail: confined, real, what: quote(body.path), principal: principal!, sessionId: session.id }) };
+        return { json: await issueDownloadLink(files.links, { jail: confined, real, what: quotePath(body.path), principal: principal!, sessionId: session.id }) };
       },
     }),
     http.add({
@@ -107,7 +107,7 @@ export function addSessionFileRoutes(http: HttpRoutes, files: FilesContext, sess
           const uploads = await files.sessionDirs();
           target = { jail: uploads.jail, dir: await uploads.dirs.forSession(session.id), fileMode: 0o600 };
         }
-        const stored = await uploadInto(target.jail, target.dir, bodyStream, headers['content-type'] ?? '', config, { mode: 'rename', fileMode: target.fileMode, what: quote(query.dir ?? target.dir) });
+        const stored = await uploadInto(target.jail, target.dir, bodyStream, headers['content-type'] ?? '', config, { mode: 'rename', fileMode: target.fileMode, what: quotePath(query.dir ?? target.dir) });
         const typed = stored.map((file) => shellQuote(file.path)).join(' ');
         try {
           sessions.write(session.id, typed);

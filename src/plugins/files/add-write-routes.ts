@@ -7,9 +7,9 @@ import { errnoOf, FilesErrors, fsError } from './files-errors';
 import { pathField, uploadedSchema, uploadFormSchema } from './files-schemas';
 import { RouteErrors } from './route-errors';
 import { uploadInto } from './upload-into';
+import { quotePath } from './quote-path';
 
 const tags = ['files'];
-const quote = (text: string) => JSON.stringify(text.slice(0, 200));
 const flag = (description: string) => z.enum(['true', 'false']).default('false').transform((value) => value === 'true').describe(description);
 
 /**
@@ -32,7 +32,7 @@ export function addWriteRoutes(http: HttpRoutes, files: FilesContext): Disposabl
       doc: { summary: 'Upload files into a directory (streamed to a temp file each, then renamed into place)', tags, status: 201, errors: RouteErrors.upload },
       async handler({ query, headers, bodyStream, principal }) {
         const dir = await jail.resolve(query.dir);
-        const stored = await uploadInto(jail, dir, bodyStream, headers['content-type'] ?? '', config, { mode: query.overwrite ? 'overwrite' : 'refuse', fileMode: 0o666, what: quote(query.dir) });
+        const stored = await uploadInto(jail, dir, bodyStream, headers['content-type'] ?? '', config, { mode: query.overwrite ? 'overwrite' : 'refuse', fileMode: 0o666, what: quotePath(query.dir) });
         for (const file of stored) events.publish(FileUploaded, { path: file.path, size: file.size, sessionId: null, by: actorOf(principal) });
         return { status: 201, json: { files: stored } };
       },
@@ -45,11 +45,11 @@ export function addWriteRoutes(http: HttpRoutes, files: FilesContext): Disposabl
       doc: { summary: 'Create a directory (its parent must exist)', tags, status: 201, errors: RouteErrors.write },
       async handler({ body, principal }) {
         const entry = await jail.resolveEntry(body.path);
-        if (entry.isRoot) throw FilesErrors.exists(quote(body.path));
-        const parent = await jail.openDirectory(entry.parent, quote(path.dirname(body.path)));
+        if (entry.isRoot) throw FilesErrors.exists(quotePath(body.path));
+        const parent = await jail.openDirectory(entry.parent, quotePath(path.dirname(body.path)));
         try {
           await mkdir(parent.at(entry.name), { mode: 0o777 }).catch((error: unknown) => {
-            throw fsError(error, quote(body.path));
+            throw fsError(error, quotePath(body.path));
           });
           const created = await describeEntry(parent.path, entry.name, parent.at(entry.name), jail);
           events.publish(DirectoryCreated, { path: created.path, by: actorOf(principal) });
@@ -73,18 +73,18 @@ export function addWriteRoutes(http: HttpRoutes, files: FilesContext): Disposabl
         const to = await jail.resolveEntry(body.to);
         if (from.isRoot || to.isRoot) throw FilesErrors.rootProtected();
         if (jail.containsDenied(from.path)) throw FilesErrors.denied();
-        const [source, target] = await Promise.all([jail.openDirectory(from.parent, quote(body.from)), jail.openDirectory(to.parent, quote(body.to))]);
+        const [source, target] = await Promise.all([jail.openDirectory(from.parent, quotePath(body.from)), jail.openDirectory(to.parent, quotePath(body.to))]);
         try {
           await lstat(source.at(from.name)).catch((error: unknown) => {
-            throw fsError(error, quote(body.from));
+            throw fsError(error, quotePath(body.from));
           });
           if (!body.overwrite) {
             // rename(2) replaces silently; the no-replace variant is not in Node, so check first.
-            const taken = await lstat(target.at(to.name)).then(() => true, (error: unknown) => (errnoOf(error) === 'ENOENT' ? false : Promise.reject(fsError(error, quote(body.to)))));
-            if (taken) throw FilesErrors.exists(quote(body.to));
+            const taken = await lstat(target.at(to.name)).then(() => true, (error: unknown) => (errnoOf(error) === 'ENOENT' ? false : Promise.reject(fsError(error, quotePath(body.to)))));
+            if (taken) throw FilesErrors.exists(quotePath(body.to));
           }
           await rename(source.at(from.name), target.at(to.name)).catch((error: unknown) => {
-            throw fsError(error, quote(body.to));
+            throw fsError(error, quotePath(body.to));
           });
           const moved = await describeEntry(target.path, to.name, target.at(to.name), jail);
           events.publish(FileRenamed, { from: from.path, to: moved.path, by: actorOf(principal) });
@@ -112,17 +112,17 @@ export function addWriteRoutes(http: HttpRoutes, files: FilesContext): Disposabl
         const entry = await jail.resolveEntry(query.path);
         if (entry.isRoot) throw FilesErrors.rootProtected();
         if (jail.containsDenied(entry.path)) throw FilesErrors.denied();
-        const parent = await jail.openDirectory(entry.parent, quote(query.path));
+        const parent = await jail.openDirectory(entry.parent, quotePath(query.path));
         try {
           const target = parent.at(entry.name);
           const stats = await lstat(target).catch((error: unknown) => {
-            throw fsError(error, quote(query.path));
+            throw fsError(error, quotePath(query.path));
           });
           const type = typeOf(stats);
           // rm never follows links: a link to a directory is removed as a link.
           const remove = type !== 'directory' ? unlink(target) : query.recursive ? rm(target, { recursive: true }) : rmdir(target);
           await remove.catch((error: unknown) => {
-            throw fsError(error, quote(query.path));
+            throw fsError(error, quotePath(query.path));
           });
           events.publish(FileDeleted, { path: entry.path, type, recursive: type === 'directory' && query.recursive, by: actorOf(principal) });
           return { status: 204 };

@@ -1,5 +1,5 @@
 import type { EventBus, Logger, Principal, SessionManager } from '../../plugin-api';
-import type { DownloadLinks } from './download-links';
+import type { SingleUseTickets } from '../shared/single-use-tickets';
 import type { FilesConfig } from './files-config';
 import { FilesErrors } from './files-errors';
 import type { Jail } from './jail';
@@ -13,9 +13,23 @@ export interface FilesContext {
   log: Logger;
   sessions: SessionManager | undefined;
   /** Single-use download links (`…/download-link`, `GET /api/files/fetch`). */
-  links: DownloadLinks;
+  links: SingleUseTickets<DownloadGrant>;
   /** Per-session private upload directories, and the jail that confines writes to them (made on first use). */
   sessionDirs(): Promise<{ dirs: SessionUploadDirs; jail: Jail }>;
+}
+
+/** What a download link stands for: one file, read through the jail of the caller who asked. */
+export interface DownloadGrant {
+  /** The jail the caller was held in (a share link's is narrowed to its session's cwd). */
+  jail: Jail;
+  /** Real path of the file, resolved and checked when the link was made. */
+  real: string;
+  /** How error messages name the file. */
+  what: string;
+  /** Who asked: re-checked when the link is used (a viewer's reads may have been turned off). */
+  principal: Principal;
+  /** The session the path was resolved in, when it was: the link dies with the session. */
+  sessionId?: string;
 }
 
 /** Reads are for writers and admins; viewers and share links only with `readOnlyBrowsing`. */

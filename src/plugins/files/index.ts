@@ -1,18 +1,18 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AuditLog, CredentialRevoked, definePlugin, HttpRoutes, SessionManager, SessionRemoved } from '../../plugin-api';
+import { SingleUseTickets } from '../shared/single-use-tickets';
 import { addLinkRoutes } from './add-link-routes';
 import { addReadRoutes } from './add-read-routes';
 import { addSessionFileRoutes } from './add-session-file-routes';
 import { addWriteRoutes } from './add-write-routes';
 import { auditFileChanges } from './audit-file-changes';
-import { DownloadLinks } from './download-links';
 import { filesConfigSchema } from './files-config';
-import type { FilesContext } from './files-context';
+import type { DownloadGrant, FilesContext } from './files-context';
 import { Jail } from './jail';
 import { SessionUploadDirs } from './session-upload-dirs';
 
-/** Outstanding download links at most (memory bound); beyond, the oldest is dropped. */
+/** Outstanding download links at most (memory bound); beyond, 429 until some are used or expire. */
 const MAX_DOWNLOAD_LINKS = 1000;
 
 /**
@@ -47,7 +47,7 @@ export default definePlugin({
       if (uploads !== null) await (await uploads).dirs.dispose();
     });
     const sessions = ctx.tryGet(SessionManager);
-    const links = new DownloadLinks(ctx.config.downloadLinkTtlSeconds * 1000, MAX_DOWNLOAD_LINKS, () => ctx.clock.now());
+    const links = new SingleUseTickets<DownloadGrant>(ctx.config.downloadLinkTtlSeconds * 1000, MAX_DOWNLOAD_LINKS, () => ctx.clock.now(), 'download links');
     // A link asked for with a credential that has since been revoked (logout, a revoked token) is dead.
     ctx.onDispose(ctx.events.subscribe(CredentialRevoked, (event) => links.forget(event.data.credential)));
     const files: FilesContext = { jail, config: ctx.config, events: ctx.events, log: ctx.log, sessions, sessionDirs, links };

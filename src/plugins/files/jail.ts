@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { checkPathText } from './check-path-text';
 import { errnoOf, FilesErrors, fsError } from './files-errors';
 import { isInside } from './is-inside';
+import { quotePath } from './quote-path';
 
 // O_NOFOLLOW and O_DIRECTORY are 0 where the platform has none (Windows); O_NONBLOCK keeps a FIFO
 // from blocking a thread-pool thread in open(2) forever.
@@ -47,7 +48,6 @@ export interface JailOptions {
   allowHardlinkedReads: boolean;
 }
 
-const quote = (text: string) => JSON.stringify(text.length > 200 ? `${text.slice(0, 200)}…` : text);
 
 /**
  * The files plugin's confinement. Every request path goes through it:
@@ -116,9 +116,9 @@ export class Jail {
     if (text === '~' || text.startsWith('~/')) absolute = this.home + text.slice(1);
     else if (text.startsWith('/')) absolute = text;
     else if (base !== undefined) absolute = path.join(base, text);
-    else throw FilesErrors.badPath(`path ${quote(text)} must be absolute (or start with ~/)`);
+    else throw FilesErrors.badPath(`path ${quotePath(text)} must be absolute (or start with ~/)`);
     const resolved = path.resolve(absolute);
-    if (!this.lexicalRoots.some((root) => isInside(root, resolved)) && !this.roots.some((root) => isInside(root, resolved))) throw FilesErrors.outsideRoots(quote(text));
+    if (!this.lexicalRoots.some((root) => isInside(root, resolved)) && !this.roots.some((root) => isInside(root, resolved))) throw FilesErrors.outsideRoots(quotePath(text));
     if (this.isDenied(resolved)) throw FilesErrors.denied();
     return resolved;
   }
@@ -126,7 +126,7 @@ export class Jail {
   /** Steps 1–4 for an existing path, every link followed: its real path. */
   async resolve(raw: unknown, base?: string): Promise<string> {
     const lexical = this.lexical(raw, base);
-    return this.real(lexical, quote(String(raw)));
+    return this.real(lexical, quotePath(String(raw)));
   }
 
   /**
@@ -135,7 +135,7 @@ export class Jail {
    */
   async resolveEntry(raw: unknown, base?: string): Promise<ResolvedEntry> {
     const lexical = this.lexical(raw, base);
-    const what = quote(String(raw));
+    const what = quotePath(String(raw));
     // A root has no parent inside the jail: it is resolved whole (and callers refuse to move or delete it).
     if (this.lexicalRoots.includes(lexical) || this.roots.includes(lexical)) {
       const real = await this.real(lexical, what);
@@ -149,7 +149,7 @@ export class Jail {
   }
 
   /** Opens a real directory path for work inside it; refuses it if it changed since it was checked. */
-  async openDirectory(real: string, what = quote(real)): Promise<OpenedDirectory> {
+  async openDirectory(real: string, what = quotePath(real)): Promise<OpenedDirectory> {
     let handle: FileHandle;
     try {
       handle = await open(real, constants.O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
@@ -182,7 +182,7 @@ export class Jail {
    * Opens a regular file for reading (step 5): `O_NOFOLLOW`, `O_NONBLOCK` (a FIFO cannot hang the
    * open), a regular file only, no other hard links unless allowed, and the descriptor verified.
    */
-  async openFile(real: string, what = quote(real)): Promise<{ handle: FileHandle; stats: Stats }> {
+  async openFile(real: string, what = quotePath(real)): Promise<{ handle: FileHandle; stats: Stats }> {
     let handle: FileHandle;
     try {
       handle = await open(real, constants.O_RDONLY | O_NOFOLLOW | O_NONBLOCK);

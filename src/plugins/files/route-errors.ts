@@ -13,6 +13,13 @@ export const RouteErrors = {
     403: `${DENIED}; a file with other hard links (TF_ERR_HARDLINK_REFUSED)`,
     404: MISSING,
   },
+  /** Asking for a download link: a download's refusals, or too many links outstanding. */
+  link: {
+    400: `${PATH}; not a regular file (TF_ERR_NOT_A_FILE)`,
+    403: `${DENIED}; a file with other hard links (TF_ERR_HARDLINK_REFUSED)`,
+    404: MISSING,
+    429: 'Too many unused download links on this agent; use or let some expire first (TF_ERR_RATE_LIMITED)',
+  },
   upload: {
     400: `${PATH}; a bad file name (TF_ERR_BAD_NAME); a malformed form, no file, too many files (TF_ERR_BAD_UPLOAD); not a directory (TF_ERR_NOT_A_DIRECTORY)`,
     403: DENIED,

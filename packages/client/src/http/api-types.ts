@@ -1398,6 +1398,20 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Too many unused download links on this agent; use or let some expire first (TF_ERR_RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_RATE_LIMITED";
+                            };
+                        };
+                    };
+                };
                 /** @description A bug in the agent or a plugin (TF_ERR_INTERNAL) */
                 500: {
                     headers: {
@@ -6302,6 +6316,20 @@ export interface paths {
                             error?: {
                                 /** @enum {unknown} */
                                 code?: "TF_ERR_UNSUPPORTED_MEDIA_TYPE";
+                            };
+                        };
+                    };
+                };
+                /** @description Too many unused download links on this agent; use or let some expire first (TF_ERR_RATE_LIMITED) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "TF_ERR_RATE_LIMITED";
                             };
                         };
                     };
